@@ -1,0 +1,32 @@
+namespace ProxyRotator.Core.Configuration;
+
+/// <summary><c>gateway</c>: the client-facing proxy port(s) and their limits.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>HTTP proxy and SOCKS5 on the same port(s), <c>host:port</c>.</summary>
+    public List<string> Listen { get; set; } = ["127.0.0.1:8080"];
+
+    /// <summary>TCP connect plus the upstream's CONNECT/SOCKS5 handshake.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First response byte from an upstream, else 504 (or the next upstream).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A client's request head or SOCKS5 handshake.</summary>
+    public TimeSpan HeaderTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An idle client connection or tunnel is closed after this.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int MaxHeaderBytes { get; set; } = 32 * 1024;
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Upstreams tried for one request before 502.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Allow targets in loopback/private ranges (tests and the demo turn this on).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Send <c>X-ProxyRotator-Upstream</c>/<c>-Session</c> on successful answers.</summary>
+    public bool ExposeUpstreamHeaders { get; set; } = true;
+}

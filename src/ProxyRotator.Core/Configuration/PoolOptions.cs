@@ -1,0 +1,12 @@
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Core.Configuration;
+
+/// <summary>A named pool: static proxies and provider APIs, all tagged with a default type.</summary>
+public sealed class PoolOptions
+{
+    public string Name { get; set; } = string.Empty;
+    public UpstreamType Type { get; set; } = UpstreamType.Residential;
+    public List<ProxyEntryOptions> Proxies { get; set; } = [];
+    public List<ProviderOptions> Providers { get; set; } = [];
+}

@@ -1,0 +1,14 @@
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Core.Configuration;
+
+/// <summary>One static upstream: a URL string, or an object with tags that override the pool's.</summary>
+public sealed class ProxyEntryOptions
+{
+    public required UpstreamEndpoint Endpoint { get; set; }
+
+    /// <summary>Null means the pool's type.</summary>
+    public UpstreamType? Type { get; set; }
+    public string? Country { get; set; }
+    public string? City { get; set; }
+}

@@ -1,0 +1,24 @@
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Core.Targeting;
+
+/// <summary>
+/// What a client asked for in its proxy username: <c>ACCOUNT(-KEY-VALUE)*</c> (design §3).
+/// Country is upper case, city lower case with <c>_</c> for spaces.
+/// </summary>
+public sealed record TargetingParameters
+{
+    public required string Account { get; init; }
+    public UpstreamType? Type { get; init; }
+    public string? Country { get; init; }
+    public string? City { get; init; }
+    public string? Pool { get; init; }
+    public string? SessionId { get; init; }
+    public TimeSpan? SessionTtl { get; init; }
+    public SessionMode SessionMode { get; init; } = SessionMode.Flex;
+
+    /// <summary><c>geo-verified</c>: only upstreams whose exit country GeoIP verified (fail-closed).</summary>
+    public bool GeoVerifiedOnly { get; init; }
+
+    public bool IsSticky => SessionId is not null;
+}

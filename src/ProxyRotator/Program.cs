@@ -1,0 +1,2 @@
+// Replaced by the CLI host (System.CommandLine) in the foundation work.
+return 0;
