@@ -11,5 +11,6 @@ public static class GatewayErrorCode
     public const string TargetForbidden = "target-forbidden";
     public const string HeaderTooLarge = "header-too-large";
     public const string BadRequest = "bad-request";
+    public const string PoolForbidden = "pool-forbidden";
     public const string SessionUpstreamLost = "session-upstream-lost";
 }

@@ -40,6 +40,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
         services.TryAddSingleton<Socks5ConnectionHandler>();
+        services.AddHostedService<ListenerLoopGuard>();
         return services;
     }
 }

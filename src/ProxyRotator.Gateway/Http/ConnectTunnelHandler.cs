@@ -35,22 +35,16 @@ public sealed class ConnectTunnelHandler(
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "CONNECT", admitted.Message);
-            if (admitted.IsBadTargeting)
-            {
-                await RawHttpAnswers.WriteErrorAsync(output, 400, GatewayErrorCode.BadTargeting, $"bad targeting parameter '{admitted.Parameter}': {admitted.Message}", cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await RawHttpAnswers.WriteErrorAsync(output, 407, GatewayErrorCode.AuthRequired, "proxy authentication required", cancellationToken).ConfigureAwait(false);
-            }
-
+            (int status, string code) = admitted.HttpAnswer;
+            await RawHttpAnswers.WriteErrorAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (!targetPolicy.IsAllowed(host, port))
+        TargetDecision decision = targetPolicy.Evaluate(host, port);
+        if (!decision.IsAllowed)
         {
             GatewayLog.TargetRefused(logger, host, port);
-            await RawHttpAnswers.WriteErrorAsync(output, 403, GatewayErrorCode.TargetForbidden, "target not allowed", cancellationToken).ConfigureAwait(false);
+            await RawHttpAnswers.WriteErrorAsync(output, 403, GatewayErrorCode.TargetForbidden, decision.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -61,23 +61,21 @@ public sealed class GatewayForwardingMiddleware(
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "HTTP", admitted.Message);
-            if (admitted.IsBadTargeting)
-            {
-                await WriteErrorAsync(context, 400, GatewayErrorCode.BadTargeting, $"bad targeting parameter '{admitted.Parameter}': {admitted.Message}").ConfigureAwait(false);
-            }
-            else
+            (int status, string code) = admitted.HttpAnswer;
+            if (status == 407)
             {
                 context.Response.Headers.ProxyAuthenticate = GatewayHeaders.ProxyAuthenticateValue;
-                await WriteErrorAsync(context, 407, GatewayErrorCode.AuthRequired, "proxy authentication required").ConfigureAwait(false);
             }
 
+            await WriteErrorAsync(context, status, code, admitted.Message).ConfigureAwait(false);
             return;
         }
 
-        if (!targetPolicy.IsAllowed(target.IdnHost, target.Port))
+        TargetDecision decision = targetPolicy.Evaluate(target.IdnHost, target.Port);
+        if (!decision.IsAllowed)
         {
             GatewayLog.TargetRefused(logger, target.IdnHost, target.Port);
-            await WriteErrorAsync(context, 403, GatewayErrorCode.TargetForbidden, "target not allowed").ConfigureAwait(false);
+            await WriteErrorAsync(context, 403, GatewayErrorCode.TargetForbidden, decision.Message).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,6 @@
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.Gateway.Routing;
 
@@ -11,24 +13,26 @@ public sealed class AdmissionResult
 
     public bool IsAdmitted => Targeting is not null;
 
-    /// <summary>True for malformed targeting (400 / RFC 1929 failure), false for missing or bad credentials (407).</summary>
-    public bool IsBadTargeting { get; private init; }
+    public AuthenticationFailure Failure { get; private init; }
 
     public TargetingParameters? Targeting { get; private init; }
 
-    /// <summary>Pools the account may use; null or <c>*</c> means all.</summary>
-    public IReadOnlyList<string>? PoolAccess { get; private init; }
-
-    public string? Parameter { get; private init; }
+    /// <summary>Pools the account may use.</summary>
+    public PoolAccess PoolAccess { get; private init; } = PoolAccess.All;
 
     /// <summary>Safe to show to the client: never contains the password.</summary>
-    public string Message { get; private init; } = string.Empty;
+    public string Message => Failure.Message;
 
-    public static AdmissionResult Admitted(TargetingParameters targeting, IReadOnlyList<string>? poolAccess) =>
+    /// <summary>The HTTP answer for a refusal: 407 for credentials, 400 for targeting, 403 for a pool the account may not use.</summary>
+    public (int StatusCode, string ErrorCode) HttpAnswer => Failure.Kind switch
+    {
+        AuthenticationFailureKind.BadTargeting => (400, GatewayErrorCode.BadTargeting),
+        AuthenticationFailureKind.PoolNotAllowed => (403, GatewayErrorCode.PoolForbidden),
+        _ => (407, GatewayErrorCode.AuthRequired),
+    };
+
+    public static AdmissionResult Admitted(TargetingParameters targeting, PoolAccess poolAccess) =>
         new() { Targeting = targeting, PoolAccess = poolAccess };
 
-    public static AdmissionResult Denied(string message) => new() { Message = message };
-
-    public static AdmissionResult BadTargeting(string? parameter, string message) =>
-        new() { IsBadTargeting = true, Parameter = parameter, Message = message };
+    public static AdmissionResult Refused(AuthenticationFailure failure) => new() { Failure = failure };
 }

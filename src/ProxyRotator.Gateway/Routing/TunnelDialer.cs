@@ -77,7 +77,7 @@ public sealed class TunnelDialer(
             GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, ex.Kind);
             AttemptOutcome failure = ex.Kind switch
             {
-                UpstreamOutcomeKind.TargetError => AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, ex.SocksReply),
+                UpstreamOutcomeKind.TargetError => AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, (byte)ex.SocksReply),
                 UpstreamOutcomeKind.UpstreamTimeout => AttemptOutcome.Retry(GatewayFailure.UpstreamTimeout),
                 _ => AttemptOutcome.Retry(GatewayFailure.UpstreamFailed),
             };

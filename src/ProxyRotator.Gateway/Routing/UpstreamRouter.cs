@@ -21,7 +21,7 @@ public sealed class UpstreamRouter(
     public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken)
     {
         TargetingParameters targeting = admission.Targeting ?? throw new ArgumentException("the client was not admitted", nameof(admission));
-        var query = new UpstreamQuery(targeting.Pool, targeting.Type, targeting.Country, targeting.City, targeting.GeoVerifiedOnly, admission.PoolAccess);
+        UpstreamQuery query = UpstreamQuery.From(targeting, admission.PoolAccess);
         StickySession? session = null;
         if (targeting.SessionId is { } sessionId)
         {
@@ -43,7 +43,7 @@ public sealed class UpstreamRouter(
             if (route.AttemptCount == 0
                 && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
                 && bound is { IsEligible: true }
-                && UpstreamSelector.Matches(bound, route.Query))
+                && selector.Matches(bound, route.Query))
             {
                 route.MarkTried(bound.Id);
                 return new PickResult(bound, GatewayFailure.None);

@@ -48,13 +48,13 @@ public sealed class Socks5ConnectionHandler(
 
         await WriteAsync(output, [Socks5Constants.Version, Socks5Constants.MethodUsernamePassword], connectionToken).ConfigureAwait(false);
 
-        string username = string.Empty, password = string.Empty;
+        byte[] username = [], password = [];
         if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseCredentials(b, out c, out username, out password, out error), handshakeToken).ConfigureAwait(false))
         {
             return;
         }
 
-        AdmissionResult admitted = error is null ? admission.Admit(username, password) : AdmissionResult.Denied(error);
+        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "SOCKS5", admitted.Message);
@@ -88,7 +88,7 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        if (!targetPolicy.IsAllowed(request.Host, request.Port))
+        if (!targetPolicy.Evaluate(request.Host, request.Port).IsAllowed)
         {
             GatewayLog.TargetRefused(logger, request.Host, request.Port);
             await ReplyAsync(output, Socks5Constants.ReplyNotAllowed, connectionToken).ConfigureAwait(false);
@@ -139,10 +139,8 @@ public sealed class Socks5ConnectionHandler(
     }
 
     // BND.ADDR/BND.PORT are 0.0.0.0:0: the upstream's own bound address is not the client's business.
-    private static ValueTask WriteReplyCore(PipeWriter output, byte reply, CancellationToken cancellationToken) =>
+    private static ValueTask ReplyAsync(PipeWriter output, byte reply, CancellationToken cancellationToken) =>
         WriteAsync(output, [Socks5Constants.Version, reply, 0x00, Socks5Constants.AddressIPv4, 0, 0, 0, 0, 0, 0], cancellationToken);
-
-    private static ValueTask ReplyAsync(PipeWriter output, byte reply, CancellationToken cancellationToken) => WriteReplyCore(output, reply, cancellationToken);
 
     private static async ValueTask WriteAsync(PipeWriter output, byte[] bytes, CancellationToken cancellationToken) =>
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);

@@ -42,11 +42,11 @@ public static class Socks5Parser
         return true;
     }
 
-    /// <summary>RFC 1929: VER ULEN UNAME PLEN PASSWD. Control characters in either field are a protocol error.</summary>
-    public static bool TryParseCredentials(in ReadOnlySequence<byte> buffer, out long consumed, out string username, out string password, out string? error)
+    /// <summary>RFC 1929: VER ULEN UNAME PLEN PASSWD (raw UTF-8). Control characters in either field are a protocol error.</summary>
+    public static bool TryParseCredentials(in ReadOnlySequence<byte> buffer, out long consumed, out byte[] username, out byte[] password, out string? error)
     {
         consumed = 0;
-        username = password = string.Empty;
+        username = password = [];
         error = null;
         if (buffer.Length < 2)
         {
@@ -83,8 +83,8 @@ public static class Socks5Parser
             return true;
         }
 
-        username = Encoding.UTF8.GetString(user);
-        password = Encoding.UTF8.GetString(pass);
+        username = user.ToArray();
+        password = pass.ToArray();
         consumed = total;
         return true;
     }
