@@ -25,10 +25,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamOutcomeSink, DiscardingOutcomeSink>();
 
         services.AddHttpForwarder();
-        services.TryAddSingleton<ProxyAccountAuthenticator>();
-        services.TryAddSingleton<TargetPolicy>();
-        services.TryAddSingleton<UpstreamSelector>();
-        services.TryAddSingleton<UpstreamConnector>();
+        services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
+        services.TryAddSingleton(_ => new TargetPolicy(config));
+        services.TryAddSingleton(_ => new UpstreamSelector());
+        services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<UpstreamHttpInvokerCache>();
 
         services.TryAddSingleton(new GatewayConnectionLimiter(config.Gateway.MaxConnections));

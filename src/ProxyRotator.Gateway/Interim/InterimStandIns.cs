@@ -18,7 +18,12 @@ namespace ProxyRotator.Gateway.Upstreams
         {
             var handler = new SocketsHttpHandler
             {
-                Proxy = new WebProxy(new Uri(upstream.Endpoint.Address)),
+                Proxy = new WebProxy(new Uri(upstream.Endpoint.Address))
+                {
+                    Credentials = upstream.Endpoint.Scheme == UpstreamScheme.Socks5 && upstream.Endpoint.HasCredentials
+                        ? new NetworkCredential(upstream.Endpoint.Username, upstream.Endpoint.Password)
+                        : null,
+                },
                 UseProxy = true,
                 UseCookies = false,
                 AllowAutoRedirect = false,
