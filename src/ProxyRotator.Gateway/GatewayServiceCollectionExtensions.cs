@@ -29,7 +29,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(_ => new TargetPolicy(config));
         services.TryAddSingleton(_ => new UpstreamSelector());
         services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<UpstreamHttpInvokerCache>();
+        services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(config.Gateway, provider.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton(new GatewayConnectionLimiter(config.Gateway.MaxConnections));
         services.TryAddSingleton<GatewayListenerRegistry>();
