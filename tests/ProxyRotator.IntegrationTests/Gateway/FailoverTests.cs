@@ -2,6 +2,7 @@ using System.Globalization;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.Upstreams;
+using ProxyRotator.Simulation.World;
 
 namespace ProxyRotator.IntegrationTests.Gateway;
 
@@ -26,20 +27,20 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
     [Fact]
     public async Task QuarterRefusingAndSomeStalling_500RequestsAllSucceed()
     {
-        IReadOnlyList<WorldUpstream> upstreams = fixture.World.Upstreams;
-        foreach (WorldUpstream refusing in upstreams.Take(5))
+        IReadOnlyList<SimulatedUpstream> upstreams = fixture.World.Upstreams;
+        foreach (SimulatedUpstream refusing in upstreams.Take(5))
         {
             refusing.Proxy.Fault = SimulatedFault.Refuse;
         }
 
-        foreach (WorldUpstream stalling in upstreams.Skip(5).Take(2))
+        foreach (SimulatedUpstream stalling in upstreams.Skip(5).Take(2))
         {
             stalling.Proxy.Fault = SimulatedFault.Stall;
         }
 
         try
         {
-            var bad = upstreams.Take(7).Select(u => u.ExitAddress).ToHashSet();
+            var bad = upstreams.Take(7).Select(u => u.ExitAddress.ToString()).ToHashSet();
             // 300 absolute-form requests on 6 kept-alive connections, 100 CONNECT tunnels, 100 SOCKS5 connections.
             var batches = new List<Task<CurlResult>>();
             for (int i = 0; i < 6; i++)
@@ -67,7 +68,7 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
         }
         finally
         {
-            foreach (WorldUpstream upstream in upstreams)
+            foreach (SimulatedUpstream upstream in upstreams)
             {
                 upstream.Proxy.Fault = SimulatedFault.None;
             }
@@ -78,8 +79,8 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
     public async Task EveryUpstreamRefusing_Answers502()
     {
         string user = TestConfigs.User + "-country-gb";
-        var gb = fixture.World.Upstreams.Where(u => u.Spec.Country == "GB").ToArray();
-        foreach (WorldUpstream upstream in gb)
+        var gb = fixture.World.Upstreams.Where(u => u.Country == "GB").ToArray();
+        foreach (SimulatedUpstream upstream in gb)
         {
             upstream.Proxy.Fault = SimulatedFault.Refuse;
         }
@@ -93,7 +94,7 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
         }
         finally
         {
-            foreach (WorldUpstream upstream in gb)
+            foreach (SimulatedUpstream upstream in gb)
             {
                 upstream.Proxy.Fault = SimulatedFault.None;
             }
@@ -103,7 +104,7 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
     [Fact]
     public async Task UpstreamAnswering407Or502_IsFailedOver()
     {
-        var de = fixture.World.Upstreams.Where(u => u.Spec.Country == "DE").ToArray();
+        var de = fixture.World.Upstreams.Where(u => u.Country == "DE").ToArray();
         de[0].Proxy.Fault = SimulatedFault.Answer407;
         de[1].Proxy.Fault = SimulatedFault.Answer502;
         try
@@ -114,8 +115,8 @@ public sealed class FailoverTests(FailoverTests.Fixture fixture) : IClassFixture
 
             Assert.True(result.ExitCode == 0, result.Error);
             Assert.Equal(40, result.Lines.Count);
-            Assert.DoesNotContain(de[0].ExitAddress, result.Lines);
-            Assert.DoesNotContain(de[1].ExitAddress, result.Lines);
+            Assert.DoesNotContain(de[0].ExitAddress.ToString(), result.Lines);
+            Assert.DoesNotContain(de[1].ExitAddress.ToString(), result.Lines);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.Upstreams;
+using ProxyRotator.Simulation.World;
 
 namespace ProxyRotator.IntegrationTests.Gateway;
 
@@ -23,7 +24,7 @@ public sealed class StickySessionTests(StickySessionTests.Fixture fixture) : ICl
 
         Assert.Equal(50, exits.Count);
         Assert.Single(exits.Distinct());
-        Assert.Equal("DE", fixture.World.ByExit(exits[0]).Spec.Country);
+        Assert.Equal("DE", fixture.ByExit(exits[0]).Country);
 
         await fixture.RestartProductAsync();
         var afterRestart = (await RequestsAsync(user, 5)).Exits;
@@ -48,7 +49,7 @@ public sealed class StickySessionTests(StickySessionTests.Fixture fixture) : ICl
     {
         string user = TestConfigs.User + "-country-de-session-flex1";
         string before = (await RequestsAsync(user, 1)).Exits[0];
-        WorldUpstream dead = fixture.World.ByExit(before);
+        SimulatedUpstream dead = fixture.ByExit(before);
         dead.Proxy.Fault = SimulatedFault.Refuse;
         try
         {
@@ -56,7 +57,7 @@ public sealed class StickySessionTests(StickySessionTests.Fixture fixture) : ICl
 
             Assert.All(after, exit => Assert.NotEqual(before, exit));
             Assert.Single(after.Distinct());
-            Assert.Equal("DE", fixture.World.ByExit(after[0]).Spec.Country);
+            Assert.Equal("DE", fixture.ByExit(after[0]).Country);
             Assert.Contains("X-ProxyRotator-Session: flex1", headers);
         }
         finally
@@ -70,7 +71,7 @@ public sealed class StickySessionTests(StickySessionTests.Fixture fixture) : ICl
     {
         string user = TestConfigs.User + "-country-de-session-strict1-sessmode-strict";
         string before = (await RequestsAsync(user, 1)).Exits[0];
-        WorldUpstream dead = fixture.World.ByExit(before);
+        SimulatedUpstream dead = fixture.ByExit(before);
         dead.Proxy.Fault = SimulatedFault.Refuse;
         CurlResult failed;
         try

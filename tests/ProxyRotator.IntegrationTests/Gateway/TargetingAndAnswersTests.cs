@@ -17,7 +17,7 @@ public sealed class TargetingAndAnswersTests(TargetingAndAnswersTests.Fixture fi
     [Fact]
     public async Task CountryDe_OnlyDeExits()
     {
-        var deExits = fixture.World.Upstreams.Where(u => u.Spec.Country == "DE").Select(u => u.ExitAddress).ToHashSet();
+        var deExits = fixture.World.Upstreams.Where(u => u.Country == "DE").Select(u => u.ExitAddress.ToString()).ToHashSet();
 
         IReadOnlyList<string> exits = await ExitsAsync(TestConfigs.User + "-country-de", 40);
 
@@ -29,7 +29,7 @@ public sealed class TargetingAndAnswersTests(TargetingAndAnswersTests.Fixture fi
     [Fact]
     public async Task TypeMobile_OnlyMobileExits()
     {
-        var mobileExits = fixture.World.Upstreams.Where(u => u.Spec.Type == UpstreamType.Mobile).Select(u => u.ExitAddress).ToHashSet();
+        var mobileExits = fixture.World.Upstreams.Where(u => u.Type == UpstreamType.Mobile).Select(u => u.ExitAddress.ToString()).ToHashSet();
 
         IReadOnlyList<string> exits = await ExitsAsync(TestConfigs.User + "-type-mobile", 30);
 
@@ -41,7 +41,7 @@ public sealed class TargetingAndAnswersTests(TargetingAndAnswersTests.Fixture fi
     public async Task ImpossibleCombination_Answers503AtOnce()
     {
         var watch = Stopwatch.StartNew();
-        CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User + "-type-mobile-country-jp"), "-D", "-", "-o", "/dev/null", fixture.OriginUrl()]);
+        CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User + "-type-mobile-country-br"), "-D", "-", "-o", "/dev/null", fixture.OriginUrl()]);
 
         Assert.StartsWith("HTTP/1.1 503", result.Output);
         Assert.Contains("X-ProxyRotator-Error: no-upstream", result.Output);
@@ -51,7 +51,7 @@ public sealed class TargetingAndAnswersTests(TargetingAndAnswersTests.Fixture fi
     [Fact]
     public async Task ImpossibleCombination_Connect_Answers503()
     {
-        CurlResult result = await Curl.RunAsync(["-k", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-jp"), "-v", fixture.OriginHttpsUrl()]);
+        CurlResult result = await Curl.RunAsync(["-k", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-br"), "-v", fixture.OriginHttpsUrl()]);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("< HTTP/1.1 503", result.Error);
@@ -235,7 +235,7 @@ public sealed class TargetingAndAnswersTests(TargetingAndAnswersTests.Fixture fi
         using var client = new TcpClient();
         await client.ConnectAsync(fixture.Product.GatewayEndpoint);
         NetworkStream stream = client.GetStream();
-        await Socks5LoginAsync(stream, TestConfigs.User + "-country-jp", TestConfigs.Password);
+        await Socks5LoginAsync(stream, TestConfigs.User + "-country-br", TestConfigs.Password);
         await stream.WriteAsync(new byte[] { 0x05, 0x01, 0x00, 0x01, 127, 0, 0, 1, 0, 80 });
         byte[] reply = new byte[10];
         await stream.ReadExactlyAsync(reply);
