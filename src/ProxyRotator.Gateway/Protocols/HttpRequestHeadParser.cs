@@ -49,9 +49,8 @@ public static class HttpRequestHeadParser
                     return HttpHeadParseStatus.TooLarge;
                 }
 
-                // A bare LF can be refused before the head is complete.
-                int lf = span.IndexOf((byte)'\n');
-                if (lf == 0 || (lf > 0 && span[lf - 1] != '\r'))
+                // A bare LF can be refused before the head is complete (else it would wait for a CRLFCRLF that never comes).
+                if (ContainsBareLineFeed(span))
                 {
                     error = "bare LF in the request head";
                     return HttpHeadParseStatus.Malformed;
@@ -124,6 +123,24 @@ public static class HttpRequestHeadParser
 
         head = new HttpRequestHead { Method = method, Target = target, Version = version, Headers = headers };
         return true;
+    }
+
+    private static bool ContainsBareLineFeed(ReadOnlySpan<byte> span)
+    {
+        int offset = 0;
+        int lf;
+        while ((lf = span[offset..].IndexOf((byte)'\n')) >= 0)
+        {
+            int at = offset + lf;
+            if (at == 0 || span[at - 1] != '\r')
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
     }
 
     private static int IndexOfLineEnd(ReadOnlySpan<byte> span, out string? error)
