@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProxyRotator.Core.Configuration;
@@ -39,7 +38,7 @@ public static class GeoIpLookupCommand
         {
             string query = parseResult.GetRequiredValue(ip);
             TextWriter output = parseResult.InvocationConfiguration.Output;
-            if (!IPAddress.TryParse(query, out _))
+            if (!GeoIpLookup.TryParseAddress(query, out _))
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"'{query}' is not an IP address".AsMemory(), cancellationToken);
                 return ExitCodes.UsageError;
