@@ -1,58 +1,51 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
-using ProxyRotator.Gateway;
 using ProxyRotator.Gateway.Listening;
-using ProxyRotator.Store;
-using ProxyRotator.Store.Sync;
+using ProxyRotator.Hosting;
 
 namespace ProxyRotator.IntegrationTests.Support;
 
 /// <summary>
-/// The whole product running in-process on free ports over a real SQLite file, as <c>serve</c> runs it:
-/// migrations, config sync, gateway listeners. Stop and start it again over the same file to test restarts.
+/// The whole product (<see cref="ProxyRotatorApp"/>, as <c>serve</c> runs it) in-process on free ports over a
+/// real SQLite file: migrations, config sync, gateway and admin listeners, background services. Dispose and
+/// start again over the same file to test restarts.
 /// </summary>
 public sealed class ProductHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private ProductHost(ProxyRotatorApp app) => App = app;
 
-    private ProductHost(WebApplication app, ProxyRotatorConfig config)
-    {
-        _app = app;
-        Config = config;
-    }
+    public ProxyRotatorApp App { get; }
 
-    public ProxyRotatorConfig Config { get; }
+    public ProxyRotatorConfig Config => App.Config;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => App.Services;
 
     /// <summary>The bound gateway endpoint (the real port when the config said port 0).</summary>
     public IPEndPoint GatewayEndpoint => Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0];
 
+    /// <summary>The admin listener's base address.</summary>
+    public Uri AdminUri => App.AdminUri;
+
     public static async Task<ProductHost> StartAsync(ProxyRotatorConfig config, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddProxyRotatorStore(config);
-        builder.Services.AddProxyRotatorGateway(config);
-        configureServices?.Invoke(builder.Services);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGateway(config));
-        WebApplication app = builder.Build();
-        app.UseProxyRotatorGateway();
-        app.Run(context =>
+        ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions
         {
-            context.Response.StatusCode = 404;
-            return Task.CompletedTask;
+            MinimumLogLevel = LogLevel.Warning,
+            ConfigureBuilder = builder => configureServices?.Invoke(builder.Services),
         });
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
 
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
-        await app.Services.GetRequiredService<PoolSynchronizer>().SyncConfigAsync(config, cancellationToken);
-        await app.StartAsync(cancellationToken);
-        return new ProductHost(app, config);
+        return new ProductHost(app);
     }
 
     /// <summary>A proxy URL for curl/HttpClient with the given username (targeting) and the account's password.</summary>
@@ -61,7 +54,7 @@ public sealed class ProductHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
     }
 }
