@@ -74,6 +74,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory, // not the caller's directory: no stray appsettings.json
         });
 
+        // Services. Each area adds its own registration here (AddProxyRotatorGateway, AddProxyRotatorHealth, ...).
         ConfigureLogging(builder.Logging, options.MinimumLogLevel);
         AddConfiguration(builder.Services, config);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -82,6 +83,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
         builder.Services.AddProxyRotatorStore(config);
 
+        // Listeners: the admin port here; the gateway adds kestrel.ListenGateway(config, kestrel.ApplicationServices).
         var adminListener = new StrongBox<ListenOptions?>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -91,6 +93,8 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
+
+        // Request pipeline: the gateway's middleware first (it passes non-gateway requests on), then the admin API.
         return new ProxyRotatorApp(web, config, adminListener);
     }
 
