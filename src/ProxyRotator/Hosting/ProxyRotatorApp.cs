@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Gateway;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
 
@@ -82,19 +83,22 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddSingleton(_ => GeoIpLookup.Open(config.GeoIp));
         builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
         builder.Services.AddProxyRotatorStore(config);
+        builder.Services.AddProxyRotatorGateway(config);
 
-        // Listeners: the admin port here; the gateway adds kestrel.ListenGateway(config, kestrel.ApplicationServices).
+        // Listeners: the admin port and the gateway port(s).
         var adminListener = new StrongBox<ListenOptions?>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             ListenAdmin(kestrel, config.Admin, adminListener);
+            kestrel.ListenGateway(config);
         });
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
 
         // Request pipeline: the gateway's middleware first (it passes non-gateway requests on), then the admin API.
+        web.UseProxyRotatorGateway(); // first: gateway-listener requests never reach the admin pipeline
         return new ProxyRotatorApp(web, config, adminListener);
     }
 
