@@ -139,16 +139,12 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
             return ProbeResult.Failed(latency, ProbeErrorKind.UpstreamError, $"upstream answered {(int)code}");
         }
 
-        if (FindInner<SocketException>(ex) is { } socket
-            && socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable
-                or SocketError.NetworkUnreachable or SocketError.HostNotFound)
+        // A reset after the connection was up (mid-answer) is a protocol failure, not a refused connect.
+        SocketException? socket = FindInner<SocketException>(ex);
+        if (ex.HttpRequestError == HttpRequestError.ConnectionError || socket?.SocketErrorCode == SocketError.ConnectionRefused)
         {
-            return ProbeResult.Failed(latency, ProbeErrorKind.ConnectRefused, $"connect failed: {socket.SocketErrorCode}");
-        }
-
-        if (ex.HttpRequestError == HttpRequestError.ConnectionError && FindInner<SocketException>(ex) is null)
-        {
-            return ProbeResult.Failed(latency, ProbeErrorKind.ConnectRefused, Scrub(ex.Message, endpoint));
+            string detail = socket is null ? Scrub(ex.Message, endpoint) : socket.SocketErrorCode.ToString();
+            return ProbeResult.Failed(latency, ProbeErrorKind.ConnectRefused, $"connect to upstream failed: {detail}");
         }
 
         if (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
