@@ -200,7 +200,18 @@ public sealed partial class HealthCheckRunner : IDisposable
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            await _history.TrimAsync(db, ids, cancellationToken).ConfigureAwait(false);
+
+            // One query finds the upstreams whose history outgrew its bound; only those are trimmed.
+            List<long> overfull = await db.HealthCheckResults.AsNoTracking()
+                .Where(r => ids.Contains(r.UpstreamId))
+                .GroupBy(r => r.UpstreamId)
+                .Where(g => g.Count() > _history.Limit)
+                .Select(g => g.Key)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (overfull.Count > 0)
+            {
+                await _history.TrimAsync(db, overfull, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return selectionChanged;
