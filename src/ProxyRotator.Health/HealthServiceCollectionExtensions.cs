@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health.GeoVerification;
@@ -35,7 +36,7 @@ public static class HealthServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
         HealthCheckOptions options = config.HealthCheck;
 
-        services.AddProxyRotatorHealthServices(options);
+        services.AddProxyRotatorHealthServices(options, config.GeoIp);
 
         services.AddQuartz(quartz =>
         {
@@ -55,7 +56,7 @@ public static class HealthServiceCollectionExtensions
     }
 
     /// <summary>The health services without Quartz: for tests and for hosts that drive the runner themselves.</summary>
-    public static IServiceCollection AddProxyRotatorHealthServices(this IServiceCollection services, HealthCheckOptions options)
+    public static IServiceCollection AddProxyRotatorHealthServices(this IServiceCollection services, HealthCheckOptions options, GeoIpOptions? geoIp = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -67,8 +68,9 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton(sp => new UpstreamLifecycle(options, sp.GetRequiredService<QuarantineBackoff>()));
         services.TryAddSingleton(_ => new UpstreamScorer(options.ScoreHalfLife, ReferenceLatency));
         services.TryAddSingleton<UpstreamHealthBook>();
-        services.TryAddSingleton<IExitGeoSource, NoExitGeoSource>();
-        services.TryAddSingleton(sp => new ExitGeoVerifier(sp.GetRequiredService<IExitGeoSource>()));
+        // Opens the configured databases once (read into memory); none configured means nothing is verified.
+        services.TryAddSingleton<IGeoIpLookup>(_ => GeoIpLookup.Open(geoIp ?? new GeoIpOptions()));
+        services.TryAddSingleton(sp => new ExitGeoVerifier(sp.GetRequiredService<IGeoIpLookup>()));
         services.TryAddSingleton(sp => new HealthCheckRunner(
             sp.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>(),
             sp.GetRequiredService<BoundedProber>(),

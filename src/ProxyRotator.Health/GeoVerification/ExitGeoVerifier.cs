@@ -1,3 +1,5 @@
+using System.Net;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Health.GeoVerification;
@@ -5,11 +7,14 @@ namespace ProxyRotator.Health.GeoVerification;
 /// <summary>
 /// Verifies an upstream's exit address against the GeoIP databases after each successful probe.
 /// <para>A static upstream gets the country and connection type of its exit; a disagreement with what was declared
-/// is recorded as a note (shown in the admin API) and the verified country wins for targeting.</para>
+/// is recorded as a note (shown in the admin API) and the verified country wins for targeting (the snapshot's
+/// <c>EffectiveCountry</c>). Connection types map as <see cref="GeoIpConnectionTypes"/> says: Cellular → mobile,
+/// Cable/DSL → residential (an ISP proxy passes as residential), Corporate → datacenter.</para>
 /// <para>A rotating (backconnect) upstream — one whose recent probes saw <see cref="RotatingThreshold"/> or more
 /// distinct exits — is verified per probe but only gets a verified country when every recent exit lies in the same
 /// country, and is only flagged when that common country disagrees with the declared one, so a normal rotation is
 /// never a mismatch.</para>
+/// <para>Without a database nothing is changed; an exit the database does not know leaves the country unverified.</para>
 /// </summary>
 public sealed class ExitGeoVerifier
 {
@@ -19,9 +24,9 @@ public sealed class ExitGeoVerifier
     /// <summary>Recent successful probes considered (the current one included).</summary>
     public const int RecentWindow = 5;
 
-    private readonly IExitGeoSource _source;
+    private readonly IGeoIpLookup _geoIp;
 
-    public ExitGeoVerifier(IExitGeoSource source) => _source = source;
+    public ExitGeoVerifier(IGeoIpLookup geoIp) => _geoIp = geoIp;
 
     public GeoVerdict Verify(GeoSubject subject, string exitIp)
     {
@@ -33,15 +38,15 @@ public sealed class ExitGeoVerifier
         bool rotating = distinct.Length >= RotatingThreshold;
         bool exitChanged = subject.PreviousExitIp is not null && !string.Equals(subject.PreviousExitIp, exitIp, StringComparison.Ordinal);
 
-        ExitGeoFacts current = _source.Lookup(exitIp);
+        GeoIpResult? current = Lookup(exitIp);
 
         string? verifiedCountry = subject.PreviousVerifiedCountry;
-        if (_source.HasCountryDatabase)
+        if (_geoIp.HasCountryDatabase)
         {
-            verifiedCountry = rotating ? CommonCountry(distinct, exitIp, current) : Normalize(current.Country);
+            verifiedCountry = rotating ? CommonCountry(distinct) : current?.Country;
         }
 
-        string? connectionType = _source.HasConnectionTypeDatabase ? current.ConnectionType : subject.PreviousConnectionType;
+        string? connectionType = _geoIp.HasConnectionTypeDatabase ? current?.ConnectionType : subject.PreviousConnectionType;
 
         string? geoMismatch = subject.DeclaredCountry is { } declared && verifiedCountry is not null
             && !string.Equals(declared, verifiedCountry, StringComparison.OrdinalIgnoreCase)
@@ -51,22 +56,21 @@ public sealed class ExitGeoVerifier
             : null;
 
         string? typeMismatch = null;
-        IReadOnlyList<UpstreamType> compatible = ConnectionTypes.CompatibleTypes(connectionType);
-        if (compatible.Count > 0 && !compatible.Contains(subject.DeclaredType))
+        if (GeoIpConnectionTypes.ToUpstreamType(connectionType) is { } seen && !GeoIpConnectionTypes.Matches(subject.DeclaredType, seen))
         {
-            typeMismatch = $"declared {Name(subject.DeclaredType)}, but exit {exitIp} has connection type {connectionType} ({Name(compatible[0])})";
+            typeMismatch = $"declared {Name(subject.DeclaredType)}, but exit {exitIp} has connection type {connectionType} ({Name(seen)})";
         }
 
         return new GeoVerdict(verifiedCountry, connectionType, geoMismatch, typeMismatch, rotating, exitChanged);
     }
 
     /// <summary>The country every distinct recent exit lies in, or null when they disagree or any is unknown.</summary>
-    private string? CommonCountry(string[] distinctExits, string currentExit, ExitGeoFacts current)
+    private string? CommonCountry(string[] distinctExits)
     {
         string? common = null;
         foreach (string ip in distinctExits)
         {
-            string? country = Normalize(ReferenceEquals(ip, currentExit) || ip == currentExit ? current.Country : _source.Lookup(ip).Country);
+            string? country = Lookup(ip)?.Country;
             if (country is null || (common is not null && common != country))
             {
                 return null;
@@ -78,7 +82,7 @@ public sealed class ExitGeoVerifier
         return common;
     }
 
-    private static string? Normalize(string? country) => string.IsNullOrWhiteSpace(country) ? null : country.Trim().ToUpperInvariant();
+    private GeoIpResult? Lookup(string ip) => IPAddress.TryParse(ip, out IPAddress? address) ? _geoIp.Lookup(address) : null;
 
     private static string Name(UpstreamType type) => type.ToString().ToLowerInvariant();
 }

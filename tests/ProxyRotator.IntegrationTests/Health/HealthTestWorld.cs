@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health;
-using ProxyRotator.Health.GeoVerification;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Health.Probing;
 using ProxyRotator.Simulation.Origin;
 using ProxyRotator.Simulation.Upstreams;
@@ -77,7 +77,7 @@ internal sealed class HealthTestWorld : IAsyncDisposable
     }
 
     /// <summary>Builds the services (store + health, no Quartz), applies migrations and syncs <paramref name="pools"/>.</summary>
-    public async Task BuildAsync(IExitGeoSource? geo = null, IUpstreamProbe? probe = null, params PoolOptions[] pools)
+    public async Task BuildAsync(IGeoIpLookup? geo = null, IUpstreamProbe? probe = null, params PoolOptions[] pools)
     {
         var services = new ServiceCollection();
         services.AddLogging();

@@ -1,3 +1,5 @@
+using System.Net;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health.GeoVerification;
 
@@ -5,19 +7,33 @@ namespace ProxyRotator.UnitTests.Health.GeoVerification;
 
 public class ExitGeoVerifierTests
 {
-    private sealed class MapGeoSource(Dictionary<string, ExitGeoFacts> map, bool country = true, bool connectionType = true) : IExitGeoSource
+    /// <summary>A GeoIP look-up over a dictionary, answering like <see cref="GeoIpLookup"/> does.</summary>
+    private sealed class MapGeoSource(Dictionary<string, (string Country, string ConnectionType)> map, bool country = true, bool connectionType = true) : IGeoIpLookup
     {
         public bool HasCountryDatabase => country;
         public bool HasConnectionTypeDatabase => connectionType;
-        public ExitGeoFacts Lookup(string ip) => map.GetValueOrDefault(ip);
+
+        public GeoIpResult Lookup(IPAddress address)
+        {
+            bool found = map.TryGetValue(address.ToString(), out var facts);
+            return new GeoIpResult
+            {
+                Query = address.ToString(),
+                Address = address,
+                CountryStatus = !country ? GeoIpLookupStatus.NoDatabase : found ? GeoIpLookupStatus.Found : GeoIpLookupStatus.NotFound,
+                Country = country && found ? facts.Country : null,
+                ConnectionTypeStatus = !connectionType ? GeoIpLookupStatus.NoDatabase : found ? GeoIpLookupStatus.Found : GeoIpLookupStatus.NotFound,
+                ConnectionType = connectionType && found ? facts.ConnectionType : null,
+            };
+        }
     }
 
-    private static readonly Dictionary<string, ExitGeoFacts> _world = new()
+    private static readonly Dictionary<string, (string, string)> _world = new()
     {
-        ["127.0.1.1"] = new("DE", ConnectionTypes.Corporate),
-        ["127.0.1.2"] = new("US", ConnectionTypes.CableDsl),
-        ["127.0.1.3"] = new("US", ConnectionTypes.Cellular),
-        ["127.0.1.4"] = new("US", ConnectionTypes.CableDsl),
+        ["127.0.1.1"] = ("DE", GeoIpConnectionTypes.Corporate),
+        ["127.0.1.2"] = ("US", GeoIpConnectionTypes.CableDsl),
+        ["127.0.1.3"] = ("US", GeoIpConnectionTypes.Cellular),
+        ["127.0.1.4"] = ("US", GeoIpConnectionTypes.CableDsl),
     };
 
     private static GeoSubject Subject(string? declared = "US", UpstreamType type = UpstreamType.Residential, string? previousExit = null, params string[] recent) =>
@@ -41,24 +57,24 @@ public class ExitGeoVerifierTests
     {
         GeoVerdict verdict = new ExitGeoVerifier(new MapGeoSource(_world)).Verify(Subject("DE", UpstreamType.Residential), "127.0.1.1");
 
-        Assert.Equal(ConnectionTypes.Corporate, verdict.ConnectionType);
+        Assert.Equal(GeoIpConnectionTypes.Corporate, verdict.ConnectionType);
         Assert.NotNull(verdict.ConnectionTypeMismatch);
         Assert.Contains("datacenter", verdict.ConnectionTypeMismatch, StringComparison.Ordinal);
         Assert.Null(verdict.GeoMismatch);
     }
 
     [Theory]
-    [InlineData(ConnectionTypes.Cellular, UpstreamType.Mobile, false)]
-    [InlineData(ConnectionTypes.Cellular, UpstreamType.Residential, true)]
-    [InlineData(ConnectionTypes.CableDsl, UpstreamType.Residential, false)]
-    [InlineData(ConnectionTypes.CableDsl, UpstreamType.Isp, false)]
-    [InlineData(ConnectionTypes.CableDsl, UpstreamType.Datacenter, true)]
-    [InlineData(ConnectionTypes.Corporate, UpstreamType.Datacenter, false)]
-    [InlineData(ConnectionTypes.Corporate, UpstreamType.Mobile, true)]
+    [InlineData(GeoIpConnectionTypes.Cellular, UpstreamType.Mobile, false)]
+    [InlineData(GeoIpConnectionTypes.Cellular, UpstreamType.Residential, true)]
+    [InlineData(GeoIpConnectionTypes.CableDsl, UpstreamType.Residential, false)]
+    [InlineData(GeoIpConnectionTypes.CableDsl, UpstreamType.Isp, false)]
+    [InlineData(GeoIpConnectionTypes.CableDsl, UpstreamType.Datacenter, true)]
+    [InlineData(GeoIpConnectionTypes.Corporate, UpstreamType.Datacenter, false)]
+    [InlineData(GeoIpConnectionTypes.Corporate, UpstreamType.Mobile, true)]
     [InlineData("Something new", UpstreamType.Mobile, false)]
     public void Verify_ConnectionTypeAgainstDeclaredType_FlagsOnlyDisagreement(string connectionType, UpstreamType declared, bool flagged)
     {
-        var source = new MapGeoSource(new() { ["198.51.100.1"] = new("US", connectionType) });
+        var source = new MapGeoSource(new() { ["198.51.100.1"] = ("US", connectionType) });
 
         GeoVerdict verdict = new ExitGeoVerifier(source).Verify(Subject("US", declared), "198.51.100.1");
 
@@ -120,11 +136,11 @@ public class ExitGeoVerifierTests
     [Fact]
     public void Verify_NoDatabases_KeepsPreviousFacts()
     {
-        var subject = new GeoSubject("US", UpstreamType.Residential, null, "FR", ConnectionTypes.CableDsl, []);
+        var subject = new GeoSubject("US", UpstreamType.Residential, null, "FR", GeoIpConnectionTypes.CableDsl, []);
 
-        GeoVerdict verdict = new ExitGeoVerifier(new NoExitGeoSource()).Verify(subject, "127.0.1.1");
+        GeoVerdict verdict = new ExitGeoVerifier(new MapGeoSource(_world, country: false, connectionType: false)).Verify(subject, "127.0.1.1");
 
         Assert.Equal("FR", verdict.VerifiedCountry);
-        Assert.Equal(ConnectionTypes.CableDsl, verdict.ConnectionType);
+        Assert.Equal(GeoIpConnectionTypes.CableDsl, verdict.ConnectionType);
     }
 }
