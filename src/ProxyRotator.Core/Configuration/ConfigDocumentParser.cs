@@ -101,12 +101,8 @@ internal static class ConfigDocumentParser
             return value;
         }
 
+        // A missing folder is not an error: the migrator creates it (e.g. a fresh volume's sub-folder).
         string fullPath = context.ResolvePath(file);
-        string? directory = Path.GetDirectoryName(fullPath);
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            context.Error(path, $"the directory '{directory}' of the database file does not exist");
-        }
 
         // DbConnectionStringBuilder lower-cases keys; rebuild with the file first under its usual name.
         var resolved = new StringBuilder();

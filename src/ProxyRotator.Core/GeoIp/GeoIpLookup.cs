@@ -81,7 +81,32 @@ public sealed class GeoIpLookup : IGeoIpLookup, IDisposable
     public GeoIpResult Lookup(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return IPAddress.TryParse(text.Trim(), out IPAddress? address) ? Lookup(address) with { Query = text } : GeoIpResult.InvalidAddress(text);
+        return TryParseAddress(text, out IPAddress? address) ? Lookup(address) with { Query = text } : GeoIpResult.InvalidAddress(text);
+    }
+
+    /// <summary>
+    /// An IPv6 address, or an IPv4 address in full dotted-quad form: <see cref="IPAddress.TryParse(string?, out IPAddress?)"/>
+    /// also takes <c>81.2.69</c> (as 81.2.0.69), which is never what an operator meant.
+    /// </summary>
+    public static bool TryParseAddress(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        text = text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        if (!text.Contains(':', StringComparison.Ordinal))
+        {
+            string[] parts = text.Split('.');
+            if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit)))
+            {
+                return false;
+            }
+        }
+
+        return IPAddress.TryParse(text, out address);
     }
 
     public GeoIpResult Lookup(IPAddress address)

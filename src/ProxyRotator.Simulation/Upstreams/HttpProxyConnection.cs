@@ -10,6 +10,9 @@ namespace ProxyRotator.Simulation.Upstreams;
 internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, BufferedSocket client) : IDisposable
 {
     private const int MaxChunkLine = 4096;
+
+    // Responses are the bulk direction; a larger buffer means fewer system calls per megabyte.
+    private const int OriginBufferSize = 64 * 1024;
     private BufferedSocket? _origin;
     private string? _originKey;
 
@@ -263,7 +266,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         DropOrigin();
         Socket socket = await OutboundConnector.ConnectAsync(
             proxy.OutgoingAddress, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        _origin = new BufferedSocket(socket);
+        _origin = new BufferedSocket(socket, OriginBufferSize);
         _originKey = key;
         return _origin;
     }

@@ -66,6 +66,52 @@ public sealed class SimulatedUpstreamProxyTests(EchoOriginFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task HttpAbsoluteForm_RequestBodiesAndBodylessStatuses_ConnectionStaysUsable()
+    {
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.25");
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+        string prefix = $"Host: {OriginAuthority}\r\nProxy-Authorization: {RawProxyClient.Basic(User, Password)}\r\n";
+
+        await client.SendAsync($"POST http://{OriginAuthority}/echo HTTP/1.1\r\n{prefix}Content-Length: 5\r\n\r\nhello", Timeout);
+        RawHttpResponse sized = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"POST http://{OriginAuthority}/echo HTTP/1.1\r\n{prefix}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n", Timeout);
+        RawHttpResponse chunked = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/status/204 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse noContent = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"HEAD http://{OriginAuthority}/bytes/1000 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        string headOnly = await client.ReadHeadAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/status/503 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse unavailable = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/ HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse last = await client.ReadResponseAsync(Timeout);
+
+        Assert.Equal("hello", sized.Text);
+        Assert.Equal("abcde", chunked.Text);
+        Assert.Equal(204, noContent.Status);
+        Assert.Contains("Content-Length: 1000", headOnly, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(503, unavailable.Status);
+        Assert.Equal("127.0.1.25", last.Text);
+        Assert.Equal(1, proxy.ConnectionsAccepted);
+        Assert.Equal(6, proxy.RequestsServed);
+    }
+
+    [Fact]
+    public async Task HttpAbsoluteForm_ConflictingFraming_Rejected400()
+    {
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.26");
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+
+        await client.SendAsync(
+            $"POST http://{OriginAuthority}/echo HTTP/1.1\r\nHost: {OriginAuthority}\r\nProxy-Authorization: {RawProxyClient.Basic(User, Password)}\r\n"
+            + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            Timeout);
+        RawHttpResponse response = await client.ReadResponseAsync(Timeout);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(0, proxy.RequestsServed);
+    }
+
+    [Fact]
     public async Task HttpAbsoluteForm_ProxyHeaders_NeverReachOrigin()
     {
         await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.13");
