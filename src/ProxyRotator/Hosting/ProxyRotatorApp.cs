@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Health;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
 
@@ -88,6 +89,9 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             kestrel.AddServerHeader = false;
             ListenAdmin(kestrel, config.Admin, adminListener);
         });
+
+        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
+        builder.Services.AddProxyRotatorHealth(config);
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
