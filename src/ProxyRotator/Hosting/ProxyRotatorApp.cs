@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Gateway;
+using ProxyRotator.Health;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
 
@@ -93,6 +94,9 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             ListenAdmin(kestrel, config.Admin, adminListener);
             kestrel.ListenGateway(config);
         });
+
+        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
+        builder.Services.AddProxyRotatorHealth(config);
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
