@@ -14,6 +14,7 @@ using ProxyRotator.Health.Probing;
 using ProxyRotator.Health.Scoring;
 using ProxyRotator.Health.Sessions;
 using ProxyRotator.Store;
+using ProxyRotator.Store.Health;
 using Quartz;
 
 namespace ProxyRotator.Health;
@@ -78,7 +79,7 @@ public static class HealthServiceCollectionExtensions
             sp.GetRequiredService<UpstreamScorer>(),
             sp.GetRequiredService<UpstreamHealthBook>(),
             sp.GetRequiredService<ExitGeoVerifier>(),
-            sp.GetRequiredService<ProxyRotator.Store.Health.HealthCheckHistory>(),
+            sp.GetRequiredService<HealthCheckHistory>(),
             sp.GetRequiredService<IPoolSnapshotSource>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<HealthCheckRunner>>()));
