@@ -85,6 +85,9 @@ public sealed class IpEchoOrigin : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxConcurrentConnections = null;
+
+            // Proxies keep connections to the origin open between test steps; do not drop them mid-test.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             kestrel.Listen(_options.ListenAddress, _options.HttpPort);
             kestrel.Listen(_options.ListenAddress, _options.HttpsPort, listen => listen.UseHttps(Certificate));
         });

@@ -96,6 +96,49 @@ public sealed class SimulatedUpstreamProxyTests(EchoOriginFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task HttpAbsoluteForm_OriginClosesKeptAliveConnection_NextRequestUsesFreshOne()
+    {
+        // An origin that answers one request per connection and then hangs up without saying so.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        int originPort = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        int originConnections = 0;
+        Task originLoop = Task.Run(async () =>
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                using Socket connection = await listener.AcceptAsync(Timeout);
+                Interlocked.Increment(ref originConnections);
+                byte[] buffer = new byte[4096];
+                int read = 0;
+                while (!System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    read += await connection.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, Timeout);
+                }
+
+                await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), SocketFlags.None, Timeout);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        });
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.27", auth: false);
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+
+        var texts = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            await client.SendAsync($"GET http://127.0.0.1:{originPort}/ HTTP/1.1\r\nHost: 127.0.0.1:{originPort}\r\n\r\n", Timeout);
+            texts.Add((await client.ReadResponseAsync(Timeout)).Text);
+            await Task.Delay(100);
+        }
+
+        await originLoop.WaitAsync(Timeout);
+        Assert.Equal(["ok", "ok"], texts);
+        Assert.Equal(2, originConnections);
+        Assert.Equal(1, proxy.ConnectionsAccepted);
+    }
+
+    [Fact]
     public async Task HttpAbsoluteForm_ConflictingFraming_Rejected400()
     {
         await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.26");

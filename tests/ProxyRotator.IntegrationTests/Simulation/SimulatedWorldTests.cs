@@ -34,6 +34,9 @@ public sealed class SimulatedWorldTests
         Assert.Equal(world.Upstreams.Select(u => u.ExitAddress.ToString()), seen);
         Assert.Equal(world.Upstreams.Select(u => u.Endpoint.Host), seen);
         Assert.Equal(24, seen.Distinct().Count());
+        Assert.Same(world.Upstreams[5], world.FindByExitAddress(seen[5] + "\n"));
+        Assert.Null(world.FindByExitAddress("127.0.0.1"));
+        Assert.Null(world.FindByExitAddress("not an address"));
     }
 
     [Fact]
@@ -114,6 +117,30 @@ public sealed class SimulatedWorldTests
         Assert.Equal(world.Origin.HttpUrl.ToString(), config.HealthCheck.Url);
         Assert.True(config.Gateway.AllowPrivateTargets);
         Assert.DoesNotContain(world.Upstreams[0].Endpoint.Password!, world.Upstreams[0].Endpoint.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ThousandUpstreams_AcrossSeveralSlash24s_AllReachable()
+    {
+        await using SimulatedWorld world = await SimulatedWorld.StartAsync(new SimulatedWorldOptions
+        {
+            BaseAddress = IPAddress.Parse("127.0.10.1"),
+            UpstreamCount = 1000,
+            RequireCredentials = false,
+        }, Timeout);
+        using var countries = new DatabaseReader(world.CountryDatabasePath);
+
+        SimulatedUpstream[] sample = [.. world.Upstreams.Where((_, i) => i % 97 == 0), world.Upstreams[^1]];
+        string[] seen = await Task.WhenAll(sample.Select(async upstream =>
+        {
+            var proxy = new WebProxy(new Uri($"{upstream.Endpoint.SchemeName}://{upstream.Endpoint.Host}:{upstream.Endpoint.Port}"));
+            using var client = new HttpClient(new SocketsHttpHandler { Proxy = proxy, UseProxy = true });
+            return await client.GetStringAsync(world.Origin.HttpUrl, Timeout);
+        }));
+
+        Assert.Equal("127.0.13.232", world.Upstreams[^1].ExitAddress.ToString());
+        Assert.Equal(sample.Select(u => u.ExitAddress.ToString()), seen);
+        Assert.All(world.Upstreams, u => Assert.Equal(u.Country, countries.Country(u.ExitAddress).Country.IsoCode));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Upstreams;
@@ -160,5 +161,27 @@ public sealed class UpstreamHttpInvokerCacheTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => gone.Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:9/"), CancellationToken.None));
         Assert.Same(sut.Get(kept), sut.Get(kept));
+    }
+
+    [Fact]
+    public void Get_WithSnapshotSource_RetiresUpstreamsThatLeftThePool()
+    {
+        var time = new FakeTimeProvider();
+        UpstreamProxy kept = Upstream(1, UpstreamScheme.Http, 3128);
+        UpstreamProxy leaving = Upstream(2, UpstreamScheme.Http, 3129);
+        var source = Substitute.For<IPoolSnapshotSource>();
+        source.Current.Returns(new PoolSnapshot([kept, leaving], version: 1));
+        using var sut = new UpstreamHttpInvokerCache(_options, time, source);
+        UpstreamHttpInvoker gone = sut.Get(leaving);
+        sut.Get(kept);
+        Assert.Equal(2, sut.Count);
+
+        source.Current.Returns(new PoolSnapshot([kept], version: 2));
+        sut.Get(kept);
+        Assert.Equal(1, sut.Count);
+
+        time.Advance(sut.DisposeGrace);
+        sut.Get(kept);
+        Assert.Throws<ObjectDisposedException>(() => gone.Invoker.Send(new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:9/"), CancellationToken.None));
     }
 }
