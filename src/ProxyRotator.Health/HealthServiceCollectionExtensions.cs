@@ -48,7 +48,7 @@ public static class HealthServiceCollectionExtensions
                 job => job.WithIdentity(HealthCheckJob.Key).WithDescription("Probes the upstreams that are due"));
             quartz.ScheduleJob<SessionSweepJob>(
                 trigger => trigger.WithIdentity(SessionSweepJob.TriggerKey)
-                    .StartAt(DateTimeOffset.UtcNow + HealthJobs.SessionSweepInterval)
+                    .StartNow() // at start-up too: sessions that expired while the server was down go at once
                     .WithSimpleSchedule(s => s.WithInterval(HealthJobs.SessionSweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 job => job.WithIdentity(SessionSweepJob.Key).WithDescription("Removes expired sticky sessions and strict ones on retired upstreams"));
         });
