@@ -27,6 +27,8 @@ internal sealed class CliWorkspace : IDisposable
               "gateway": { "listen": ["127.0.0.1:{{gatewayPort}}"] },
               "admin": { "listen": "127.0.0.1:{{adminPort}}", "apiKey": "{{ApiKey}}" },
               "users": [ { "name": "tester", "password": "secret" } ],
+              // health probes stay on loopback: tests never reach out of this machine
+              "healthCheck": { "url": "http://127.0.0.1:9/" },
               "pools": {{poolsJson}},
             }
             """);

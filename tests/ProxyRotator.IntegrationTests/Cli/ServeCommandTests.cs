@@ -16,7 +16,7 @@ public sealed class ServeCommandTests : IDisposable
     [Fact]
     public async Task App_OnPortZero_StartsAfterSyncAndReportsItsAddress()
     {
-        _workspace.WriteConfig("""[ { "name": "eu", "proxies": ["http://198.51.100.7:8000", "socks5://198.51.100.8:1080"] } ]""");
+        _workspace.WriteConfig("""[ { "name": "eu", "proxies": ["http://127.0.9.7:9", "socks5://127.0.9.8:9"] } ]""");
         ProxyRotatorConfig config = ConfigLoader.Load(_workspace.ConfigPath);
         config.Admin.Listen = "127.0.0.1:0";
         config.Gateway.Listen = ["127.0.0.1:0"];
@@ -42,7 +42,7 @@ public sealed class ServeCommandTests : IDisposable
     public async Task Serve_InProcess_RunsUntilCancelledThenExitsZero()
     {
         int adminPort = CliWorkspace.FreePort();
-        string config = _workspace.WriteConfig("""[ { "name": "eu", "proxies": ["http://198.51.100.7:8000"] } ]""", CliWorkspace.FreePort(), adminPort);
+        string config = _workspace.WriteConfig("""[ { "name": "eu", "proxies": ["http://127.0.9.7:9"] } ]""", CliWorkspace.FreePort(), adminPort);
         using var stop = new CancellationTokenSource();
 
         Task<(int ExitCode, string Output, string Error)> serve = CliWorkspace.RunAsync(["serve", "--config", config], stop.Token);

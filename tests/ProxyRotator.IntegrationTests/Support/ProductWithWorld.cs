@@ -49,6 +49,7 @@ public class ProductWithWorld : IAsyncLifetime, IDisposable
         });
         Config = TestConfigs.Create(DatabasePath, World.CreatePools(), ConfigureGateway);
         Config.GeoIp = World.CreateGeoIpOptions();
+        Config.HealthCheck.Url = World.Origin.HttpUrl.ToString();
         Product = await ProductHost.StartAsync(Config);
     }
 

@@ -25,6 +25,8 @@ public static class TestConfigs
             },
             Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "test-api-key" },
             Users = [new UserOptions { Name = User, Password = Password, Pools = ["*"] }],
+            // Never the sample's public echo URL: tests stay on loopback. Fixtures with a world point it at the world's origin.
+            HealthCheck = new HealthCheckOptions { Url = "http://127.0.0.1:9/" },
             Pools = pools,
         };
         gateway?.Invoke(config.Gateway);
