@@ -1,0 +1,17 @@
+namespace ProxyRotator.Admin.Contracts;
+
+/// <summary>The result of probing one upstream now.</summary>
+public sealed record HealthCheckOutcomeDto
+{
+    public required long UpstreamId { get; init; }
+    public string? Pool { get; init; }
+    public string? Url { get; init; }
+    public required bool Success { get; init; }
+
+    /// <summary>The upstream's status after the check.</summary>
+    public string? Status { get; init; }
+    public double? LatencyMs { get; init; }
+    public string? ExitIp { get; init; }
+    public string? VerifiedCountry { get; init; }
+    public string? Error { get; init; }
+}
