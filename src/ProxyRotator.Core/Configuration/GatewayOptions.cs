@@ -27,6 +27,12 @@ public sealed class GatewayOptions
     /// <summary>Allow targets in loopback/private ranges (tests and the demo turn this on).</summary>
     public bool AllowPrivateTargets { get; set; }
 
+    /// <summary>
+    /// Targets allowed even in refused ranges (link-local included): addresses, networks (<c>a.b.c.d/n</c>) or
+    /// <c>localhost</c>-style names. The gateway's own listeners stay refused.
+    /// </summary>
+    public List<string> AllowedTargets { get; set; } = [];
+
     /// <summary>Send <c>X-ProxyRotator-Upstream</c>/<c>-Session</c> on successful answers.</summary>
     public bool ExposeUpstreamHeaders { get; set; } = true;
 }

@@ -1,18 +1,28 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 
 namespace ProxyRotator.Core.Pool;
 
 /// <summary>
 /// An immutable view of every non-retired upstream, swapped atomically when the store changes. Reads never lock.
+/// Indexes by pool, type, country and city are built with the snapshot; the candidate list of each distinct
+/// <see cref="UpstreamQuery"/> is built on first use and cached here (bounded), so a pick is O(1) amortized.
 /// </summary>
 public sealed class PoolSnapshot
 {
+    /// <summary>Distinct queries cached per snapshot; beyond this the cache starts over (queries come from usernames).</summary>
+    public const int MaxCachedQueries = 4096;
+
     private readonly FrozenDictionary<long, UpstreamProxy> _byId;
+    private readonly PoolSnapshotIndex _index;
+    private readonly ConcurrentDictionary<UpstreamQuery, UpstreamCandidates> _candidates = new();
+    private int _cachedQueries;
 
     public PoolSnapshot(IEnumerable<UpstreamProxy> upstreams, long version)
     {
         All = upstreams.ToArray();
         _byId = All.ToFrozenDictionary(u => u.Id);
+        _index = new PoolSnapshotIndex(All);
         Version = version;
     }
 
@@ -23,5 +33,55 @@ public sealed class PoolSnapshot
     /// <summary>Increases with every rebuild.</summary>
     public long Version { get; }
 
+    /// <summary>Active and pending upstreams.</summary>
+    public int EligibleCount => _index.Eligible.Length;
+
     public bool TryGet(long id, out UpstreamProxy? upstream) => _byId.TryGetValue(id, out upstream);
+
+    /// <summary>The upstreams matching <paramref name="query"/> (active, and pending as a fallback); cached per query.</summary>
+    public UpstreamCandidates GetCandidates(in UpstreamQuery query)
+    {
+        if (_candidates.TryGetValue(query, out UpstreamCandidates? cached))
+        {
+            return cached;
+        }
+
+        return AddCandidates(query);
+    }
+
+    private UpstreamCandidates AddCandidates(UpstreamQuery query)
+    {
+        UpstreamCandidates built = BuildCandidates(query);
+        if (Interlocked.Increment(ref _cachedQueries) > MaxCachedQueries)
+        {
+            // Unbounded distinct usernames must not grow memory; starting over keeps the common queries warm.
+            _candidates.Clear();
+            Interlocked.Exchange(ref _cachedQueries, 1);
+        }
+
+        return _candidates.GetOrAdd(query, built);
+    }
+
+    private UpstreamCandidates BuildCandidates(in UpstreamQuery query)
+    {
+        UpstreamProxy[] bucket = _index.SmallestBucketFor(query);
+        if (bucket.Length == 0)
+        {
+            return UpstreamCandidates.None;
+        }
+
+        var active = new List<UpstreamProxy>();
+        var pending = new List<UpstreamProxy>();
+        foreach (UpstreamProxy upstream in bucket)
+        {
+            if (!UpstreamSelector.MatchesQuery(upstream, query))
+            {
+                continue;
+            }
+
+            (upstream.Status == UpstreamStatus.Active ? active : pending).Add(upstream);
+        }
+
+        return active.Count == 0 && pending.Count == 0 ? UpstreamCandidates.None : new UpstreamCandidates([.. active], [.. pending]);
+    }
 }

@@ -1,0 +1,380 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using ProxyRotator.Core.Configuration;
+
+namespace ProxyRotator.Gateway.Security;
+
+/// <summary>
+/// Decides whether a client may reach a target <c>host:port</c> through the gateway.
+/// <list type="bullet">
+/// <item>Port 0 (or out of range) and malformed hosts: refused.</item>
+/// <item>The gateway's own listeners and the admin listener: always refused (no proxy loops) — the same IP and port,
+/// and for a <c>0.0.0.0</c>/<c>::</c> listener any local, loopback or unspecified address with that port.</item>
+/// <item>Link-local (169.254.0.0/16 incl. the 169.254.169.254 cloud metadata service, fe80::/10): refused unless
+/// the target is on the explicit allow list (<see cref="GatewayOptions.AllowedTargets"/>); <c>allowPrivateTargets</c>
+/// does not open them.</item>
+/// <item>Loopback, private (RFC 1918, CGNAT 100.64.0.0/10, ULA fc00::/7, fec0::/10, 240.0.0.0/4), unspecified,
+/// multicast and broadcast: refused unless <c>allowPrivateTargets</c> or the allow list says otherwise.</item>
+/// </list>
+/// IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96) addresses are judged by their
+/// IPv4 address; numeric forms such as <c>2130706433</c> or <c>127.1</c> are judged as the address they denote.
+/// Host names are not resolved here — the upstream resolves them (remote DNS), on its own network — so only
+/// <c>localhost</c> and <c>*.localhost</c> are known to be loopback; a public name that resolves to a private address
+/// is the upstream's concern, not the gateway's.
+/// </summary>
+public sealed class TargetPolicy
+{
+    private static readonly IPNetwork[] _privateV4 =
+    [
+        IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"),
+        IPNetwork.Parse("100.64.0.0/10"), IPNetwork.Parse("240.0.0.0/4"),
+    ];
+
+    private static readonly IPNetwork[] _privateV6 = [IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fec0::/10")];
+    private static readonly IPNetwork _nat64 = IPNetwork.Parse("64:ff9b::/96");
+
+    private readonly bool _allowPrivateTargets;
+    private readonly IPNetwork[] _allowedNetworks;
+    private readonly HashSet<string> _allowedHosts;
+    private readonly HashSet<IPAddress> _localAddresses;
+    private readonly Lock _endpointsLock = new();
+    private volatile OwnEndpoint[] _ownEndpoints;
+
+    /// <param name="gateway">Listen addresses, <c>allowPrivateTargets</c> and the allow list.</param>
+    /// <param name="admin">The admin listener, never a target.</param>
+    /// <param name="localAddresses">This machine's addresses (a 0.0.0.0 listener is reachable on each); null reads the network interfaces.</param>
+    public TargetPolicy(GatewayOptions gateway, AdminOptions admin, IEnumerable<IPAddress>? localAddresses = null)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(admin);
+        _allowPrivateTargets = gateway.AllowPrivateTargets;
+
+        var networks = new List<IPNetwork>();
+        _allowedHosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string entry in gateway.AllowedTargets)
+        {
+            if (TryParseNetwork(entry, out IPNetwork network))
+            {
+                networks.Add(network);
+            }
+            else if (IsHostName(entry.AsSpan().TrimEnd('.')))
+            {
+                _allowedHosts.Add(entry.TrimEnd('.'));
+            }
+            else
+            {
+                throw new ArgumentException($"gateway.allowedTargets: '{entry}' is neither an address, a network (a.b.c.d/n) nor a host name.", nameof(gateway));
+            }
+        }
+
+        _allowedNetworks = [.. networks];
+        _localAddresses = new HashSet<IPAddress>((localAddresses ?? ReadLocalAddresses()).Select(Normalize));
+
+        var own = new List<OwnEndpoint>();
+        foreach (string listen in gateway.Listen.Append(admin.Listen))
+        {
+            if (TryParseListen(listen, out OwnEndpoint endpoint) && endpoint.Port != 0)
+            {
+                own.Add(endpoint);
+            }
+        }
+
+        _ownEndpoints = [.. own];
+    }
+
+    public TargetPolicy(ProxyRotatorConfig config)
+        : this((config ?? throw new ArgumentNullException(nameof(config))).Gateway, config.Admin)
+    {
+    }
+
+    /// <summary>
+    /// Adds an endpoint the product actually listens on (e.g. after binding port 0), so it is refused as a target too.
+    /// </summary>
+    public void RegisterListenEndpoint(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        IPAddress address = Normalize(endpoint.Address);
+        var own = new OwnEndpoint(IsUnspecified(address) ? null : address, endpoint.Port, IsLoopbackName: false);
+        lock (_endpointsLock)
+        {
+            _ownEndpoints = [.. _ownEndpoints, own];
+        }
+    }
+
+    /// <summary>Judges a target as a client named it: a host name or IP literal (IPv6 with or without brackets) and a port.</summary>
+    public TargetDecision Evaluate(ReadOnlySpan<char> host, int port)
+    {
+        if (port is < 1 or > 65535)
+        {
+            return new TargetDecision(TargetRefusalReason.InvalidPort);
+        }
+
+        if (host.Length > 2 && host[0] == '[' && host[^1] == ']')
+        {
+            host = host[1..^1];
+        }
+
+        if (host.IsEmpty || host.Length > 255)
+        {
+            return new TargetDecision(TargetRefusalReason.InvalidHost);
+        }
+
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            return Evaluate(address, port);
+        }
+
+        ReadOnlySpan<char> name = host.TrimEnd('.');
+        if (!IsHostName(name))
+        {
+            return new TargetDecision(TargetRefusalReason.InvalidHost);
+        }
+
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 6761: these names are loopback wherever they are resolved, over IPv4 or IPv6.
+            if (IsOwnEndpoint(IPAddress.Loopback, port) || IsOwnEndpoint(IPAddress.IPv6Loopback, port))
+            {
+                return new TargetDecision(TargetRefusalReason.OwnEndpoint);
+            }
+
+            if (_allowedHosts.GetAlternateLookup<ReadOnlySpan<char>>().Contains(name))
+            {
+                return TargetDecision.Allow;
+            }
+
+            return Evaluate(IPAddress.Loopback, port);
+        }
+
+        return TargetDecision.Allow;
+    }
+
+    /// <summary>Judges an IP target.</summary>
+    public TargetDecision Evaluate(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (port is < 1 or > 65535)
+        {
+            return new TargetDecision(TargetRefusalReason.InvalidPort);
+        }
+
+        address = Normalize(address);
+        if (IsOwnEndpoint(address, port))
+        {
+            return new TargetDecision(TargetRefusalReason.OwnEndpoint);
+        }
+
+        foreach (IPNetwork network in _allowedNetworks)
+        {
+            if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
+            {
+                return TargetDecision.Allow;
+            }
+        }
+
+        TargetRefusalReason category = Classify(address);
+        if (category == TargetRefusalReason.LinkLocal || (category != TargetRefusalReason.None && !_allowPrivateTargets))
+        {
+            return new TargetDecision(category);
+        }
+
+        return TargetDecision.Allow;
+    }
+
+    /// <summary>The special range an address belongs to, or <see cref="TargetRefusalReason.None"/> for a public address.</summary>
+    public static TargetRefusalReason Classify(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        address = Normalize(address);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            Span<byte> b = stackalloc byte[4];
+            address.TryWriteBytes(b, out _);
+            return b[0] switch
+            {
+                0 => TargetRefusalReason.Unspecified,
+                127 => TargetRefusalReason.Loopback,
+                169 when b[1] == 254 => TargetRefusalReason.LinkLocal,
+                >= 224 and <= 239 => TargetRefusalReason.Multicast,
+                255 when b[1] == 255 && b[2] == 255 && b[3] == 255 => TargetRefusalReason.Broadcast,
+                _ => InAny(_privateV4, address) ? TargetRefusalReason.Private : TargetRefusalReason.None,
+            };
+        }
+
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            return TargetRefusalReason.Unspecified;
+        }
+
+        if (address.Equals(IPAddress.IPv6Loopback))
+        {
+            return TargetRefusalReason.Loopback;
+        }
+
+        if (address.IsIPv6LinkLocal)
+        {
+            return TargetRefusalReason.LinkLocal;
+        }
+
+        if (address.IsIPv6Multicast)
+        {
+            return TargetRefusalReason.Multicast;
+        }
+
+        return InAny(_privateV6, address) ? TargetRefusalReason.Private : TargetRefusalReason.None;
+    }
+
+    /// <summary>IPv4-mapped, IPv4-compatible and NAT64 addresses become their IPv4 address; scope ids are dropped.</summary>
+    internal static IPAddress Normalize(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        Span<byte> b = stackalloc byte[16];
+        address.TryWriteBytes(b, out _);
+        bool firstTwelveZero = b[..12].IndexOfAnyExcept((byte)0) < 0;
+        bool embedsV4 = (firstTwelveZero && b[12..].IndexOfAnyExcept((byte)0) >= 0 && !address.Equals(IPAddress.IPv6Loopback))
+            || _nat64.Contains(address);
+        if (embedsV4)
+        {
+            return new IPAddress(b[12..]);
+        }
+
+        return address.ScopeId != 0 ? new IPAddress(b) : address;
+    }
+
+    private bool IsOwnEndpoint(IPAddress address, int port)
+    {
+        foreach (OwnEndpoint own in _ownEndpoints)
+        {
+            if (own.Port != port)
+            {
+                continue;
+            }
+
+            // Connecting to 0.0.0.0 or :: reaches the local machine, so it hits every listener with that port.
+            if (IsUnspecified(address))
+            {
+                return true;
+            }
+
+            if (own.Address is null)
+            {
+                if (Classify(address) == TargetRefusalReason.Loopback || _localAddresses.Contains(address))
+                {
+                    return true;
+                }
+            }
+            else if (own.IsLoopbackName ? Classify(address) == TargetRefusalReason.Loopback : own.Address.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsUnspecified(IPAddress address) =>
+        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    private static bool InAny(IPNetwork[] networks, IPAddress address)
+    {
+        foreach (IPNetwork network in networks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryParseNetwork(string entry, out IPNetwork network)
+    {
+        if (IPAddress.TryParse(entry, out IPAddress? single))
+        {
+            single = Normalize(single);
+            network = new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+
+        return IPNetwork.TryParse(entry, out network);
+    }
+
+    private static bool IsHostName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || name.Length > 253)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryParseListen(string listen, out OwnEndpoint endpoint)
+    {
+        endpoint = default;
+        int colon = listen.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), out int port) || port is < 0 or > 65535)
+        {
+            return false;
+        }
+
+        string host = listen[..colon].Trim('[', ']');
+        if (host is "" or "*" or "+")
+        {
+            endpoint = new OwnEndpoint(null, port, IsLoopbackName: false);
+            return true;
+        }
+
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            endpoint = new OwnEndpoint(IPAddress.Loopback, port, IsLoopbackName: true);
+            return true;
+        }
+
+        if (!IPAddress.TryParse(host, out IPAddress? address))
+        {
+            return false;
+        }
+
+        address = Normalize(address);
+        endpoint = new OwnEndpoint(IsUnspecified(address) ? null : address, port, IsLoopbackName: false);
+        return true;
+    }
+
+    private static IPAddress[] ReadLocalAddresses()
+    {
+        try
+        {
+            return NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
+                .Select(unicast => unicast.Address)
+                .ToArray();
+        }
+        catch (NetworkInformationException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A listener; a null address means all addresses (0.0.0.0 / ::).</summary>
+    private readonly record struct OwnEndpoint(IPAddress? Address, int Port, bool IsLoopbackName);
+}

@@ -1,0 +1,117 @@
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Store.Entities;
+
+/// <summary>
+/// One upstream proxy as stored. Holds the credentials (the gateway needs them) but never shows them:
+/// <see cref="ToString"/> and <see cref="ToMaskedUrl"/> mask the password. Change <see cref="Status"/> only through
+/// <see cref="ChangeStatus"/> so every transition is recorded.
+/// </summary>
+public sealed class UpstreamEntity
+{
+    /// <summary>Source value of upstreams listed in the configuration file.</summary>
+    public const string ConfigSource = "config";
+
+    /// <summary>Prefix of the source value of upstreams listed by a provider API (<c>provider:NAME</c>).</summary>
+    public const string ProviderSourcePrefix = "provider:";
+
+    public long Id { get; set; }
+    public int PoolId { get; set; }
+    public PoolEntity? Pool { get; set; }
+
+    public UpstreamScheme Scheme { get; set; }
+    public required string Host { get; set; }
+    public int Port { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary><c>scheme://host:port</c>: the identity used by sync, unique per pool, independent of credentials.</summary>
+    public required string AddressKey { get; set; }
+
+    public UpstreamType Type { get; set; }
+
+    /// <summary>ISO 3166-1 alpha-2, upper case, as tagged by configuration or provider.</summary>
+    public string? DeclaredCountry { get; set; }
+
+    /// <summary>Lower case with <c>_</c> for spaces.</summary>
+    public string? City { get; set; }
+
+    /// <summary>Country of the exit IP according to GeoIP.</summary>
+    public string? VerifiedCountry { get; set; }
+    public string? ExitIp { get; set; }
+
+    /// <summary>GeoIP connection type of the exit IP (e.g. <c>Cellular</c>, <c>Cable/DSL</c>, <c>Corporate</c>).</summary>
+    public string? ConnectionType { get; set; }
+
+    /// <summary>Set when the verified country disagrees with the declared one (a human-readable note).</summary>
+    public string? GeoMismatch { get; set; }
+
+    /// <summary>Set when the connection type disagrees with the declared type (a human-readable note).</summary>
+    public string? ConnectionTypeMismatch { get; set; }
+
+    /// <summary>How often the exit IP changed between probes; rotating backconnect upstreams change it routinely.</summary>
+    public int ExitIpChanges { get; set; }
+    public bool IsRotatingExit { get; set; }
+
+    public UpstreamStatus Status { get; private set; } = UpstreamStatus.Pending;
+    public string? StatusReason { get; private set; }
+    public DateTimeOffset StatusChangedAt { get; private set; }
+
+    /// <summary>Health score in [0,1]; 0.5 until checked.</summary>
+    public double Score { get; set; } = 0.5;
+    public double? LatencyMs { get; set; }
+    public double? SuccessRate { get; set; }
+    public int ConsecutiveFailures { get; set; }
+    public int ConsecutiveSuccesses { get; set; }
+
+    /// <summary>Failed re-checks while quarantined.</summary>
+    public int FailedRechecks { get; set; }
+    public DateTimeOffset? LastCheckedAt { get; set; }
+    public DateTimeOffset? NextCheckAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public string? LastError { get; set; }
+    public long TotalRequests { get; set; }
+    public long TotalFailures { get; set; }
+
+    /// <summary><see cref="ConfigSource"/>, <c>provider:NAME</c> or <c>admin</c>.</summary>
+    public required string Source { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public List<UpstreamStatusTransitionEntity> StatusTransitions { get; set; } = [];
+
+    public UpstreamEndpoint ToEndpoint() => new(Scheme, Host, Port, Username, Password);
+
+    /// <summary>The URL with the password replaced by <c>***</c>, safe to log and to show.</summary>
+    public string ToMaskedUrl() => ToEndpoint().ToMaskedString();
+
+    /// <summary>
+    /// Moves to <paramref name="to"/> and records the transition (added to <see cref="StatusTransitions"/>, so it is
+    /// saved with the upstream). Returns false, recording nothing, when the status is already <paramref name="to"/>.
+    /// </summary>
+    public bool ChangeStatus(UpstreamStatus to, string reason, DateTimeOffset at)
+    {
+        if (Status == to)
+        {
+            return false;
+        }
+
+        StatusTransitions.Add(new UpstreamStatusTransitionEntity { UpstreamId = Id, From = Status, To = to, Reason = reason, At = at });
+        Status = to;
+        StatusReason = reason;
+        StatusChangedAt = at;
+        return true;
+    }
+
+    /// <summary>Sets the initial status of a new upstream (the creation counts as a transition from nothing).</summary>
+    public void InitializeStatus(UpstreamStatus status, string reason, DateTimeOffset at)
+    {
+        StatusTransitions.Add(new UpstreamStatusTransitionEntity { From = null, To = status, Reason = reason, At = at });
+        Status = status;
+        StatusReason = reason;
+        StatusChangedAt = at;
+    }
+
+    public override string ToString() => $"upstream #{Id} {ToMaskedUrl()} ({Type}, {DeclaredCountry ?? "??"}, {Status})";
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Store.Entities;
+
+namespace ProxyRotator.Store.Snapshots;
+
+/// <summary>
+/// Builds <see cref="PoolSnapshot"/>s of every non-retired upstream from the store and swaps them in atomically.
+/// Readers only do a volatile read of <see cref="Current"/>; rebuilds are serialised among themselves. Each upstream
+/// keeps one <see cref="UpstreamLoad"/> for as long as it stays in the pool, so in-flight counts survive rebuilds.
+/// </summary>
+public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory) : IPoolSnapshotSource, IDisposable
+{
+    private readonly ConcurrentDictionary<long, UpstreamLoad> _loads = new();
+    private readonly SemaphoreSlim _rebuildGate = new(1, 1);
+    private PoolSnapshot _current = PoolSnapshot.Empty;
+    private StoreFingerprint? _builtFrom;
+    private long _version;
+
+    public PoolSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>True once a snapshot has been built from the store.</summary>
+    public bool HasLoaded => Volatile.Read(ref _builtFrom) is not null;
+
+    /// <summary>Rebuilds from the store now; returns when the new snapshot is live.</summary>
+    public Task RefreshAsync(CancellationToken cancellationToken) => RebuildAsync(force: true, cancellationToken);
+
+    /// <summary>Rebuilds only when the upstream table changed since the last build (cheap check); returns whether it did.</summary>
+    public Task<bool> RefreshIfChangedAsync(CancellationToken cancellationToken) => RebuildAsync(force: false, cancellationToken);
+
+    /// <summary>Rebuilds if someone uses snapshots in this process (the host started the refresher); a plain import does not pay for it.</summary>
+    internal async Task RefreshIfStartedAsync(CancellationToken cancellationToken)
+    {
+        if (HasLoaded)
+        {
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _rebuildGate.Dispose();
+
+    private async Task<bool> RebuildAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _rebuildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                // Read the fingerprint before the rows: a change made in between shows up in the next check.
+                StoreFingerprint fingerprint = await ReadFingerprintAsync(db, cancellationToken).ConfigureAwait(false);
+                if (!force && fingerprint == _builtFrom)
+                {
+                    return false;
+                }
+
+                var rows = await db.Upstreams.AsNoTracking()
+                    .Where(u => u.Status != UpstreamStatus.Retired)
+                    .OrderBy(u => u.Id)
+                    .Select(u => new
+                    {
+                        u.Id,
+                        PoolName = u.Pool!.Name,
+                        u.Scheme,
+                        u.Host,
+                        u.Port,
+                        u.Username,
+                        u.Password,
+                        u.Type,
+                        u.Status,
+                        u.DeclaredCountry,
+                        u.City,
+                        u.VerifiedCountry,
+                        u.ExitIp,
+                        u.Score,
+                    })
+                    .ToListAsync(cancellationToken).ConfigureAwait(false);
+
+                var upstreams = new UpstreamProxy[rows.Count];
+                var ids = new HashSet<long>(rows.Count);
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    var row = rows[i];
+                    ids.Add(row.Id);
+                    upstreams[i] = new UpstreamProxy
+                    {
+                        Id = row.Id,
+                        PoolName = row.PoolName,
+                        Endpoint = new UpstreamEndpoint(row.Scheme, row.Host, row.Port, row.Username, row.Password),
+                        Type = row.Type,
+                        Status = row.Status,
+                        DeclaredCountry = row.DeclaredCountry,
+                        City = row.City,
+                        VerifiedCountry = row.VerifiedCountry,
+                        ExitIp = row.ExitIp,
+                        Score = row.Score,
+                        Load = _loads.GetOrAdd(row.Id, static _ => new UpstreamLoad()),
+                    };
+                }
+
+                foreach (long id in _loads.Keys)
+                {
+                    if (!ids.Contains(id))
+                    {
+                        _loads.TryRemove(id, out _);
+                    }
+                }
+
+                var snapshot = new PoolSnapshot(upstreams, Interlocked.Increment(ref _version));
+                Volatile.Write(ref _current, snapshot);
+                Volatile.Write(ref _builtFrom, fingerprint);
+                return true;
+            }
+        }
+        finally
+        {
+            _rebuildGate.Release();
+        }
+    }
+
+    private static async Task<StoreFingerprint> ReadFingerprintAsync(ProxyRotatorDbContext db, CancellationToken cancellationToken)
+    {
+        IQueryable<UpstreamEntity> upstreams = db.Upstreams.AsNoTracking();
+        int count = await upstreams.CountAsync(cancellationToken).ConfigureAwait(false);
+        long maxId = await upstreams.MaxAsync(u => (long?)u.Id, cancellationToken).ConfigureAwait(false) ?? 0;
+        DateTimeOffset lastUpdate = await upstreams.OrderByDescending(u => u.UpdatedAt).Select(u => u.UpdatedAt)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return new StoreFingerprint(count, maxId, lastUpdate);
+    }
+
+    /// <summary>Changes whenever an upstream is added or saved (<see cref="UpstreamEntity.UpdatedAt"/> is stamped on save).</summary>
+    private sealed record StoreFingerprint(int Count, long MaxId, DateTimeOffset LastUpdate);
+}

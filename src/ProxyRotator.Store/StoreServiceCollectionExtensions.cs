@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Sessions;
+using ProxyRotator.Store.Health;
+using ProxyRotator.Store.Sessions;
+using ProxyRotator.Store.Snapshots;
+using ProxyRotator.Store.Sync;
+
+namespace ProxyRotator.Store;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pool store: a pooled <see cref="IDbContextFactory{TContext}"/> over <c>config.Database</c>,
+    /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="HealthCheckHistory"/>, the
+    /// <see cref="IPoolSnapshotSource"/> and <see cref="ISessionStore"/> implementations, and the hosted services
+    /// that build the first snapshot, refresh it and warm the session cache. Apply migrations
+    /// (<see cref="DatabaseMigrator.MigrateAsync"/>) before the host starts.
+    /// </summary>
+    public static IServiceCollection AddProxyRotatorStore(this IServiceCollection services, ProxyRotatorConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(config);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPooledDbContextFactory<ProxyRotatorDbContext>((provider, options) =>
+            options.UseProxyRotatorStore(config.Database, provider.GetRequiredService<TimeProvider>()));
+
+        services.TryAddSingleton<DatabaseMigrator>();
+        services.TryAddSingleton<PoolSynchronizer>();
+        services.TryAddSingleton(provider => new HealthCheckHistory(provider.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>()));
+
+        services.TryAddSingleton<StorePoolSnapshotSource>();
+        services.TryAddSingleton<IPoolSnapshotSource>(provider => provider.GetRequiredService<StorePoolSnapshotSource>());
+        services.TryAddSingleton<StoreSessionStore>();
+        services.TryAddSingleton<ISessionStore>(provider => provider.GetRequiredService<StoreSessionStore>());
+
+        services.AddHostedService(provider => new PoolSnapshotRefresher(
+            provider.GetRequiredService<StorePoolSnapshotSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PoolSnapshotRefresher>>(),
+            PoolSnapshotRefresher.DefaultInterval));
+        services.AddHostedService<SessionCacheWarmup>();
+        return services;
+    }
+}

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Sessions;
+using ProxyRotator.Core.Targeting;
+using ProxyRotator.Store.Sessions;
+using ProxyRotator.Store.Snapshots;
+using ProxyRotator.Store.Sync;
+using static ProxyRotator.IntegrationTests.Store.StoreTestDatabase;
+
+namespace ProxyRotator.IntegrationTests.Store;
+
+public sealed class StoreSessionStoreTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task SaveAsync_ThenGet_ReturnsSameSession()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<ISessionStore>();
+        StickySession session = NewSession(database, "scraper", "acct42", upstreams[0], TimeSpan.FromMinutes(10));
+
+        await store.SaveAsync(session, None);
+
+        Assert.Equal(session, await store.GetAsync("scraper", "acct42", None));
+        Assert.Null(await store.GetAsync("scraper", "other", None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_NewStoreOverSameFile_SeesSession()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        StickySession session = NewSession(database, "scraper", "acct42", upstreams[1], TimeSpan.FromHours(1)) with
+        {
+            Mode = SessionMode.Strict,
+            ExitIp = "198.51.100.8",
+        };
+        await database.Get<ISessionStore>().SaveAsync(session, None);
+
+        var restarted = database.OpenInstance().GetRequiredService<StoreSessionStore>();
+        await restarted.LoadAsync(None);
+
+        Assert.Equal(1, restarted.CachedCount);
+        Assert.Equal(session, await restarted.GetAsync("scraper", "acct42", None));
+        Assert.Equal([session], await restarted.ListAsync(None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_ExistingSession_Rebinds()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<ISessionStore>();
+        StickySession session = NewSession(database, "scraper", "s1", upstreams[0], TimeSpan.FromMinutes(10));
+        await store.SaveAsync(session, None);
+
+        await store.SaveAsync(session with { UpstreamId = upstreams[1] }, None);
+
+        Assert.Equal(upstreams[1], (await store.GetAsync("scraper", "s1", None))!.UpstreamId);
+        ISessionStore restarted = database.OpenInstance().GetRequiredService<ISessionStore>();
+        Assert.Equal(upstreams[1], Assert.Single(await restarted.ListAsync(None)).UpstreamId);
+    }
+
+    [Fact]
+    public async Task GetAsync_Expired_ReturnsNull()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<ISessionStore>();
+        await store.SaveAsync(NewSession(database, "scraper", "s1", upstreams[0], TimeSpan.FromMinutes(10)), None);
+
+        database.Time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Null(await store.GetAsync("scraper", "s1", None));
+        Assert.Empty(await store.ListAsync(None));
+    }
+
+    [Fact]
+    public async Task RemoveExpiredAsync_SomeExpired_DeletesOnlyThoseEverywhere()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        await store.SaveAsync(NewSession(database, "a", "short", upstreams[0], TimeSpan.FromMinutes(1)), None);
+        await store.SaveAsync(NewSession(database, "a", "long", upstreams[0], TimeSpan.FromHours(1)), None);
+        database.Time.Advance(TimeSpan.FromMinutes(2));
+
+        int removed = await store.RemoveExpiredAsync(database.Time.GetUtcNow(), None);
+
+        Assert.Equal(1, removed);
+        Assert.Equal(1, store.CachedCount);
+        var restarted = database.OpenInstance().GetRequiredService<StoreSessionStore>();
+        await restarted.LoadAsync(None);
+        Assert.Equal(1, restarted.CachedCount);
+        Assert.Equal("long", Assert.Single(await restarted.ListAsync(None)).SessionId);
+        Assert.Equal(0, await store.RemoveExpiredAsync(database.Time.GetUtcNow(), None));
+    }
+
+    [Fact]
+    public async Task RemoveAsync_Existing_RemovesFromDatabaseAndCache()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<ISessionStore>();
+        await store.SaveAsync(NewSession(database, "a", "s", upstreams[0], TimeSpan.FromMinutes(10)), None);
+
+        Assert.True(await store.RemoveAsync("a", "s", None));
+
+        Assert.Null(await store.GetAsync("a", "s", None));
+        Assert.False(await store.RemoveAsync("a", "s", None));
+        Assert.Empty(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
+    }
+
+    [Fact]
+    public async Task GetAsync_SessionSavedByAnotherInstance_FoundOnCacheMiss()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        await store.LoadAsync(None);
+        StickySession session = NewSession(database, "a", "elsewhere", upstreams[0], TimeSpan.FromMinutes(10));
+
+        await database.OpenInstance().GetRequiredService<ISessionStore>().SaveAsync(session, None);
+
+        Assert.Equal(session, await store.GetAsync("a", "elsewhere", None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_ConcurrentSessions_AllStored()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<ISessionStore>();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            store.SaveAsync(NewSession(database, "a", "s" + i, upstreams[i % 2], TimeSpan.FromMinutes(10)), None).AsTask()));
+
+        Assert.Equal(20, (await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).Count);
+    }
+
+    private static StickySession NewSession(StoreTestDatabase database, string account, string sessionId, long upstreamId, TimeSpan ttl)
+    {
+        DateTimeOffset now = database.Time.GetUtcNow();
+        return new StickySession
+        {
+            Account = account,
+            SessionId = sessionId,
+            UpstreamId = upstreamId,
+            CreatedAt = now,
+            ExpiresAt = now + ttl,
+            LastUsedAt = now,
+        };
+    }
+
+    private static async Task<long[]> SeedUpstreamsAsync(StoreTestDatabase database)
+    {
+        await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
+            Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000"))), None);
+        var snapshots = database.Get<StorePoolSnapshotSource>();
+        await snapshots.RefreshAsync(None);
+        return [.. snapshots.Current.All.Select(u => u.Id)];
+    }
+}
