@@ -112,6 +112,12 @@ public sealed record UpstreamEndpoint(UpstreamScheme Scheme, string Host, int Po
     {
         int at = url.LastIndexOf('@');
         int schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        return at > 0 && schemeEnd > 0 && at > schemeEnd ? url[..(schemeEnd + 3)] + "***@" + url[(at + 1)..] : url;
+        if (at <= 0)
+        {
+            return url;
+        }
+
+        // Without a well-formed scheme the user info still ends at the last "@": hide all of it.
+        return schemeEnd > 0 && at > schemeEnd ? url[..(schemeEnd + 3)] + "***@" + url[(at + 1)..] : "***@" + url[(at + 1)..];
     }
 }

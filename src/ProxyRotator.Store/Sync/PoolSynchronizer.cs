@@ -22,14 +22,24 @@ public sealed class PoolSynchronizer(
     IDbContextFactory<ProxyRotatorDbContext> contextFactory,
     StorePoolSnapshotSource snapshots,
     TimeProvider timeProvider,
-    ILogger<PoolSynchronizer> logger)
+    ILogger<PoolSynchronizer> logger) : IDisposable
 {
     public const string RemovedFromConfigurationReason = "removed from configuration";
+
+    // Syncs read, then write: two at once (an import and a provider job) could both add the same address.
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
 
     /// <summary>Syncs every pool of <paramref name="config"/>, its static proxies and its provider entries.</summary>
     public async Task<PoolSyncResult> SyncConfigAsync(ProxyRotatorConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        PoolSyncResult result = await SerializedAsync(ct => SyncConfigCoreAsync(config, ct), cancellationToken).ConfigureAwait(false);
+        await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<PoolSyncResult> SyncConfigCoreAsync(ProxyRotatorConfig config, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = timeProvider.GetUtcNow();
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -69,7 +79,6 @@ public sealed class PoolSynchronizer(
             logger.LogInformation(
                 "Configuration sync: {Added} added, {Updated} updated, {Retired} retired, {PoolsAdded} pool(s) created",
                 result.Added, result.Updated, result.Retired, result.PoolsAdded);
-            await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
             return result;
         }
     }
@@ -85,7 +94,15 @@ public sealed class PoolSynchronizer(
         ArgumentException.ThrowIfNullOrWhiteSpace(poolName);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentNullException.ThrowIfNull(upstreams);
+        PoolSyncResult result = await SerializedAsync(ct => MergeSourceCoreAsync(poolName, source, upstreams, ct), cancellationToken)
+            .ConfigureAwait(false);
+        await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
+    private async Task<PoolSyncResult> MergeSourceCoreAsync(
+        string poolName, string source, IReadOnlyList<DiscoveredUpstream> upstreams, CancellationToken cancellationToken)
+    {
         DateTimeOffset now = timeProvider.GetUtcNow();
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -99,7 +116,6 @@ public sealed class PoolSynchronizer(
             logger.LogInformation(
                 "Sync of {Source} into pool {Pool}: {Added} added, {Updated} updated, {Retired} retired",
                 source, poolName, result.Added, result.Updated, result.Retired);
-            await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
             return result;
         }
     }
@@ -299,6 +315,21 @@ public sealed class PoolSynchronizer(
         }
 
         return changed;
+    }
+
+    public void Dispose() => _syncGate.Dispose();
+
+    private async Task<PoolSyncResult> SerializedAsync(Func<CancellationToken, Task<PoolSyncResult>> sync, CancellationToken cancellationToken)
+    {
+        await _syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await sync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
     }
 
     private async Task AfterChangeAsync(PoolSyncResult result, CancellationToken cancellationToken)

@@ -1,0 +1,39 @@
+using System.Net.Sockets;
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Gateway.Upstreams;
+
+/// <summary>
+/// A tunnel to the target through an upstream, ready for raw bytes. Read and write through <see cref="Stream"/>: it
+/// also returns any bytes the upstream sent right after its handshake answer. Disposing closes the socket.
+/// </summary>
+public sealed class UpstreamConnection : IAsyncDisposable, IDisposable
+{
+    internal UpstreamConnection(UpstreamProxy upstream, Socket socket, Stream stream, TimeSpan connectTime, TimeSpan handshakeTime)
+    {
+        Upstream = upstream;
+        Socket = socket;
+        Stream = stream;
+        ConnectTime = connectTime;
+        HandshakeTime = handshakeTime;
+    }
+
+    public UpstreamProxy Upstream { get; }
+
+    /// <summary>The TCP connection to the upstream (for shutdown and socket options; read through <see cref="Stream"/>).</summary>
+    public Socket Socket { get; }
+
+    public Stream Stream { get; }
+
+    /// <summary>TCP connect to the upstream.</summary>
+    public TimeSpan ConnectTime { get; }
+
+    /// <summary>CONNECT or SOCKS5 handshake, until the upstream said the target is connected.</summary>
+    public TimeSpan HandshakeTime { get; }
+
+    public TimeSpan TotalTime => ConnectTime + HandshakeTime;
+
+    public void Dispose() => Stream.Dispose();
+
+    public ValueTask DisposeAsync() => Stream.DisposeAsync();
+}

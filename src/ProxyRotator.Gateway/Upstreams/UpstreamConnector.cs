@@ -1,0 +1,537 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Gateway.Upstreams;
+
+/// <summary>
+/// Opens a raw tunnel to <c>target:port</c> through one upstream: TCP connect (NoDelay), then an HTTP <c>CONNECT</c>
+/// with <c>Proxy-Authorization: Basic</c> sent up front (no 407 round trip), or a SOCKS5 handshake (RFC 1928, with
+/// RFC 1929 username/password; host names are sent to the upstream, which resolves them). One timeout,
+/// <see cref="GatewayOptions.ConnectTimeout"/>, covers the connect and the handshake.
+/// <para>
+/// Failures are thrown as <see cref="UpstreamConnectException"/> with the <see cref="UpstreamOutcomeKind"/>:
+/// refused/reset/unresolvable upstream → <c>UpstreamConnectFailed</c>; no answer in time → <c>UpstreamTimeout</c>;
+/// garbage, an oversized or malformed answer, an early close → <c>UpstreamProtocolError</c>; HTTP 407 or a SOCKS5
+/// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 5xx or other non-2xx → <c>UpstreamError</c>.
+/// SOCKS5 replies: 0x01 general failure and 0x03 network unreachable are the upstream's fault
+/// (<c>UpstreamError</c>); 0x02 not allowed, 0x04 host unreachable, 0x05 refused and 0x06 TTL expired concern the
+/// target — the upstream reached its network and reported back, so they are <c>TargetError</c> (not charged to the
+/// upstream, relayed as-is to a SOCKS5 client); 0x07/0x08 mean the upstream cannot do a plain CONNECT
+/// (<c>UpstreamProtocolError</c>). Cancellation by the caller is an <see cref="OperationCanceledException"/>.
+/// </para>
+/// </summary>
+public sealed class UpstreamConnector
+{
+    /// <summary>Largest CONNECT answer head read from an HTTP upstream.</summary>
+    public const int MaxResponseHeadBytes = 8 * 1024;
+
+    private const int BufferSize = MaxResponseHeadBytes;
+    private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
+
+    private readonly TimeSpan _connectTimeout;
+    private readonly TimeProvider _timeProvider;
+
+    public UpstreamConnector(GatewayOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("gateway.connectTimeout must be positive.", nameof(options));
+        }
+
+        _connectTimeout = options.ConnectTimeout;
+        _timeProvider = timeProvider;
+    }
+
+    public TimeSpan ConnectTimeout => _connectTimeout;
+
+    public async ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        string host = NormalizeTargetHost(targetHost);
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetPort, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetPort, 65535);
+        ct.ThrowIfCancellationRequested();
+
+        long started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
+        using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+
+        UpstreamEndpoint endpoint = upstream.Endpoint;
+        Socket? socket = null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        bool connected = false;
+        try
+        {
+            socket = CreateSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
+            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+            connected = true;
+            TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
+
+            byte[]? leftover = endpoint.Scheme == UpstreamScheme.Http
+                ? await HttpConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
+                : await Socks5ConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
+
+            TimeSpan handshakeTime = _timeProvider.GetElapsedTime(started) - connectTime;
+            var network = new NetworkStream(socket, ownsSocket: true);
+            Stream stream = leftover is null ? network : new PrefixedStream(leftover, network);
+            return new UpstreamConnection(upstream, socket, stream, connectTime, handshakeTime);
+        }
+        catch (Exception ex)
+        {
+            socket?.Dispose();
+            if (ex is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The caller cancelled the upstream connect.", ex, ct);
+            }
+
+            throw Translate(ex, connected, timeout.IsCancellationRequested);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private Exception Translate(Exception ex, bool connected, bool timedOut)
+    {
+        if (ex is UpstreamConnectException)
+        {
+            return ex;
+        }
+
+        if (timedOut && ex is OperationCanceledException or SocketException or IOException)
+        {
+            string phase = connected ? "did not finish its handshake" : "did not accept the connection";
+            return new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamTimeout,
+                $"The upstream {phase} within {_connectTimeout.TotalMilliseconds:0} ms.",
+                Socks5ReplyCode.HostUnreachable,
+                innerException: ex);
+        }
+
+        if (ex is SocketException or IOException)
+        {
+            SocketError error = (ex as SocketException ?? ex.InnerException as SocketException)?.SocketErrorCode ?? SocketError.SocketError;
+            string what = connected ? "closed the connection during the handshake" : "could not be connected";
+            return new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamConnectFailed,
+                $"The upstream {what} ({error}).",
+                Socks5ReplyCode.ConnectionRefused,
+                innerException: ex);
+        }
+
+        return ex;
+    }
+
+    private static Socket CreateSocket(string host, out EndPoint remote, int port)
+    {
+        Socket socket;
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            remote = new IPEndPoint(address, port);
+        }
+        else
+        {
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            remote = new DnsEndPoint(host, port);
+        }
+
+        socket.NoDelay = true;
+        return socket;
+    }
+
+    // ---- HTTP CONNECT -------------------------------------------------------------------------------------------
+
+    /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
+    private static async ValueTask<byte[]?> HttpConnectAsync(
+        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+    {
+        int length = WriteConnectRequest(buffer, endpoint, host, port);
+        await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+
+        int filled = 0;
+        int headLength;
+        while (true)
+        {
+            if (filled == buffer.Length || filled >= MaxResponseHeadBytes)
+            {
+                throw Protocol($"The upstream's CONNECT answer head is larger than {MaxResponseHeadBytes} bytes.");
+            }
+
+            int read = await socket.ReceiveAsync(buffer.AsMemory(filled, Math.Min(buffer.Length, MaxResponseHeadBytes) - filled), SocketFlags.None, ct)
+                .ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw Protocol(filled == 0 ? "The upstream closed the connection without answering CONNECT." : "The upstream closed the connection in the middle of its CONNECT answer.");
+            }
+
+            int searchFrom = Math.Max(0, filled - 3);
+            filled += read;
+            int end = buffer.AsSpan(searchFrom, filled - searchFrom).IndexOf(HeadEnd);
+            if (end >= 0)
+            {
+                headLength = searchFrom + end + HeadEnd.Length;
+                break;
+            }
+        }
+
+        int status = ParseResponseHead(buffer.AsSpan(0, headLength));
+        if (status is >= 200 and <= 299)
+        {
+            return filled > headLength ? buffer.AsSpan(headLength, filled - headLength).ToArray() : null;
+        }
+
+        throw status switch
+        {
+            407 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                "The upstream rejected our credentials (407).", Socks5ReplyCode.ConnectionRefused, status),
+            504 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
+                "The upstream answered CONNECT with 504.", Socks5ReplyCode.HostUnreachable, status),
+            >= 400 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
+                $"The upstream answered CONNECT with {status}.", Socks5ReplyCode.ConnectionRefused, status),
+            _ => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamProtocolError,
+                $"The upstream answered CONNECT with an unexpected {status}.", Socks5ReplyCode.GeneralFailure, status),
+        };
+    }
+
+    private static int WriteConnectRequest(Span<byte> buffer, UpstreamEndpoint endpoint, string host, int port)
+    {
+        var writer = new SpanWriter(buffer);
+        for (int line = 0; line < 2; line++)
+        {
+            writer.Write(line == 0 ? "CONNECT "u8 : "Host: "u8);
+            WriteAuthority(ref writer, host, port);
+            writer.Write(line == 0 ? " HTTP/1.1\r\n"u8 : "\r\n"u8);
+        }
+
+        if (endpoint.HasCredentials)
+        {
+            writer.Write("Proxy-Authorization: "u8);
+            writer.Advance(ProxyAuthorization.WriteBasic(endpoint, writer.Remaining));
+            writer.Write("\r\n"u8);
+        }
+
+        writer.Write("\r\n"u8);
+        return writer.Written;
+    }
+
+    private static void WriteAuthority(ref SpanWriter writer, string host, int port)
+    {
+        bool ipv6 = host.Contains(':', StringComparison.Ordinal);
+        if (ipv6)
+        {
+            writer.Write("["u8);
+        }
+
+        writer.Advance(Encoding.ASCII.GetBytes(host, writer.Remaining));
+        if (ipv6)
+        {
+            writer.Write("]"u8);
+        }
+
+        writer.Write(":"u8);
+        port.TryFormat(writer.Remaining, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+        writer.Advance(written);
+    }
+
+    /// <summary>
+    /// Validates <c>HTTP/1.x SP 3DIGIT [SP reason] CRLF</c> and <c>name: value CRLF</c> header lines strictly (no
+    /// whitespace before a colon, no folded lines, no control characters), returns the status code.
+    /// </summary>
+    internal static int ParseResponseHead(ReadOnlySpan<byte> head)
+    {
+        int lineEnd = head.IndexOf("\r\n"u8);
+        ReadOnlySpan<byte> statusLine = head[..lineEnd];
+        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || (statusLine[7] != (byte)'0' && statusLine[7] != (byte)'1')
+            || statusLine[8] != (byte)' ' || !IsDigit(statusLine[9]) || !IsDigit(statusLine[10]) || !IsDigit(statusLine[11])
+            || (statusLine.Length > 12 && statusLine[12] != (byte)' '))
+        {
+            throw Protocol("The upstream answered CONNECT with a malformed status line.");
+        }
+
+        foreach (byte b in statusLine)
+        {
+            if (b is < 0x20 and not (byte)'\t' or 0x7F)
+            {
+                throw Protocol("The upstream's status line contains control characters.");
+            }
+        }
+
+        int status = ((statusLine[9] - '0') * 100) + ((statusLine[10] - '0') * 10) + (statusLine[11] - '0');
+        ReadOnlySpan<byte> rest = head[(lineEnd + 2)..];
+        while (true)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            if (end == 0)
+            {
+                return status;
+            }
+
+            ValidateHeaderLine(rest[..end]);
+            rest = rest[(end + 2)..];
+        }
+    }
+
+    private static void ValidateHeaderLine(ReadOnlySpan<byte> line)
+    {
+        int colon = line.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            throw Protocol("The upstream sent a header line without a name (or a folded line).");
+        }
+
+        foreach (byte b in line[..colon])
+        {
+            if (!IsTokenChar(b))
+            {
+                throw Protocol("The upstream sent a header name with whitespace or a forbidden character.");
+            }
+        }
+
+        foreach (byte b in line[(colon + 1)..])
+        {
+            if (b is < 0x20 and not (byte)'\t' or 0x7F)
+            {
+                throw Protocol("The upstream sent a header value with control characters.");
+            }
+        }
+    }
+
+    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    private static bool IsTokenChar(byte b) =>
+        b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
+        || "!#$%&'*+-.^_`|~"u8.Contains(b);
+
+    // ---- SOCKS5 -------------------------------------------------------------------------------------------------
+
+    private static async ValueTask<byte[]?> Socks5ConnectAsync(
+        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+    {
+        Memory<byte> memory = buffer;
+
+        // Greeting: offer username/password only when we have credentials, and no-auth in any case.
+        int length = endpoint.HasCredentials ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
+        await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
+        await ReceiveExactlyAsync(socket, memory[..2], ct).ConfigureAwait(false);
+        if (buffer[0] != 0x05)
+        {
+            throw Protocol("The upstream did not answer the SOCKS5 greeting with version 5.");
+        }
+
+        switch (buffer[1])
+        {
+            case 0x00:
+                break;
+            case 0x02 when endpoint.HasCredentials:
+                await Socks5AuthenticateAsync(socket, endpoint, buffer, ct).ConfigureAwait(false);
+                break;
+            case 0xFF:
+                throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                    "The SOCKS5 upstream accepts none of our authentication methods.", Socks5ReplyCode.GeneralFailure);
+            default:
+                throw Protocol($"The SOCKS5 upstream chose authentication method 0x{buffer[1]:x2}, which we did not offer.");
+        }
+
+        length = WriteSocks5Connect(buffer, host, port);
+        await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
+
+        // Reply: VER REP RSV ATYP, then BND.ADDR and BND.PORT of the announced type.
+        await ReceiveExactlyAsync(socket, memory[..4], ct).ConfigureAwait(false);
+        if (buffer[0] != 0x05 || buffer[2] != 0x00)
+        {
+            throw Protocol("The SOCKS5 upstream's CONNECT reply is malformed.");
+        }
+
+        if (buffer[1] != 0x00)
+        {
+            throw Socks5Failure(buffer[1]);
+        }
+
+        int remaining = buffer[3] switch
+        {
+            0x01 => 4 + 2,
+            0x04 => 16 + 2,
+            0x03 => -1,
+            _ => throw Protocol($"The SOCKS5 upstream's reply has an unknown address type 0x{buffer[3]:x2}."),
+        };
+        if (remaining < 0)
+        {
+            await ReceiveExactlyAsync(socket, memory[..1], ct).ConfigureAwait(false);
+            remaining = buffer[0] + 2;
+        }
+
+        await ReceiveExactlyAsync(socket, memory[..remaining], ct).ConfigureAwait(false);
+        return null;
+    }
+
+    private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamEndpoint endpoint, byte[] buffer, CancellationToken ct)
+    {
+        // RFC 1929: VER=1 ULEN UNAME PLEN PASSWD.
+        Span<byte> span = buffer;
+        int userLength = Encoding.UTF8.GetByteCount(endpoint.Username!);
+        int passwordLength = Encoding.UTF8.GetByteCount(endpoint.Password ?? string.Empty);
+        if (userLength is 0 or > 255 || passwordLength > 255)
+        {
+            throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                "The upstream's username or password does not fit RFC 1929 (1-255 bytes).", Socks5ReplyCode.GeneralFailure);
+        }
+
+        span[0] = 0x01;
+        span[1] = (byte)userLength;
+        Encoding.UTF8.GetBytes(endpoint.Username, span[2..]);
+        span[2 + userLength] = (byte)passwordLength;
+        Encoding.UTF8.GetBytes(endpoint.Password ?? string.Empty, span[(3 + userLength)..]);
+        int length = 3 + userLength + passwordLength;
+        try
+        {
+            await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            buffer.AsSpan(0, length).Clear();
+        }
+
+        await ReceiveExactlyAsync(socket, buffer.AsMemory(0, 2), ct).ConfigureAwait(false);
+
+        // VER should be 1; some servers answer 5. Either way, STATUS 0 is success.
+        if (buffer[0] is not (0x01 or 0x05))
+        {
+            throw Protocol("The SOCKS5 upstream's authentication reply is malformed.");
+        }
+
+        if (buffer[1] != 0x00)
+        {
+            throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                "The SOCKS5 upstream rejected our username/password.", Socks5ReplyCode.GeneralFailure);
+        }
+    }
+
+    private static int WriteSocks5Connect(Span<byte> buffer, string host, int port)
+    {
+        buffer[0] = 0x05;
+        buffer[1] = 0x01; // CONNECT
+        buffer[2] = 0x00;
+        int offset;
+        if (IPAddress.TryParse(host, out IPAddress? address))
+        {
+            buffer[3] = address.AddressFamily == AddressFamily.InterNetwork ? (byte)0x01 : (byte)0x04;
+            address.TryWriteBytes(buffer[4..], out int written);
+            offset = 4 + written;
+        }
+        else
+        {
+            buffer[3] = 0x03;
+            int written = Encoding.ASCII.GetBytes(host, buffer[5..]);
+            buffer[4] = (byte)written;
+            offset = 5 + written;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(buffer[offset..], (ushort)port);
+        return offset + 2;
+    }
+
+    private static UpstreamConnectException Socks5Failure(byte reply)
+    {
+        var code = (Socks5ReplyCode)reply;
+        return code switch
+        {
+            Socks5ReplyCode.GeneralFailure or Socks5ReplyCode.NetworkUnreachable => new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamError, $"The SOCKS5 upstream failed the CONNECT (reply 0x{reply:x2}).", code),
+            Socks5ReplyCode.ConnectionNotAllowed or Socks5ReplyCode.HostUnreachable or Socks5ReplyCode.ConnectionRefused
+                or Socks5ReplyCode.TtlExpired => new UpstreamConnectException(
+                UpstreamOutcomeKind.TargetError, $"The SOCKS5 upstream could not reach the target (reply 0x{reply:x2}).", code),
+            Socks5ReplyCode.CommandNotSupported or Socks5ReplyCode.AddressTypeNotSupported => new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamProtocolError, $"The SOCKS5 upstream does not support this CONNECT (reply 0x{reply:x2}).",
+                Socks5ReplyCode.GeneralFailure),
+            _ => Protocol($"The SOCKS5 upstream sent an unknown reply code 0x{reply:x2}."),
+        };
+    }
+
+    // ---- I/O helpers --------------------------------------------------------------------------------------------
+
+    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private static async ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> destination, CancellationToken ct)
+    {
+        while (!destination.IsEmpty)
+        {
+            int read = await socket.ReceiveAsync(destination, SocketFlags.None, ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw Protocol("The SOCKS5 upstream closed the connection during the handshake.");
+            }
+
+            destination = destination[read..];
+        }
+    }
+
+    private static int WriteBytes(Span<byte> buffer, params ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer);
+        return bytes.Length;
+    }
+
+    private static UpstreamConnectException Protocol(string message) =>
+        new(UpstreamOutcomeKind.UpstreamProtocolError, message, Socks5ReplyCode.GeneralFailure);
+
+    /// <summary>Validates a target host (name or IP literal, brackets removed) before it goes into a request.</summary>
+    private static string NormalizeTargetHost(string targetHost)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetHost);
+        string host = targetHost.Length > 2 && targetHost[0] == '[' && targetHost[^1] == ']' ? targetHost[1..^1] : targetHost;
+        if (host.Length is 0 or > 255)
+        {
+            throw new ArgumentException("The target host must have 1 to 255 characters.", nameof(targetHost));
+        }
+
+        foreach (char c in host)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or ':'))
+            {
+                throw new ArgumentException("The target host contains characters that are not allowed in a host name.", nameof(targetHost));
+            }
+        }
+
+        if (host.Contains(':', StringComparison.Ordinal) && !IPAddress.TryParse(host, out _))
+        {
+            throw new ArgumentException("The target host is neither a host name nor an IP address.", nameof(targetHost));
+        }
+
+        return host;
+    }
+
+    /// <summary>Appends to a span; the buffer is sized so a valid request always fits.</summary>
+    private ref struct SpanWriter(Span<byte> buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Written { get; private set; }
+
+        public readonly Span<byte> Remaining => _buffer[Written..];
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_buffer[Written..]);
+            Written += bytes.Length;
+        }
+
+        public void Advance(int count) => Written += count;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
+
+namespace ProxyRotator.Gateway.Upstreams;
+
+/// <summary>
+/// One <see cref="HttpMessageInvoker"/> per upstream id (a <see cref="SocketsHttpHandler"/> whose proxy is the
+/// upstream), so each upstream keeps its own pool of keep-alive connections for absolute-form forwarding (YARP's
+/// <c>IHttpForwarder</c>). Handlers never add anything: no cookies, no redirects, no decompression, no
+/// <c>traceparent</c>. When an upstream leaves the snapshot (or its endpoint changes) its invoker is retired and
+/// disposed after a grace period (<see cref="DisposeGrace"/>), so responses still streaming through it finish.
+/// Call <see cref="Prune"/> with the current snapshot now and then (it returns at once when nothing changed).
+/// </summary>
+public sealed class UpstreamHttpInvokerCache : IDisposable
+{
+    private readonly ConcurrentDictionary<long, UpstreamHttpInvoker> _invokers = new();
+    private readonly ConcurrentQueue<(UpstreamHttpInvoker Invoker, long RetiredAt)> _retired = new();
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _pruneLock = new();
+    private long _prunedVersion = -1;
+    private bool _disposed;
+
+    public UpstreamHttpInvokerCache(GatewayOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        _timeProvider = timeProvider;
+        DisposeGrace = options.ResponseTimeout + options.IdleTimeout;
+    }
+
+    /// <summary>How long a retired invoker stays usable by requests already running through it.</summary>
+    public TimeSpan DisposeGrace { get; }
+
+    /// <summary>Invokers currently cached (not counting retired ones waiting for disposal).</summary>
+    public int Count => _invokers.Count;
+
+    /// <summary>The invoker for <paramref name="upstream"/>, created on first use; no allocation afterwards.</summary>
+    public UpstreamHttpInvoker Get(UpstreamProxy upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_invokers.TryGetValue(upstream.Id, out UpstreamHttpInvoker? cached) && IsCurrent(cached, upstream.Endpoint))
+        {
+            return cached;
+        }
+
+        return Replace(upstream);
+    }
+
+    /// <summary>Retires invokers of upstreams that are no longer in <paramref name="snapshot"/> and disposes those past their grace.</summary>
+    public void Prune(PoolSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (Volatile.Read(ref _prunedVersion) == snapshot.Version && _retired.IsEmpty)
+        {
+            return;
+        }
+
+        lock (_pruneLock)
+        {
+            if (_prunedVersion != snapshot.Version)
+            {
+                foreach (KeyValuePair<long, UpstreamHttpInvoker> entry in _invokers)
+                {
+                    if (!snapshot.TryGet(entry.Key, out UpstreamProxy? upstream) || !IsCurrent(entry.Value, upstream!.Endpoint))
+                    {
+                        if (_invokers.TryRemove(entry))
+                        {
+                            _retired.Enqueue((entry.Value, _timeProvider.GetTimestamp()));
+                        }
+                    }
+                }
+
+                Volatile.Write(ref _prunedVersion, snapshot.Version);
+            }
+
+            while (_retired.TryPeek(out (UpstreamHttpInvoker Invoker, long RetiredAt) oldest)
+                && _timeProvider.GetElapsedTime(oldest.RetiredAt) >= DisposeGrace
+                && _retired.TryDequeue(out oldest))
+            {
+                oldest.Invoker.Invoker.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (UpstreamHttpInvoker invoker in _invokers.Values)
+        {
+            invoker.Invoker.Dispose();
+        }
+
+        _invokers.Clear();
+        while (_retired.TryDequeue(out (UpstreamHttpInvoker Invoker, long RetiredAt) retired))
+        {
+            retired.Invoker.Invoker.Dispose();
+        }
+    }
+
+    private static bool IsCurrent(UpstreamHttpInvoker invoker, UpstreamEndpoint endpoint) =>
+        ReferenceEquals(invoker.Endpoint, endpoint) || invoker.Endpoint == endpoint;
+
+    private UpstreamHttpInvoker Replace(UpstreamProxy upstream)
+    {
+        UpstreamHttpInvoker created = Create(upstream.Endpoint);
+        UpstreamHttpInvoker winner = _invokers.AddOrUpdate(
+            upstream.Id,
+            static (_, fresh) => fresh,
+            (_, existing, fresh) =>
+            {
+                if (IsCurrent(existing, fresh.Endpoint))
+                {
+                    return existing;
+                }
+
+                _retired.Enqueue((existing, _timeProvider.GetTimestamp()));
+                return fresh;
+            },
+            created);
+
+        if (!ReferenceEquals(winner, created))
+        {
+            // Another thread created the same invoker first.
+            created.Invoker.Dispose();
+        }
+
+        return winner;
+    }
+
+    private UpstreamHttpInvoker Create(UpstreamEndpoint endpoint)
+    {
+        string host = endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host;
+        var proxy = new WebProxy(new Uri($"{endpoint.SchemeName}://{host}:{endpoint.Port}"))
+        {
+            BypassProxyOnLocal = false,
+            UseDefaultCredentials = false,
+        };
+
+        string? proxyAuthorization = null;
+        if (endpoint.HasCredentials)
+        {
+            if (endpoint.Scheme == UpstreamScheme.Socks5)
+            {
+                // SocketsHttpHandler does RFC 1929 itself with these; credentials in the proxy URI would be ignored.
+                proxy.Credentials = new NetworkCredential(endpoint.Username, endpoint.Password ?? string.Empty);
+            }
+            else
+            {
+                // WebProxy.Credentials would cost a 407 round trip per request; the caller sends this header instead.
+                proxyAuthorization = ProxyAuthorization.BasicValue(endpoint);
+            }
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            Proxy = proxy,
+            UseProxy = true,
+            ConnectTimeout = _options.ConnectTimeout,
+            PooledConnectionIdleTimeout = _options.IdleTimeout,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PreAuthenticate = false,
+            MaxResponseHeadersLength = Math.Max(1, _options.MaxHeaderBytes / 1024),
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+        };
+
+        return new UpstreamHttpInvoker(endpoint, new HttpMessageInvoker(handler, disposeHandler: true), proxyAuthorization);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using ProxyRotator.Core.Configuration;
+
+namespace ProxyRotator.UnitTests.Configuration;
+
+public sealed class ListenAddressTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:8080", "127.0.0.1", 8080, "127.0.0.1:8080")]
+    [InlineData("[::1]:8080", "::1", 8080, "[::1]:8080")]
+    [InlineData("*:3128", "*", 3128, "*:3128")]
+    [InlineData("0.0.0.0:1", "0.0.0.0", 1, "0.0.0.0:1")]
+    [InlineData("localhost:65535", "localhost", 65535, "localhost:65535")]
+    public void TryParse_ValidAddress_ReturnsHostAndPort(string text, string host, int port, string formatted)
+    {
+        Assert.True(ListenAddress.TryParse(text, allowAnyPort: false, out ListenAddress? address, out _));
+        Assert.Equal((host, port, formatted), (address!.Host, address.Port, address.ToString()));
+    }
+
+    [Fact]
+    public void TryParse_PortZero_OnlyWhenAllowed()
+    {
+        Assert.False(ListenAddress.TryParse("127.0.0.1:0", allowAnyPort: false, out _, out _));
+        Assert.True(ListenAddress.TryParse("127.0.0.1:0", allowAnyPort: true, out ListenAddress? address, out _));
+        Assert.Equal(IPAddress.Loopback, address!.Address);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("8080")]
+    [InlineData(":8080")]
+    [InlineData("127.0.0.1:")]
+    [InlineData("127.0.0.1:http")]
+    [InlineData("127.1:80")]
+    [InlineData("[::1:80")]
+    [InlineData("[127.0.0.1]:80")]
+    [InlineData("host.example:80")]
+    public void TryParse_InvalidAddress_Fails(string text) =>
+        Assert.False(ListenAddress.TryParse(text, allowAnyPort: true, out _, out _));
+}

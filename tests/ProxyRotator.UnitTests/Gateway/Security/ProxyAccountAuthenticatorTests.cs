@@ -1,0 +1,157 @@
+using System.Text;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Security;
+
+namespace ProxyRotator.UnitTests.Gateway.Security;
+
+public sealed class ProxyAccountAuthenticatorTests
+{
+    private static ProxyAccountAuthenticator CreateSut() => new(
+        [
+            new UserOptions { Name = "scraper", Password = "s3cret:with:colons", Pools = ["*"] },
+            new UserOptions { Name = "limited", Password = "pässword", Pools = ["eu", "dc"] },
+        ],
+        new SessionOptions());
+
+    private static string Basic(string credentials) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials));
+
+    [Fact]
+    public void TryAuthenticate_RightPassword_ParametersAndAccess()
+    {
+        Assert.True(CreateSut().TryAuthenticate("scraper-country-de", "s3cret:with:colons", out TargetingParameters? p, out PoolAccess? access, out AuthenticationFailure failure));
+
+        Assert.Equal("scraper", p!.Account);
+        Assert.Equal("DE", p.Country);
+        Assert.Same(PoolAccess.All, access);
+        Assert.Equal(AuthenticationFailureKind.None, failure.Kind);
+    }
+
+    [Theory]
+    [InlineData("scraper", "wrong")]
+    [InlineData("scraper", "")]
+    [InlineData("scraper", "s3cret:with:colons ")]
+    [InlineData("nobody", "s3cret:with:colons")]
+    [InlineData("", "x")]
+    [InlineData("Scraper", "s3cret:with:colons")]
+    public void TryAuthenticate_WrongCredentials_BadCredentials(string username, string password)
+    {
+        Assert.False(CreateSut().TryAuthenticate(username, password, out TargetingParameters? p, out AuthenticationFailure failure));
+
+        Assert.Null(p);
+        Assert.Equal(AuthenticationFailureKind.BadCredentials, failure.Kind);
+    }
+
+    [Fact]
+    public void TryAuthenticate_WrongPasswordAndBadTargeting_BadCredentialsNot400()
+    {
+        Assert.False(CreateSut().TryAuthenticate("scraper-colour-red", "wrong", out _, out AuthenticationFailure failure));
+
+        Assert.Equal(AuthenticationFailureKind.BadCredentials, failure.Kind);
+        Assert.Null(failure.TargetingError);
+    }
+
+    [Fact]
+    public void TryAuthenticate_RightPasswordBadTargeting_BadTargetingNamingParameter()
+    {
+        Assert.False(CreateSut().TryAuthenticate("scraper-country-zz", "s3cret:with:colons", out _, out AuthenticationFailure failure));
+
+        Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
+        Assert.Equal("country", failure.TargetingError!.Value.Parameter);
+        Assert.Contains("country", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryAuthenticate_PoolOutsideAccess_PoolNotAllowed()
+    {
+        ProxyAccountAuthenticator sut = CreateSut();
+
+        Assert.False(sut.TryAuthenticate("limited-pool-us", "pässword", out _, out AuthenticationFailure failure));
+        Assert.Equal(AuthenticationFailureKind.PoolNotAllowed, failure.Kind);
+
+        Assert.True(sut.TryAuthenticate("limited-pool-eu", "pässword", out TargetingParameters? p, out PoolAccess? access, out _));
+        Assert.Equal("eu", p!.Pool);
+        Assert.False(access!.AllowsAll);
+        Assert.Same(access, sut.GetPoolAccess("limited"));
+    }
+
+    [Theory]
+    [InlineData("s3cret:with:colons\r\n")]
+    [InlineData("s3cret:with:colons\0")]
+    public void TryAuthenticate_ControlCharactersInPassword_BadCredentials(string password) =>
+        Assert.Equal(AuthenticationFailureKind.BadCredentials, Failure(CreateSut().TryAuthenticate("scraper", password, out _, out AuthenticationFailure f), f));
+
+    [Fact]
+    public void TryAuthenticate_OverlongPassword_BadCredentials() =>
+        Assert.False(CreateSut().TryAuthenticate("scraper", new string('x', 5000), out _, out _));
+
+    [Fact]
+    public void TryParseBasic_ValidHeader_Authenticated()
+    {
+        Assert.True(CreateSut().TryParseBasic(Basic("scraper-session-abc:s3cret:with:colons"), out TargetingParameters? p, out _));
+
+        Assert.Equal("abc", p!.SessionId);
+    }
+
+    [Fact]
+    public void TryParseBasic_SchemeCaseInsensitiveAndSpaces_Authenticated() =>
+        Assert.True(CreateSut().TryParseBasic("  bAsIc   " + Basic("limited:pässword")[6..] + " ", out _, out _));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Basic")]
+    [InlineData("Basic ")]
+    [InlineData("Bearer abc")]
+    [InlineData("Basic !!!notbase64")]
+    [InlineData("Basic c2NyYXBlcg==")] // "scraper" without a colon
+    [InlineData("Basic 6Q==")] // invalid UTF-8
+    [InlineData("Basic YTpi YQ==")]
+    [InlineData("Digest username=\"scraper\"")]
+    public void TryParseBasic_Malformed_BadCredentialsWithoutException(string header)
+    {
+        Assert.False(CreateSut().TryParseBasic(header, out _, out AuthenticationFailure failure));
+
+        Assert.Equal(AuthenticationFailureKind.BadCredentials, failure.Kind);
+    }
+
+    [Fact]
+    public void TryParseBasic_HugeHeader_BadCredentials() =>
+        Assert.False(CreateSut().TryParseBasic("Basic " + new string('A', 100_000), out _, out _));
+
+    [Fact]
+    public void TryAuthenticateUtf8_Rfc1929Bytes_Authenticated()
+    {
+        Assert.True(CreateSut().TryAuthenticateUtf8("limited-cc-fr"u8, Encoding.UTF8.GetBytes("pässword"), out TargetingParameters? p, out _, out _));
+
+        Assert.Equal("FR", p!.Country);
+    }
+
+    [Fact]
+    public void TryAuthenticateUtf8_InvalidUtf8_BadCredentials() =>
+        Assert.False(CreateSut().TryAuthenticateUtf8("limited"u8, [0xE9], out _, out _, out _));
+
+    [Fact]
+    public void Constructor_DuplicateOrDashedAccount_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new ProxyAccountAuthenticator([new UserOptions { Name = "a" }, new UserOptions { Name = "a" }], new SessionOptions()));
+        Assert.Throws<ArgumentException>(() => new ProxyAccountAuthenticator([new UserOptions { Name = "a-b" }], new SessionOptions()));
+    }
+
+    [Fact]
+    public void Failure_Message_NeverContainsPassword()
+    {
+        ProxyAccountAuthenticator sut = CreateSut();
+        sut.TryAuthenticate("scraper-country-zz", "s3cret:with:colons", out _, out AuthenticationFailure bad);
+        sut.TryAuthenticate("scraper", "guess", out _, out AuthenticationFailure wrong);
+
+        Assert.DoesNotContain("s3cret", bad.Message + bad.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("guess", wrong.Message + wrong.ToString(), StringComparison.Ordinal);
+    }
+
+    private static AuthenticationFailureKind Failure(bool result, AuthenticationFailure failure)
+    {
+        Assert.False(result);
+        return failure.Kind;
+    }
+}
