@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ProxyRotator.Admin.Security;
 using ProxyRotator.Core.Configuration;
@@ -8,14 +7,28 @@ namespace ProxyRotator.Admin;
 public static class AdminKestrelExtensions
 {
     /// <summary>
-    /// Listens on <c>admin.listen</c> (<c>host:port</c>; port 0 picks a free one) and marks its connections as admin
-    /// connections: <see cref="AdminEndpointRouteBuilderExtensions.MapProxyRotatorAdmin"/> serves only those.
+    /// Listens on <c>admin.listen</c> (<c>host:port</c>, <c>localhost:port</c>, <c>*:port</c>; port 0 picks a free
+    /// one) and marks its connections as admin connections:
+    /// <see cref="AdminEndpointRouteBuilderExtensions.MapProxyRotatorAdmin"/> serves only those.
     /// </summary>
     public static KestrelServerOptions ListenAdmin(this KestrelServerOptions kestrel, AdminOptions admin)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(admin);
-        kestrel.Listen(ParseEndpoint(admin.Listen), listen => listen.UseProxyRotatorAdmin());
+        if (!ListenAddress.TryParse(admin.Listen, allowAnyPort: true, out ListenAddress? address, out string? error))
+        {
+            throw new FormatException($"admin.listen: {error}");
+        }
+
+        if (address!.Address is { } ip)
+        {
+            kestrel.Listen(ip, address.Port, listen => listen.UseProxyRotatorAdmin());
+        }
+        else
+        {
+            kestrel.ListenLocalhost(address.Port, listen => listen.UseProxyRotatorAdmin());
+        }
+
         return kestrel;
     }
 
@@ -29,15 +42,5 @@ public static class AdminKestrelExtensions
             return next(connection);
         });
         return listen;
-    }
-
-    /// <summary>Parses <c>host:port</c>, <c>[v6]:port</c> or <c>localhost:port</c>.</summary>
-    public static IPEndPoint ParseEndpoint(string listen)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(listen);
-        string text = listen.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" + listen[9..] : listen;
-        return IPEndPoint.TryParse(text, out IPEndPoint? endpoint)
-            ? endpoint
-            : throw new FormatException($"admin.listen: '{listen}' is not host:port");
     }
 }
