@@ -34,7 +34,8 @@ public static class ProvidersServiceCollectionExtensions
         {
             string clientKey = key.ToString();
             Uri baseAddress = ProviderRequest.From(options).BaseAddress;
-            services.AddKeyedRefitGeneratedClient<IProviderApi>(clientKey, new RefitSettings())
+            // RFC 3986 resolution: the provider URL's path is the base address and the request path is empty.
+            services.AddKeyedRefitGeneratedClient<IProviderApi>(clientKey, new RefitSettings { UrlResolution = UrlResolutionMode.Rfc3986 })
                 .ConfigureHttpClient(client =>
                 {
                     client.BaseAddress = baseAddress;

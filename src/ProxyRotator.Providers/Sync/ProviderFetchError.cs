@@ -14,6 +14,8 @@ internal static class ProviderFetchError
 {
     public static string Describe(Exception exception) => exception switch
     {
+        // Refit wraps failures that happen before any response (connection refused, timeouts) in ApiRequestException.
+        ApiRequestException { InnerException: Exception inner } => Describe(inner),
         ApiException api when api.StatusCode is >= HttpStatusCode.OK and < HttpStatusCode.Ambiguous =>
             $"malformed response body: {Inner(api)}",
         ApiException api => $"provider answered HTTP {(int)api.StatusCode} {api.ReasonPhrase}".TrimEnd(),

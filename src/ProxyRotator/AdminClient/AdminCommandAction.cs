@@ -56,16 +56,18 @@ internal static class AdminCommandAction
             {
                 return await ReportAsync(ex, adminUrl, error);
             }
+            catch (ApiRequestException ex) when (ex.InnerException is HttpRequestException inner)
+            {
+                return await ReportUnreachableAsync(inner, adminUrl, error);
+            }
+            catch (ApiRequestException ex) when (ex.InnerException is OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                await error.WriteLineAsync($"the admin API at {adminUrl} did not answer within {timeout.TotalSeconds:0} s");
+                return RuntimeFailure;
+            }
             catch (HttpRequestException ex)
             {
-                await error.WriteLineAsync($"cannot reach the admin API at {adminUrl}: {ex.HttpRequestError switch
-                {
-                    HttpRequestError.ConnectionError => "connection refused or host unreachable",
-                    HttpRequestError.NameResolutionError => "host name not found",
-                    HttpRequestError.SecureConnectionError => "TLS handshake failed",
-                    _ => ex.Message,
-                }}. Is `proxyrotator serve` running, and is --admin right?");
-                return RuntimeFailure;
+                return await ReportUnreachableAsync(ex, adminUrl, error);
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -73,6 +75,18 @@ internal static class AdminCommandAction
                 return RuntimeFailure;
             }
         }
+    }
+
+    private static async Task<int> ReportUnreachableAsync(HttpRequestException ex, Uri adminUrl, TextWriter error)
+    {
+        await error.WriteLineAsync($"cannot reach the admin API at {adminUrl}: {ex.HttpRequestError switch
+        {
+            HttpRequestError.ConnectionError => "connection refused or host unreachable",
+            HttpRequestError.NameResolutionError => "host name not found",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            _ => ex.Message,
+        }}. Is `proxyrotator serve` running, and is --admin right?");
+        return RuntimeFailure;
     }
 
     private static async Task<int> ReportAsync(ApiException ex, Uri adminUrl, TextWriter error)
