@@ -67,7 +67,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         Assert.Equal(["4", "2", "1", "1", "0"], await CellsAsync(resRow, "total", "active", "pending", "quarantined", "retired"));
         Assert.Equal(["2", "1", "0", "0", "1"], await CellsAsync(page.Locator("#pool-table tbody tr[data-pool='dc']"), "total", "active", "pending", "quarantined", "retired"));
-        Assert.Equal("4", await page.Locator("#card-total").TextContentAsync());
+        Assert.Equal("5", await page.Locator("#card-total").TextContentAsync()); // live upstreams: 4 + 1
         Assert.Equal("3", await page.Locator("#card-active").TextContentAsync());
         Assert.Contains("acme", await resRow.Locator(".badge").TextContentAsync(), StringComparison.Ordinal);
 
