@@ -12,7 +12,11 @@ public sealed class DatabaseMigrator(IDbContextFactory<ProxyRotatorDbContext> co
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            EnsureSqliteFolder(db.Database.GetConnectionString());
+            if (db.Database.IsSqlite())
+            {
+                EnsureSqliteFolder(db.Database.GetConnectionString());
+            }
+
             string[] pending = [.. await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)];
             if (pending.Length == 0)
             {

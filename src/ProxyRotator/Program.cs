@@ -1,2 +1,1 @@
-// Replaced by the CLI host (System.CommandLine) in the foundation work.
-return 0;
+return await ProxyRotator.ProxyRotatorCommandLine.InvokeAsync(args);

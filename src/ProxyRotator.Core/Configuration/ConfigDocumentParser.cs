@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using ProxyRotator.Core.GeoIp;
@@ -100,12 +101,8 @@ internal static class ConfigDocumentParser
             return value;
         }
 
+        // A missing folder is not an error: the migrator creates it (e.g. a fresh volume's sub-folder).
         string fullPath = context.ResolvePath(file);
-        string? directory = Path.GetDirectoryName(fullPath);
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            context.Error(path, $"the directory '{directory}' of the database file does not exist");
-        }
 
         // DbConnectionStringBuilder lower-cases keys; rebuild with the file first under its usual name.
         var resolved = new StringBuilder();
@@ -167,8 +164,40 @@ internal static class ConfigDocumentParser
         gateway.MaxConnections = reader.Int("maxConnections", 1, ConfigLimits.MaxConnections) ?? gateway.MaxConnections;
         gateway.MaxAttempts = reader.Int("maxAttempts", 1, ConfigLimits.MaxAttempts) ?? gateway.MaxAttempts;
         gateway.AllowPrivateTargets = reader.Bool("allowPrivateTargets") ?? gateway.AllowPrivateTargets;
+        if (reader.TryGet("allowedTargets", out _))
+        {
+            gateway.AllowedTargets = ReadAllowedTargets(reader);
+        }
+
         gateway.ExposeUpstreamHeaders = reader.Bool("exposeUpstreamHeaders") ?? gateway.ExposeUpstreamHeaders;
         reader.RejectUnknownFields();
+    }
+
+    /// <summary>Addresses (<c>169.254.169.254</c>), networks (<c>10.0.0.0/8</c>) or host names allowed as targets.</summary>
+    private static List<string> ReadAllowedTargets(JsonObjectReader reader)
+    {
+        var targets = new List<string>();
+        foreach ((JsonElement element, string path) in reader.Array("allowedTargets"))
+        {
+            string? target = reader.Context.ReadString(element, path);
+            if (target is null)
+            {
+                continue;
+            }
+
+            bool valid = target.Contains('/', StringComparison.Ordinal)
+                ? IPNetwork.TryParse(target, out _)
+                : IPAddress.TryParse(target, out _) || Uri.CheckHostName(target) == UriHostNameType.Dns;
+            if (!valid)
+            {
+                reader.Context.Error(path, $"'{target}' is not an IP address, a network 'address/prefix' or a host name");
+                continue;
+            }
+
+            targets.Add(target);
+        }
+
+        return targets;
     }
 
     private static ListenAddress? ReadListen(ConfigReadContext context, JsonElement element, string path)

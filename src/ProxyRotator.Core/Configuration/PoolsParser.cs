@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 
 namespace ProxyRotator.Core.Configuration;
 
@@ -133,13 +134,13 @@ internal static class PoolsParser
         string? country = null;
         if (reader.String("country") is { } countryText)
         {
-            if (CountryCodes.TryNormalize(countryText, out string code))
+            if (IsoCountryCodes.TryNormalize(countryText, out string? code))
             {
                 country = code;
             }
             else
             {
-                context.Error(reader.PathOf("country"), $"'{countryText}' is not an ISO 3166-1 alpha-2 country code{CountryHint(countryText)}");
+                context.Error(reader.PathOf("country"), $"'{countryText}' is not an ISO 3166-1 alpha-2 country code (e.g. DE, US, GB)");
             }
         }
 
@@ -177,13 +178,6 @@ internal static class PoolsParser
 
         return endpoint;
     }
-
-    private static string CountryHint(string text) => text.ToUpperInvariant() switch
-    {
-        "UK" => " (use GB for the United Kingdom)",
-        "EL" => " (use GR for Greece)",
-        _ => string.Empty,
-    };
 
     private static ProviderOptions? ReadProvider(ConfigReadContext context, JsonElement element, string path)
     {

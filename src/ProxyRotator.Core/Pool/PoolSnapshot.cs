@@ -70,8 +70,8 @@ public sealed class PoolSnapshot
             return UpstreamCandidates.None;
         }
 
-        var active = new List<UpstreamProxy>();
-        var pending = new List<UpstreamProxy>();
+        var active = new List<UpstreamCandidate>();
+        var pending = new List<UpstreamCandidate>();
         foreach (UpstreamProxy upstream in bucket)
         {
             if (!UpstreamSelector.MatchesQuery(upstream, query))
@@ -79,7 +79,7 @@ public sealed class PoolSnapshot
                 continue;
             }
 
-            (upstream.Status == UpstreamStatus.Active ? active : pending).Add(upstream);
+            (upstream.Status == UpstreamStatus.Active ? active : pending).Add(new UpstreamCandidate(upstream));
         }
 
         return active.Count == 0 && pending.Count == 0 ? UpstreamCandidates.None : new UpstreamCandidates([.. active], [.. pending]);

@@ -6,21 +6,31 @@ namespace ProxyRotator.Core.Pool;
 /// </summary>
 public sealed class UpstreamCandidates
 {
-    internal UpstreamCandidates(UpstreamProxy[] active, UpstreamProxy[] pending)
+    private readonly UpstreamCandidate[] _active;
+    private readonly UpstreamCandidate[] _pending;
+
+    internal UpstreamCandidates(UpstreamCandidate[] active, UpstreamCandidate[] pending)
     {
-        Active = active;
-        Pending = pending;
+        _active = active;
+        _pending = pending;
     }
 
     public static UpstreamCandidates None { get; } = new([], []);
 
-    public ReadOnlyMemory<UpstreamProxy> Active { get; }
+    public int ActiveCount => _active.Length;
 
     /// <summary>Used only when no active upstream is left to pick.</summary>
-    public ReadOnlyMemory<UpstreamProxy> Pending { get; }
+    public int PendingCount => _pending.Length;
 
     /// <summary>True when nothing matches at all: the gateway answers 503 (no upstream), not 502.</summary>
-    public bool IsEmpty => Active.IsEmpty && Pending.IsEmpty;
+    public bool IsEmpty => _active.Length == 0 && _pending.Length == 0;
 
-    public int Count => Active.Length + Pending.Length;
+    public int Count => _active.Length + _pending.Length;
+
+    internal ReadOnlySpan<UpstreamCandidate> Active => _active;
+
+    internal ReadOnlySpan<UpstreamCandidate> Pending => _pending;
+
+    /// <summary>Every candidate, active first (for diagnostics and tests; allocates).</summary>
+    public IReadOnlyList<UpstreamProxy> ToList() => [.. _active.Select(c => c.Upstream), .. _pending.Select(c => c.Upstream)];
 }

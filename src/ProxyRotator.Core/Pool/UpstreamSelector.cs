@@ -38,7 +38,7 @@ public sealed class UpstreamSelector
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
-        return PickFrom(candidates.Active.Span, excludedIds) ?? PickFrom(candidates.Pending.Span, excludedIds);
+        return PickFrom(candidates.Active, excludedIds) ?? PickFrom(candidates.Pending, excludedIds);
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public sealed class UpstreamSelector
         return query.City is null || string.Equals(upstream.City, query.City, StringComparison.OrdinalIgnoreCase);
     }
 
-    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamProxy> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
     {
         int count = candidates.Length;
         if (count == 0)
@@ -91,7 +91,7 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return excludedIds.Contains(candidates[0].Id) ? null : candidates[0];
+            return excludedIds.Contains(candidates[0].Id) ? null : candidates[0].Upstream;
         }
 
         int firstIndex = Draw(candidates, excludedIds, avoid: -1);
@@ -103,20 +103,20 @@ public sealed class UpstreamSelector
         int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex);
         if (secondIndex < 0)
         {
-            return candidates[firstIndex];
+            return candidates[firstIndex].Upstream;
         }
 
-        UpstreamProxy first = candidates[firstIndex];
-        UpstreamProxy second = candidates[secondIndex];
+        ref readonly UpstreamCandidate first = ref candidates[firstIndex];
+        ref readonly UpstreamCandidate second = ref candidates[secondIndex];
         double w1 = Weight(first);
         double w2 = Weight(second);
         w1 *= w1;
         w2 *= w2;
-        return _random.NextDouble() * (w1 + w2) < w1 ? first : second;
+        return _random.NextDouble() * (w1 + w2) < w1 ? first.Upstream : second.Upstream;
     }
 
     /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
-    private int Draw(ReadOnlySpan<UpstreamProxy> candidates, ReadOnlySpan<long> excludedIds, int avoid)
+    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, int avoid)
     {
         for (int attempt = 0; attempt < DrawAttempts; attempt++)
         {
@@ -144,14 +144,14 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
-    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamProxy> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
     {
         UpstreamProxy? best = null;
         double bestWeight = double.MinValue;
         int start = _random.Next(candidates.Length);
         for (int i = 0; i < candidates.Length; i++)
         {
-            UpstreamProxy candidate = candidates[(start + i) % candidates.Length];
+            ref readonly UpstreamCandidate candidate = ref candidates[(start + i) % candidates.Length];
             if (excludedIds.Contains(candidate.Id))
             {
                 continue;
@@ -160,7 +160,7 @@ public sealed class UpstreamSelector
             double weight = Weight(candidate);
             if (weight > bestWeight)
             {
-                best = candidate;
+                best = candidate.Upstream;
                 bestWeight = weight;
             }
         }
@@ -168,6 +168,6 @@ public sealed class UpstreamSelector
         return best;
     }
 
-    private static double Weight(UpstreamProxy upstream) =>
-        ((upstream.Score > 1 ? 1 : upstream.Score >= 0 ? upstream.Score : 0) + ScoreFloor) / (1 + Math.Max(0, upstream.Load.InFlight));
+    private static double Weight(in UpstreamCandidate candidate) =>
+        (candidate.Score + ScoreFloor) / (1 + Math.Max(0, candidate.Load.InFlight));
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
@@ -24,6 +25,11 @@ namespace ProxyRotator.Gateway.Upstreams;
 /// target — the upstream reached its network and reported back, so they are <c>TargetError</c> (not charged to the
 /// upstream, relayed as-is to a SOCKS5 client); 0x07/0x08 mean the upstream cannot do a plain CONNECT
 /// (<c>UpstreamProtocolError</c>). Cancellation by the caller is an <see cref="OperationCanceledException"/>.
+/// </para>
+/// <para>
+/// Hot path: one pooled buffer per handshake (ArrayPool), pooled async state machines, no closures. A CONNECT answer
+/// is read in chunks; bytes past its head (tunnel data sent in the same packet) are handed on through
+/// <see cref="UpstreamConnection.Stream"/>, never lost.
 /// </para>
 /// </summary>
 public sealed class UpstreamConnector
@@ -52,6 +58,7 @@ public sealed class UpstreamConnector
 
     public TimeSpan ConnectTimeout => _connectTimeout;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upstream);
@@ -152,6 +159,7 @@ public sealed class UpstreamConnector
     // ---- HTTP CONNECT -------------------------------------------------------------------------------------------
 
     /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> HttpConnectAsync(
         Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
     {
@@ -314,6 +322,7 @@ public sealed class UpstreamConnector
 
     // ---- SOCKS5 -------------------------------------------------------------------------------------------------
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> Socks5ConnectAsync(
         Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
     {
@@ -374,6 +383,7 @@ public sealed class UpstreamConnector
         return null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamEndpoint endpoint, byte[] buffer, CancellationToken ct)
     {
         // RFC 1929: VER=1 ULEN UNAME PLEN PASSWD.
@@ -459,6 +469,7 @@ public sealed class UpstreamConnector
 
     // ---- I/O helpers --------------------------------------------------------------------------------------------
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         while (!data.IsEmpty)
@@ -468,6 +479,7 @@ public sealed class UpstreamConnector
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> destination, CancellationToken ct)
     {
         while (!destination.IsEmpty)

@@ -12,7 +12,9 @@ namespace ProxyRotator.Gateway.Upstreams;
 /// <c>IHttpForwarder</c>). Handlers never add anything: no cookies, no redirects, no decompression, no
 /// <c>traceparent</c>. When an upstream leaves the snapshot (or its endpoint changes) its invoker is retired and
 /// disposed after a grace period (<see cref="DisposeGrace"/>), so responses still streaming through it finish.
-/// Call <see cref="Prune"/> with the current snapshot now and then (it returns at once when nothing changed).
+/// Given an <see cref="IPoolSnapshotSource"/>, <see cref="Get"/> prunes by itself whenever the snapshot version
+/// changed; otherwise call <see cref="Prune"/> with the current snapshot now and then (it returns at once when
+/// nothing changed).
 /// </summary>
 public sealed class UpstreamHttpInvokerCache : IDisposable
 {
@@ -20,16 +22,19 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
     private readonly ConcurrentQueue<(UpstreamHttpInvoker Invoker, long RetiredAt)> _retired = new();
     private readonly GatewayOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly IPoolSnapshotSource? _snapshots;
     private readonly Lock _pruneLock = new();
     private long _prunedVersion = -1;
     private bool _disposed;
 
-    public UpstreamHttpInvokerCache(GatewayOptions options, TimeProvider timeProvider)
+    /// <param name="snapshots">When given, invokers of upstreams that left the pool are retired automatically.</param>
+    public UpstreamHttpInvokerCache(GatewayOptions options, TimeProvider timeProvider, IPoolSnapshotSource? snapshots = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
         _timeProvider = timeProvider;
+        _snapshots = snapshots;
         DisposeGrace = options.ResponseTimeout + options.IdleTimeout;
     }
 
@@ -44,6 +49,11 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_snapshots is not null)
+        {
+            Prune(_snapshots.Current);
+        }
+
         if (_invokers.TryGetValue(upstream.Id, out UpstreamHttpInvoker? cached) && IsCurrent(cached, upstream.Endpoint))
         {
             return cached;

@@ -15,8 +15,8 @@ namespace ProxyRotator.Simulation.Origin;
 /// <summary>
 /// A target site for tests, over HTTP and HTTPS: any path answers the caller's address as plain text;
 /// <c>/json</c> as <c>{"ip":"..."}</c>; <c>/bytes/{n}</c> sends n bytes (<c>/chunked/{n}</c> the same with chunked
-/// framing); <c>/status/{code}</c> answers that
-/// status; <c>/headers</c> echoes the request headers as JSON.
+/// framing); <c>/status/{code}</c> answers that status; <c>/headers</c> echoes the request headers as JSON;
+/// <c>/echo</c> sends the request body back.
 /// </summary>
 public sealed class IpEchoOrigin : IAsyncDisposable
 {
@@ -85,6 +85,9 @@ public sealed class IpEchoOrigin : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxConcurrentConnections = null;
+
+            // Proxies keep connections to the origin open between test steps; do not drop them mid-test.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             kestrel.Listen(_options.ListenAddress, _options.HttpPort);
             kestrel.Listen(_options.ListenAddress, _options.HttpsPort, listen => listen.UseHttps(Certificate));
         });
@@ -119,6 +122,11 @@ public sealed class IpEchoOrigin : IAsyncDisposable
             });
         }
 
+        if (path.Equals("/echo", StringComparison.OrdinalIgnoreCase))
+        {
+            return EchoBodyAsync(context);
+        }
+
         if (TryGetNumber(path, "/bytes/", out long count))
         {
             return count <= _options.MaxBytes ? WriteBytesAsync(response, count, context.RequestAborted) : WriteTextAsync(response, 400, "too many bytes\n");
@@ -132,6 +140,13 @@ public sealed class IpEchoOrigin : IAsyncDisposable
 
         if (TryGetNumber(path, "/status/", out long status))
         {
+            if (status is 204 or 304)
+            {
+                // These statuses never carry a body.
+                response.StatusCode = (int)status;
+                return Task.CompletedTask;
+            }
+
             return status is >= 200 and <= 599 ? WriteTextAsync(response, (int)status, $"status {status}\n") : WriteTextAsync(response, 400, "bad status\n");
         }
 
@@ -148,6 +163,15 @@ public sealed class IpEchoOrigin : IAsyncDisposable
             await response.Body.WriteAsync(_filler.AsMemory(0, take), cancellationToken).ConfigureAwait(false);
             count -= take;
         }
+    }
+
+    private async Task EchoBodyAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteChunkedAsync(HttpResponse response, long count, CancellationToken cancellationToken)

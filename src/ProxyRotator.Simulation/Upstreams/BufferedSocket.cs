@@ -14,10 +14,11 @@ internal sealed class BufferedSocket : IDisposable
     private int _start;
     private int _end;
 
-    public BufferedSocket(Socket socket)
+    /// <param name="bufferSize">Bodies are copied through this buffer: larger suits bulk responses.</param>
+    public BufferedSocket(Socket socket, int bufferSize = InitialSize)
     {
         Socket = socket;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
     public Socket Socket { get; }

@@ -10,6 +10,9 @@ namespace ProxyRotator.Simulation.Upstreams;
 internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, BufferedSocket client) : IDisposable
 {
     private const int MaxChunkLine = 4096;
+
+    // Responses are the bulk direction; a larger buffer means fewer system calls per megabyte.
+    private const int OriginBufferSize = 64 * 1024;
     private BufferedSocket? _origin;
     private string? _originKey;
 
@@ -91,37 +94,64 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         SimulatedFault fault, CancellationToken cancellationToken)
     {
         bool clientWantsClose = WantsClose(request);
-        BufferedSocket origin;
-        try
-        {
-            origin = await GetOriginAsync(host, port, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            bool close = chunked || length > 0 || clientWantsClose;
-            await AnswerConnectFailureAsync(ex, close, cancellationToken).ConfigureAwait(false);
-            return !close;
-        }
-
+        bool hasBody = chunked || length > 0;
         HashSet<string> listed = ConnectionTokens(request);
         byte[] head = request.Serialize(
             $"{request.First} {pathAndQuery} HTTP/1.1",
             name => !IsHopByHop(name) && !listed.Contains(name),
             request.Get("Host") is null ? $"Host: {authority}\r\n" : null);
-        await SocketIo.SendAllAsync(origin.Socket, head, cancellationToken).ConfigureAwait(false);
-        if (chunked)
+
+        BufferedSocket origin;
+        int headLength;
+        for (int attempt = 0; ; attempt++)
         {
-            await RelayChunkedAsync(client, origin.Socket, cancellationToken).ConfigureAwait(false);
-        }
-        else if (length > 0)
-        {
-            await client.CopyToAsync(origin.Socket, length, cancellationToken).ConfigureAwait(false);
+            bool reused;
+            try
+            {
+                (origin, reused) = await GetOriginAsync(host, port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                bool close = hasBody || clientWantsClose;
+                await AnswerConnectFailureAsync(ex, close, cancellationToken).ConfigureAwait(false);
+                return !close;
+            }
+
+            // A kept-alive origin connection may close just as it is reused: a bodiless request is sent again
+            // on a fresh connection, as HTTP clients do.
+            bool mayRetry = reused && !hasBody && attempt == 0;
+            try
+            {
+                await SocketIo.SendAllAsync(origin.Socket, head, cancellationToken).ConfigureAwait(false);
+                if (chunked)
+                {
+                    await RelayChunkedAsync(client, origin.Socket, cancellationToken).ConfigureAwait(false);
+                }
+                else if (length > 0)
+                {
+                    await client.CopyToAsync(origin.Socket, length, cancellationToken).ConfigureAwait(false);
+                }
+
+                headLength = await origin.ReadHeadAsync(proxy.Options.MaxHeadBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException) when (mayRetry)
+            {
+                DropOrigin();
+                continue;
+            }
+
+            if (headLength == HeadResult.EndOfStream && mayRetry)
+            {
+                DropOrigin();
+                continue;
+            }
+
+            break;
         }
 
         HttpHead? response;
         while (true)
         {
-            int headLength = await origin.ReadHeadAsync(proxy.Options.MaxHeadBytes, cancellationToken).ConfigureAwait(false);
             if (headLength < 0 || !HttpHead.TryParse(origin.Buffered[..headLength], out response))
             {
                 DropOrigin();
@@ -134,6 +164,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
             if (status is >= 100 and < 200)
             {
                 await origin.SendBufferedAsync(client.Socket, headLength, cancellationToken).ConfigureAwait(false);
+                headLength = await origin.ReadHeadAsync(proxy.Options.MaxHeadBytes, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -252,20 +283,21 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         SocketIo.Reset(client.Socket);
     }
 
-    private async Task<BufferedSocket> GetOriginAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>The kept-alive origin connection when it goes to the same target and is still open, else a new one.</summary>
+    private async Task<(BufferedSocket Origin, bool Reused)> GetOriginAsync(string host, int port, CancellationToken cancellationToken)
     {
         string key = host + ":" + port;
         if (_origin is not null && _originKey == key && _origin.BufferedCount == 0 && IsStillOpen(_origin.Socket))
         {
-            return _origin;
+            return (_origin, true);
         }
 
         DropOrigin();
         Socket socket = await OutboundConnector.ConnectAsync(
             proxy.OutgoingAddress, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        _origin = new BufferedSocket(socket);
+        _origin = new BufferedSocket(socket, OriginBufferSize);
         _originKey = key;
-        return _origin;
+        return (_origin, false);
     }
 
     private void DropOrigin()

@@ -20,6 +20,7 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<ActiveConnection, byte> _connections = new();
     private readonly ILogger _logger;
     private Socket? _listener;
+    private Socket? _portHolder;
     private Task _acceptLoop = Task.CompletedTask;
     private volatile SimulatedFault _fault;
     private bool _started;
@@ -93,6 +94,7 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
                 if (value == SimulatedFault.Refuse)
                 {
                     CloseListener();
+                    HoldPort();
                     AbortConnections();
                 }
                 else if (previous == SimulatedFault.Refuse)
@@ -119,6 +121,7 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
             if (_fault == SimulatedFault.Refuse)
             {
                 CloseListener();
+                HoldPort();
             }
         }
     }
@@ -166,6 +169,7 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
 
     private void OpenListener(int port)
     {
+        ReleasePort();
         var listener = new Socket(Options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -191,6 +195,34 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
     {
         _listener?.Dispose();
         _listener = null;
+        ReleasePort();
+    }
+
+    /// <summary>
+    /// While refusing, keep the port bound but not listening: connects get a RST (refused) as with nothing
+    /// bound, yet no other socket on this address (say an outgoing connection of another world's proxy) can take
+    /// the port, so switching back can always reopen it.
+    /// </summary>
+    private void HoldPort()
+    {
+        var holder = new Socket(Options.ListenAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            holder.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            holder.Bind(ListenEndPoint);
+            _portHolder = holder;
+        }
+        catch (SocketException)
+        {
+            // Best effort: without the holder, reopening may race for the port but refusing still works.
+            holder.Dispose();
+        }
+    }
+
+    private void ReleasePort()
+    {
+        _portHolder?.Dispose();
+        _portHolder = null;
     }
 
     private Task[] AbortConnections()

@@ -196,9 +196,10 @@ public sealed class PoolSynchronizer(
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        // Read without tracking: a large pool that did not change costs one read and no change detection.
         List<UpstreamEntity> existing = pool.Id == 0
             ? []
-            : await db.Upstreams.Where(u => u.PoolId == pool.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+            : await db.Upstreams.AsNoTracking().Where(u => u.PoolId == pool.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         Dictionary<string, UpstreamEntity> byKey = existing.ToDictionary(u => u.AddressKey, StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int added = 0, updated = 0, retired = 0;
@@ -243,14 +244,17 @@ public sealed class PoolSynchronizer(
                 continue;
             }
 
-            bool changed = Apply(upstream, item.Endpoint, type, country, city, now);
-            if (upstream.Source != source)
+            bool revive = upstream.Status == UpstreamStatus.Retired;
+            bool takeOver = upstream.Source != source;
+            if (!revive && !takeOver && !Differs(upstream, item.Endpoint, type, country, city))
             {
-                upstream.Source = source;
-                changed = true;
+                continue; // the common case of a repeated sync: nothing tracked, nothing written
             }
 
-            if (upstream.Status == UpstreamStatus.Retired)
+            db.Upstreams.Attach(upstream); // before any change, so EF sees what changed
+            Apply(upstream, item.Endpoint, type, country, city, now);
+            upstream.Source = source;
+            if (revive)
             {
                 upstream.ChangeStatus(UpstreamStatus.Pending, $"listed again by {Describe(source)}", now);
                 upstream.ConsecutiveFailures = 0;
@@ -259,7 +263,7 @@ public sealed class PoolSynchronizer(
                 upstream.NextCheckAt = now;
                 added++;
             }
-            else if (changed)
+            else
             {
                 updated++;
             }
@@ -269,6 +273,7 @@ public sealed class PoolSynchronizer(
         {
             if (upstream.Source == source && upstream.Status != UpstreamStatus.Retired && !seen.Contains(upstream.AddressKey))
             {
+                db.Upstreams.Attach(upstream);
                 upstream.ChangeStatus(UpstreamStatus.Retired, retireReason, now);
                 retired++;
             }
@@ -276,6 +281,14 @@ public sealed class PoolSynchronizer(
 
         return new PoolSyncResult(added, updated, retired);
     }
+
+    private static bool Differs(UpstreamEntity upstream, UpstreamEndpoint endpoint, UpstreamType type, string? country, string? city) =>
+        !string.Equals(upstream.Username, endpoint.Username, StringComparison.Ordinal)
+        || !string.Equals(upstream.Password, endpoint.Password, StringComparison.Ordinal)
+        || upstream.Host != endpoint.Host
+        || upstream.Type != type
+        || upstream.DeclaredCountry != country
+        || upstream.City != city;
 
     /// <summary>Copies the listed facts; returns whether anything changed. New credentials make the upstream due for a check.</summary>
     private static bool Apply(UpstreamEntity upstream, UpstreamEndpoint endpoint, UpstreamType type, string? country, string? city, DateTimeOffset now)

@@ -66,6 +66,95 @@ public sealed class SimulatedUpstreamProxyTests(EchoOriginFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task HttpAbsoluteForm_RequestBodiesAndBodylessStatuses_ConnectionStaysUsable()
+    {
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.25");
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+        string prefix = $"Host: {OriginAuthority}\r\nProxy-Authorization: {RawProxyClient.Basic(User, Password)}\r\n";
+
+        await client.SendAsync($"POST http://{OriginAuthority}/echo HTTP/1.1\r\n{prefix}Content-Length: 5\r\n\r\nhello", Timeout);
+        RawHttpResponse sized = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"POST http://{OriginAuthority}/echo HTTP/1.1\r\n{prefix}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n", Timeout);
+        RawHttpResponse chunked = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/status/204 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse noContent = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"HEAD http://{OriginAuthority}/bytes/1000 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        string headOnly = await client.ReadHeadAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/status/503 HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse unavailable = await client.ReadResponseAsync(Timeout);
+        await client.SendAsync($"GET http://{OriginAuthority}/ HTTP/1.1\r\n{prefix}\r\n", Timeout);
+        RawHttpResponse last = await client.ReadResponseAsync(Timeout);
+
+        Assert.Equal("hello", sized.Text);
+        Assert.Equal("abcde", chunked.Text);
+        Assert.Equal(204, noContent.Status);
+        Assert.Contains("Content-Length: 1000", headOnly, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(503, unavailable.Status);
+        Assert.Equal("127.0.1.25", last.Text);
+        Assert.Equal(1, proxy.ConnectionsAccepted);
+        Assert.Equal(6, proxy.RequestsServed);
+    }
+
+    [Fact]
+    public async Task HttpAbsoluteForm_OriginClosesKeptAliveConnection_NextRequestUsesFreshOne()
+    {
+        // An origin that answers one request per connection and then hangs up without saying so.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        int originPort = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        int originConnections = 0;
+        Task originLoop = Task.Run(async () =>
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                using Socket connection = await listener.AcceptAsync(Timeout);
+                Interlocked.Increment(ref originConnections);
+                byte[] buffer = new byte[4096];
+                int read = 0;
+                while (!System.Text.Encoding.ASCII.GetString(buffer, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    read += await connection.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, Timeout);
+                }
+
+                await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), SocketFlags.None, Timeout);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        });
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.27", auth: false);
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+
+        var texts = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            await client.SendAsync($"GET http://127.0.0.1:{originPort}/ HTTP/1.1\r\nHost: 127.0.0.1:{originPort}\r\n\r\n", Timeout);
+            texts.Add((await client.ReadResponseAsync(Timeout)).Text);
+            await Task.Delay(100);
+        }
+
+        await originLoop.WaitAsync(Timeout);
+        Assert.Equal(["ok", "ok"], texts);
+        Assert.Equal(2, originConnections);
+        Assert.Equal(1, proxy.ConnectionsAccepted);
+    }
+
+    [Fact]
+    public async Task HttpAbsoluteForm_ConflictingFraming_Rejected400()
+    {
+        await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.26");
+        await using RawProxyClient client = await RawProxyClient.ConnectAsync(proxy.ListenEndPoint, Timeout);
+
+        await client.SendAsync(
+            $"POST http://{OriginAuthority}/echo HTTP/1.1\r\nHost: {OriginAuthority}\r\nProxy-Authorization: {RawProxyClient.Basic(User, Password)}\r\n"
+            + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            Timeout);
+        RawHttpResponse response = await client.ReadResponseAsync(Timeout);
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(0, proxy.RequestsServed);
+    }
+
+    [Fact]
     public async Task HttpAbsoluteForm_ProxyHeaders_NeverReachOrigin()
     {
         await using SimulatedUpstreamProxy proxy = StartProxy("127.0.1.13");

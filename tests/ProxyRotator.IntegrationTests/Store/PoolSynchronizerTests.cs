@@ -133,6 +133,25 @@ public sealed class PoolSynchronizerTests
     }
 
     [Fact]
+    public async Task SyncConfigAsync_OneProxyChanged_WritesOnlyThatOne()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        var synchronizer = database.Get<PoolSynchronizer>();
+        DateTimeOffset created = database.Time.GetUtcNow();
+        await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
+            Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000"))), None);
+        database.Time.Advance(TimeSpan.FromMinutes(3));
+
+        await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
+            Proxy("http://198.51.100.7:8000", country: "NL"), Proxy("http://198.51.100.8:8000"))), None);
+
+        await using ProxyRotatorDbContext db = await database.OpenContextAsync();
+        Dictionary<string, UpstreamEntity> byHost = await db.Upstreams.ToDictionaryAsync(u => u.Host);
+        Assert.Equal((database.Time.GetUtcNow(), created), (byHost["198.51.100.7"].UpdatedAt, byHost["198.51.100.7"].CreatedAt));
+        Assert.Equal(created, byHost["198.51.100.8"].UpdatedAt);
+    }
+
+    [Fact]
     public async Task SyncConfigAsync_PoolRemovedFromFile_RetiresItsConfigUpstreamsAndKeepsPool()
     {
         await using StoreTestDatabase database = await CreateAsync();

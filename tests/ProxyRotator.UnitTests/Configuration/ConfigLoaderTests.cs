@@ -87,7 +87,8 @@ public sealed class ConfigLoaderTests
     {
         ProxyRotatorConfig config = Load(Document(
             "'gateway': { 'listen': '*:3128', 'connectTimeout': '500ms', 'responseTimeout': '1m', 'headerTimeout': '3s', 'idleTimeout': '1h30m', " +
-            "'maxHeaderBytes': 1024, 'maxConnections': 5, 'maxAttempts': 10, 'allowPrivateTargets': true, 'exposeUpstreamHeaders': false }"));
+            "'maxHeaderBytes': 1024, 'maxConnections': 5, 'maxAttempts': 10, 'allowPrivateTargets': true, 'exposeUpstreamHeaders': false, " +
+            "'allowedTargets': ['169.254.169.254', '10.1.0.0/16', 'metadata.internal'] }"));
 
         GatewayOptions gateway = config.Gateway;
         Assert.Equal(["*:3128"], gateway.Listen);
@@ -96,6 +97,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(3), gateway.HeaderTimeout);
         Assert.Equal(TimeSpan.FromMinutes(90), gateway.IdleTimeout);
         Assert.Equal((1024, 5, 10, true, false), (gateway.MaxHeaderBytes, gateway.MaxConnections, gateway.MaxAttempts, gateway.AllowPrivateTargets, gateway.ExposeUpstreamHeaders));
+        Assert.Equal(["169.254.169.254", "10.1.0.0/16", "metadata.internal"], gateway.AllowedTargets);
     }
 
     [Fact]
@@ -126,7 +128,7 @@ public sealed class ConfigLoaderTests
     public void LoadFromString_ProxyTags_AreNormalized()
     {
         ProxyRotatorConfig config = Load(Document(
-            "'pools': [ { 'name': 'eu', 'proxies': [ { 'url': 'SOCKS5H://u:p@198.51.100.9:1080', 'country': 'de', 'city': 'Frankfurt am Main', 'type': 'Mobile' }, 'http://[2001:db8::1]:3128' ] } ]"));
+            "'pools': [ { 'name': 'eu', 'proxies': [ { 'url': 'SOCKS5H://u:p@198.51.100.9:1080', 'country': 'de', 'city': 'Frankfurt am Main', 'type': 'Mobile' }, 'http://[2001:db8::1]:3128', { 'url': 'http://198.51.100.10:80', 'country': 'uk' } ] } ]"));
 
         ProxyEntryOptions tagged = config.Pools[0].Proxies[0];
         Assert.Equal((UpstreamScheme.Socks5, "DE", "frankfurt_am_main", UpstreamType.Mobile), (tagged.Endpoint.Scheme, tagged.Country, tagged.City, tagged.Type));
@@ -134,6 +136,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(("2001:db8::1", 3128), (plain.Endpoint.Host, plain.Endpoint.Port));
         Assert.Null(plain.Type);
         Assert.Null(plain.Country);
+        Assert.Equal("GB", config.Pools[0].Proxies[2].Country); // UK is the common alias the gateway accepts too
     }
 
     [Fact]

@@ -241,7 +241,7 @@ public sealed class UpstreamSelectorTests
         UpstreamCandidates first = snapshot.GetCandidates(Query(country: "DE"));
 
         Assert.Same(first, snapshot.GetCandidates(Query(country: "DE", access: PoolAccess.Of(["*"]))));
-        Assert.Equal(1, first.Active.Length);
+        Assert.Equal(1, first.ActiveCount);
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public sealed class UpstreamSelectorTests
             Assert.True(snapshot.GetCandidates(Query(pool: "p" + i)).IsEmpty);
         }
 
-        Assert.Equal(1, snapshot.GetCandidates(Query(country: "DE")).Active.Length);
+        Assert.Equal(1, snapshot.GetCandidates(Query(country: "DE")).ActiveCount);
     }
 
     [Fact]

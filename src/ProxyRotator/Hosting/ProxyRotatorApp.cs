@@ -1,0 +1,199 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ProxyRotator.Admin;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Providers;
+using ProxyRotator.Store;
+using ProxyRotator.Store.Sync;
+
+namespace ProxyRotator.Hosting;
+
+/// <summary>
+/// The composition root: the whole product as one <see cref="WebApplication"/> built from a
+/// <see cref="ProxyRotatorConfig"/> — configuration sections, the store, GeoIP, the admin listener, and (as their
+/// issues land) the gateway listeners, health jobs, providers and admin API. <see cref="StartAsync"/> migrates the
+/// database and syncs the configured pools before any listener opens, so the gateway never serves a stale pool.
+/// </summary>
+/// <remarks>
+/// Listen addresses may use port 0 here (tests build configurations in code); <see cref="AdminUri"/> and
+/// <see cref="GatewayUris"/> give the bound addresses once started.
+/// </remarks>
+public sealed class ProxyRotatorApp : IAsyncDisposable
+{
+    private readonly StrongBox<ListenOptions?> _adminListener;
+    private readonly ILogger _logger;
+
+    private ProxyRotatorApp(WebApplication web, ProxyRotatorConfig config, StrongBox<ListenOptions?> adminListener)
+    {
+        Web = web;
+        Config = config;
+        _adminListener = adminListener;
+        _logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ProxyRotator");
+    }
+
+    public WebApplication Web { get; }
+
+    public ProxyRotatorConfig Config { get; }
+
+    public IServiceProvider Services => Web.Services;
+
+    /// <summary>What the start-up sync changed; null before <see cref="StartAsync"/>.</summary>
+    public PoolSyncResult? StartupSync { get; private set; }
+
+    /// <summary>The admin listener's bound address (a connectable one for wildcard binds), after start.</summary>
+    public Uri AdminUri => _adminListener.Value?.EndPoint is IPEndPoint endPoint
+        ? ToConnectableUri(endPoint)
+        : new Uri($"http://{Config.Admin.Listen}");
+
+    /// <summary>Every bound address other than the admin listener's: the gateway listeners, after start.</summary>
+    public IReadOnlyList<Uri> GatewayUris =>
+    [
+        .. (Web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(address => new Uri(address))
+            .Where(uri => _adminListener.Value?.EndPoint is not IPEndPoint admin || uri.Port != admin.Port),
+    ];
+
+    public static ProxyRotatorApp Create(ProxyRotatorConfig config, ProxyRotatorAppOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new ProxyRotatorAppOptions();
+
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = "proxyrotator",
+            ContentRootPath = AppContext.BaseDirectory, // not the caller's directory: no stray appsettings.json
+        });
+
+        ConfigureLogging(builder.Logging, options.MinimumLogLevel);
+        AddConfiguration(builder.Services, config);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30)); // drain in-flight work
+        builder.Services.AddSingleton(_ => GeoIpLookup.Open(config.GeoIp));
+        builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
+        builder.Services.AddProxyRotatorStore(config);
+        builder.Services.AddProxyRotatorProviders(config);
+        builder.Services.AddProxyRotatorAdmin(config);
+
+        var adminListener = new StrongBox<ListenOptions?>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            ListenAdmin(kestrel, config.Admin, adminListener);
+        });
+
+        options.ConfigureBuilder?.Invoke(builder);
+        WebApplication web = builder.Build();
+        web.MapProxyRotatorAdmin();
+        return new ProxyRotatorApp(web, config, adminListener);
+    }
+
+    /// <summary>Applies pending migrations (creating the SQLite file and its folder).</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) =>
+        Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+
+    /// <summary>Syncs the configured pools into the database (idempotent).</summary>
+    public Task<PoolSyncResult> SyncConfigAsync(CancellationToken cancellationToken) =>
+        Services.GetRequiredService<PoolSynchronizer>().SyncConfigAsync(Config, cancellationToken);
+
+    /// <summary>Migrates, syncs the configuration, then opens the listeners and starts the background services.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        StartupSync = await SyncConfigAsync(cancellationToken).ConfigureAwait(false);
+        await Web.StartAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Admin API listening on {AdminUri}", AdminUri);
+    }
+
+    /// <summary>Stops accepting, lets in-flight work finish (up to the host's shutdown timeout) and stops the services.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Web.StopAsync(cancellationToken);
+
+    /// <summary>
+    /// Starts, then runs until <paramref name="cancellationToken"/> fires or the host is told to stop (Ctrl-C and
+    /// SIGTERM through the console lifetime), then drains and stops.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        await Web.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync() => Web.DisposeAsync();
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel minimum)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            console.UseUtcTimestamp = true;
+        });
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(minimum);
+
+        // Framework chatter (and EF's SQL, which may carry values) only when something is wrong.
+        LogLevel framework = minimum > LogLevel.Warning ? minimum : LogLevel.Warning;
+        logging.AddFilter("Microsoft", framework);
+        logging.AddFilter("System.Net.Http", framework);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", minimum);
+    }
+
+    /// <summary>The configuration and each section as singletons, so a service asks only for what it uses.</summary>
+    private static void AddConfiguration(IServiceCollection services, ProxyRotatorConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(config.Gateway);
+        services.AddSingleton(config.Admin);
+        services.AddSingleton(config.GeoIp);
+        services.AddSingleton(config.HealthCheck);
+        services.AddSingleton(config.Sessions);
+    }
+
+    private static void ListenAdmin(KestrelServerOptions kestrel, AdminOptions admin, StrongBox<ListenOptions?> captured)
+    {
+        if (!ListenAddress.TryParse(admin.Listen, allowAnyPort: true, out ListenAddress? address, out string? error))
+        {
+            throw new ConfigException([new ConfigError("configuration", "admin.listen", error!)]);
+        }
+
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = HttpProtocols.Http1; // no TLS here, so no HTTP/2 negotiation
+            listen.UseProxyRotatorAdmin(); // admin routes answer only connections of this listener
+            captured.Value = listen;
+        }
+
+        if (address!.IsLocalhost)
+        {
+            kestrel.ListenLocalhost(address.Port, Configure);
+        }
+        else if (address.IsAnyAddress)
+        {
+            kestrel.ListenAnyIP(address.Port, Configure);
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, Configure);
+        }
+    }
+
+    private static Uri ToConnectableUri(IPEndPoint endPoint)
+    {
+        IPAddress address = endPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : endPoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : endPoint.Address;
+        return new Uri($"http://{new IPEndPoint(address, endPoint.Port)}/");
+    }
+}
