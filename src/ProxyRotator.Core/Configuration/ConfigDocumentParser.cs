@@ -404,6 +404,8 @@ internal static class ConfigDocumentParser
         health.RetireAfter = reader.Duration("retireAfter", TimeSpan.FromMinutes(1), ConfigLimits.MaxRetirement) ?? health.RetireAfter;
         health.RetireAfterFailedRechecks = reader.Int("retireAfterFailedRechecks", 1, 100_000) ?? health.RetireAfterFailedRechecks;
         health.MaxBackoff = reader.Duration("maxBackoff", TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)) ?? health.MaxBackoff;
+        health.QuarantineAfterLiveFailures = reader.Int("quarantineAfterLiveFailures", 1, 10_000) ?? health.QuarantineAfterLiveFailures;
+        health.ScoreHalfLife = reader.Duration("scoreHalfLife", TimeSpan.FromSeconds(10), TimeSpan.FromDays(7)) ?? health.ScoreHalfLife;
         reader.RejectUnknownFields();
     }
 

@@ -23,4 +23,10 @@ public sealed class HealthCheckOptions
 
     /// <summary>Cap of the quarantine re-check back-off.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Consecutive upstream faults in live gateway traffic that quarantine an upstream before its next probe.</summary>
+    public int QuarantineAfterLiveFailures { get; set; } = 5;
+
+    /// <summary>Half-life of the time-decayed success rate and latency behind an upstream's score.</summary>
+    public TimeSpan ScoreHalfLife { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace ProxyRotator.Simulation.GeoIp;
 
@@ -249,6 +248,5 @@ public sealed class MmdbWriter
         }
     }
 
-    public override string ToString() =>
-        new StringBuilder().Append(DatabaseType).Append(" (").Append(_networks.Count).Append(" networks)").ToString();
+    public override string ToString() => $"{DatabaseType} ({_networks.Count} networks)";
 }

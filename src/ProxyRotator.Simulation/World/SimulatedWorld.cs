@@ -61,6 +61,10 @@ public sealed class SimulatedWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>The upstream whose exit address an IP-echo answer (or a GeoIP record) names; null if none.</summary>
+    public SimulatedUpstream? FindByExitAddress(string exitAddress) =>
+        IPAddress.TryParse(exitAddress.Trim(), out IPAddress? address) ? _upstreams.Find(u => u.ExitAddress.Equals(address)) : null;
+
     /// <summary>The upstreams as static proxy entries, each tagged with its declared type, country and city.</summary>
     public List<ProxyEntryOptions> CreateProxyEntries() => [.. _upstreams.Select(u => u.ToProxyEntry())];
 

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Admin;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Gateway;
+using ProxyRotator.Health;
 using ProxyRotator.Providers;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
@@ -76,6 +78,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory, // not the caller's directory: no stray appsettings.json
         });
 
+        // Services. Each area adds its own registration here (AddProxyRotatorGateway, AddProxyRotatorHealth, ...).
         ConfigureLogging(builder.Logging, options.MinimumLogLevel);
         AddConfiguration(builder.Services, config);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -83,18 +86,27 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddSingleton(_ => GeoIpLookup.Open(config.GeoIp));
         builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
         builder.Services.AddProxyRotatorStore(config);
+        builder.Services.AddProxyRotatorGateway(config);
         builder.Services.AddProxyRotatorProviders(config);
         builder.Services.AddProxyRotatorAdmin(config);
 
+        // Listeners: the admin port and the gateway port(s).
         var adminListener = new StrongBox<ListenOptions?>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             ListenAdmin(kestrel, config.Admin, adminListener);
+            kestrel.ListenGateway(config);
         });
+
+        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
+        builder.Services.AddProxyRotatorHealth(config);
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
+
+        // Request pipeline: the gateway's middleware first (it passes non-gateway requests on), then the admin API.
+        web.UseProxyRotatorGateway(); // first: gateway-listener requests never reach the admin pipeline
         web.MapProxyRotatorAdmin();
         return new ProxyRotatorApp(web, config, adminListener);
     }

@@ -32,6 +32,7 @@ public sealed class ServeCommandTests : IDisposable
             Assert.True(client.Connected);
         }
 
+        Assert.Contains(app.Web.Urls, url => new Uri(url).Port == app.AdminUri.Port); // the bound port, not 0
         Assert.DoesNotContain(app.GatewayUris, uri => uri.Port == app.AdminUri.Port);
         await app.StopAsync(CancellationToken.None);
         Assert.True(File.Exists(_workspace.DatabasePath));

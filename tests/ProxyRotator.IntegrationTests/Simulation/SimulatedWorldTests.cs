@@ -34,6 +34,9 @@ public sealed class SimulatedWorldTests
         Assert.Equal(world.Upstreams.Select(u => u.ExitAddress.ToString()), seen);
         Assert.Equal(world.Upstreams.Select(u => u.Endpoint.Host), seen);
         Assert.Equal(24, seen.Distinct().Count());
+        Assert.Same(world.Upstreams[5], world.FindByExitAddress(seen[5] + "\n"));
+        Assert.Null(world.FindByExitAddress("127.0.0.1"));
+        Assert.Null(world.FindByExitAddress("not an address"));
     }
 
     [Fact]

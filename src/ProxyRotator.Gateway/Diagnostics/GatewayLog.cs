@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Outcomes;
+
+namespace ProxyRotator.Gateway.Diagnostics;
+
+/// <summary>Source-generated log messages of the gateway's hot paths. None of them carries a credential.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Gateway connection {ConnectionId} refused: {Limit} connections are open")]
+    public static partial void ConnectionLimitReached(ILogger logger, string connectionId, int limit);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Gateway connection {ConnectionId}: request head refused ({Reason})")]
+    public static partial void HeadRefused(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Gateway connection {ConnectionId}: client too slow with its request head or handshake")]
+    public static partial void HeadTimedOut(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "{Protocol} client refused: {Reason}")]
+    public static partial void ClientRefused(ILogger logger, string protocol, string reason);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Attempt {Attempt} through upstream {UpstreamId} failed: {Kind}")]
+    public static partial void AttemptFailed(ILogger logger, int attempt, long upstreamId, UpstreamOutcomeKind kind);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Tunnel through upstream {UpstreamId} ended ({End}): {BytesFromClient} bytes up, {BytesToClient} bytes down")]
+    public static partial void TunnelEnded(ILogger logger, long upstreamId, Relay.RelayEnd end, long bytesFromClient, long bytesToClient);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Request failed after {Attempts} attempt(s): {Failure}")]
+    public static partial void RequestFailed(ILogger logger, int attempts, Routing.GatewayFailure failure);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Target {Host}:{Port} refused by the target policy")]
+    public static partial void TargetRefused(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Gateway connection {ConnectionId} failed")]
+    public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+}

@@ -1,0 +1,16 @@
+namespace ProxyRotator.Gateway;
+
+/// <summary>Values of the <c>X-ProxyRotator-Error</c> header on every error answer (design §3).</summary>
+public static class GatewayErrorCode
+{
+    public const string AuthRequired = "auth-required";
+    public const string BadTargeting = "bad-targeting";
+    public const string NoUpstream = "no-upstream";
+    public const string UpstreamFailed = "upstream-failed";
+    public const string UpstreamTimeout = "upstream-timeout";
+    public const string TargetForbidden = "target-forbidden";
+    public const string HeaderTooLarge = "header-too-large";
+    public const string BadRequest = "bad-request";
+    public const string PoolForbidden = "pool-forbidden";
+    public const string SessionUpstreamLost = "session-upstream-lost";
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Protocols;
+using ProxyRotator.Gateway.Relay;
+using ProxyRotator.Gateway.Routing;
+using ProxyRotator.Gateway.Security;
+
+namespace ProxyRotator.Gateway.Http;
+
+/// <summary>
+/// Serves an HTTP <c>CONNECT</c> whose head was parsed by the gateway: authenticate, check the target, dial
+/// through an upstream with failover, answer <c>200</c> and relay until either side ends.
+/// </summary>
+public sealed class ConnectTunnelHandler(
+    ClientAdmission admission,
+    TargetPolicy targetPolicy,
+    UpstreamRouter router,
+    TunnelDialer dialer,
+    TunnelRelay relay,
+    ProxyRotatorConfig config,
+    ILogger<ConnectTunnelHandler> logger)
+{
+    public async Task HandleAsync(ConnectionContext connection, HttpRequestHead head, CancellationToken cancellationToken)
+    {
+        System.IO.Pipelines.PipeWriter output = connection.Transport.Output;
+        if (!HttpRequestHead.TryParseAuthority(head.Target, out string host, out int port))
+        {
+            await RawHttpAnswers.WriteErrorAsync(output, 400, GatewayErrorCode.BadRequest, "CONNECT needs host:port", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        AdmissionResult admitted = admission.AdmitBasic(head.Get("Proxy-Authorization"));
+        if (!admitted.IsAdmitted)
+        {
+            GatewayLog.ClientRefused(logger, "CONNECT", admitted.Message);
+            (int status, string code) = admitted.HttpAnswer;
+            await RawHttpAnswers.WriteErrorAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        TargetDecision decision = targetPolicy.Evaluate(host, port);
+        if (!decision.IsAllowed)
+        {
+            GatewayLog.TargetRefused(logger, host, port);
+            await RawHttpAnswers.WriteErrorAsync(output, 403, GatewayErrorCode.TargetForbidden, decision.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        UpstreamRoute route = await router.BeginAsync(admitted, cancellationToken).ConfigureAwait(false);
+        TunnelDial dial = await dialer.DialAsync(route, host, port, cancellationToken).ConfigureAwait(false);
+        if (dial.Connection is not { } upstream || dial.Upstream is null)
+        {
+            GatewayAnswer answer = dial.Outcome.Answer;
+            await RawHttpAnswers.WriteErrorAsync(output, answer.StatusCode, answer.ErrorCode, answer.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        RelayResult result = default;
+        await using (upstream.ConfigureAwait(false))
+        {
+            try
+            {
+                bool expose = config.Gateway.ExposeUpstreamHeaders;
+                await RawHttpAnswers.WriteConnectEstablishedAsync(output, expose ? dial.Upstream.Id : null, expose ? route.SessionId : null, cancellationToken).ConfigureAwait(false);
+                result = await relay.RunAsync(connection.Transport, upstream.Stream, upstream.Socket, config.Gateway.IdleTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                dialer.Complete(dial, result);
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Listening;
+using ProxyRotator.Gateway.Routing;
+using ProxyRotator.Gateway.Security;
+using ProxyRotator.Gateway.Upstreams;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ProxyRotator.Gateway.Http;
+
+/// <summary>
+/// Serves absolute-form proxy requests (<c>GET http://host/path</c>) that reached Kestrel through a gateway
+/// listener: authenticate, check the target, pick a fresh upstream (or the session's) for every request and
+/// forward with YARP's <see cref="IHttpForwarder"/> through that upstream's pooled invoker, failing over while
+/// nothing has reached the client. Requests from other listeners pass on to the next middleware.
+/// </summary>
+public sealed class GatewayForwardingMiddleware(
+    RequestDelegate next,
+    ClientAdmission admission,
+    TargetPolicy targetPolicy,
+    UpstreamRouter router,
+    AttemptPipeline pipeline,
+    IHttpForwarder forwarder,
+    UpstreamHttpInvokerCache invokers,
+    IUpstreamOutcomeSink outcomes,
+    ProxyRotatorConfig config,
+    TimeProvider timeProvider,
+    ILogger<GatewayForwardingMiddleware> logger)
+{
+    private readonly ForwarderRequestConfig _requestConfig = new()
+    {
+        ActivityTimeout = config.Gateway.IdleTimeout,
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        AllowResponseBuffering = false,
+    };
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Features.Get<GatewayConnectionFeature>() is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (!Uri.TryCreate(rawTarget, UriKind.Absolute, out Uri? target)
+            || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+            || HttpMethods.IsConnect(context.Request.Method))
+        {
+            await WriteErrorAsync(context, 400, GatewayErrorCode.BadRequest, "this is a proxy port: send absolute-form requests (GET http://host/path) or CONNECT").ConfigureAwait(false);
+            return;
+        }
+
+        AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString());
+        if (!admitted.IsAdmitted)
+        {
+            GatewayLog.ClientRefused(logger, "HTTP", admitted.Message);
+            (int status, string code) = admitted.HttpAnswer;
+            if (status == 407)
+            {
+                context.Response.Headers.ProxyAuthenticate = GatewayHeaders.ProxyAuthenticateValue;
+            }
+
+            await WriteErrorAsync(context, status, code, admitted.Message).ConfigureAwait(false);
+            return;
+        }
+
+        TargetDecision decision = targetPolicy.Evaluate(target.IdnHost, target.Port);
+        if (!decision.IsAllowed)
+        {
+            GatewayLog.TargetRefused(logger, target.IdnHost, target.Port);
+            await WriteErrorAsync(context, 403, GatewayErrorCode.TargetForbidden, decision.Message).ConfigureAwait(false);
+            return;
+        }
+
+        UpstreamRoute route = await router.BeginAsync(admitted, context.RequestAborted).ConfigureAwait(false);
+        var body = new BodyReadTrackingStream(context.Request.Body);
+        context.Request.Body = body;
+        var state = new ForwardState(this, context, route, target, body);
+        AttemptOutcome outcome = await pipeline.ExecuteAsync(static (s, ct) => s.Owner.AttemptAsync(s, ct), state, context.RequestAborted).ConfigureAwait(false);
+        if (outcome.IsSuccess || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        GatewayLog.RequestFailed(logger, route.AttemptCount, outcome.Failure);
+        GatewayAnswer answer = outcome.Answer;
+        await WriteErrorAsync(context, answer.StatusCode, answer.ErrorCode, answer.Message).ConfigureAwait(false);
+    }
+
+    private async ValueTask<AttemptOutcome> AttemptAsync(ForwardState state, CancellationToken cancellationToken)
+    {
+        UpstreamRoute route = state.Route;
+        HttpContext context = state.Context;
+        PickResult pick = router.PickNext(route);
+        if (pick.Upstream is not { } upstream)
+        {
+            return route.LastFailure is { } last && pick.Failure != GatewayFailure.SessionLost
+                ? last with { Status = AttemptStatus.Final }
+                : AttemptOutcome.Stop(pick.Failure);
+        }
+
+        UpstreamHttpInvoker invoker = invokers.Get(upstream);
+        bool lastAttempt = route.AttemptCount >= config.Gateway.MaxAttempts || !router.MayFailOver(route);
+        bool expose = config.Gateway.ExposeUpstreamHeaders;
+        using var firstByte = new CancellationTokenSource(config.Gateway.ResponseTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(firstByte.Token, cancellationToken);
+        var transformer = new ForwardingTransformer(state.Target, invoker.ProxyAuthorization, firstByte, timeProvider,
+            holdBackServerErrors: !lastAttempt, expose ? upstream.Id : null, expose ? route.SessionId : null);
+
+        upstream.Load.Enter();
+        long start = timeProvider.GetTimestamp();
+        long bodyBefore = state.Body.BytesRead;
+        ForwarderError error = await forwarder.SendAsync(context, state.DestinationPrefix, invoker.Invoker, _requestConfig, transformer, linked.Token).ConfigureAwait(false);
+        TimeSpan latency = transformer.ResponseTimestamp != 0
+            ? timeProvider.GetElapsedTime(start, transformer.ResponseTimestamp)
+            : timeProvider.GetElapsedTime(start);
+        long bodySent = state.Body.BytesRead - bodyBefore;
+
+        if (error == ForwarderError.None && transformer.HeldBackStatus == 0)
+        {
+            upstream.Load.Exit(failed: false);
+            outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.Success, latency, bodySent, transformer.ResponseContentLength ?? 0));
+            await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
+            return AttemptOutcome.Success;
+        }
+
+        UpstreamOutcomeKind kind = Classify(error, transformer, firstByte, context);
+        upstream.Load.Exit(failed: kind != UpstreamOutcomeKind.ClientAborted && kind != UpstreamOutcomeKind.TargetError);
+        outcomes.Report(new UpstreamOutcome(upstream.Id, kind, latency, bodySent, 0));
+        GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, kind);
+
+        if (kind == UpstreamOutcomeKind.ClientAborted || context.Response.HasStarted)
+        {
+            // Response bytes reached the client (or nobody is listening): never retry, nothing left to answer.
+            return AttemptOutcome.Stop(GatewayFailure.UpstreamFailed);
+        }
+
+        ResetResponse(context);
+        GatewayFailure failure = kind == UpstreamOutcomeKind.UpstreamTimeout ? GatewayFailure.UpstreamTimeout : GatewayFailure.UpstreamFailed;
+        AttemptOutcome outcome = bodySent > 0 ? AttemptOutcome.Stop(failure)
+            : !router.MayFailOver(route) ? AttemptOutcome.Stop(GatewayFailure.SessionLost)
+            : AttemptOutcome.Retry(failure);
+        route.LastFailure = outcome;
+        return outcome;
+    }
+
+    private static UpstreamOutcomeKind Classify(ForwarderError error, ForwardingTransformer transformer, CancellationTokenSource firstByte, HttpContext context)
+    {
+        if (transformer.HeldBackStatus != 0)
+        {
+            return transformer.HeldBackStatus == 407 ? UpstreamOutcomeKind.UpstreamAuthRejected : UpstreamOutcomeKind.UpstreamError;
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return UpstreamOutcomeKind.ClientAborted;
+        }
+
+        if (firstByte.IsCancellationRequested && transformer.ResponseTimestamp == 0)
+        {
+            return UpstreamOutcomeKind.UpstreamTimeout;
+        }
+
+        Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        return error switch
+        {
+            ForwarderError.RequestTimedOut => UpstreamOutcomeKind.UpstreamTimeout,
+            ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient or ForwarderError.RequestCanceled
+                or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled => UpstreamOutcomeKind.ClientAborted,
+            _ when exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => UpstreamOutcomeKind.UpstreamConnectFailed,
+            _ when exception is HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError or HttpRequestError.InvalidResponse } => UpstreamOutcomeKind.UpstreamProtocolError,
+            _ when exception is HttpRequestException { InnerException: System.Net.Sockets.SocketException } => UpstreamOutcomeKind.UpstreamConnectFailed,
+            _ => UpstreamOutcomeKind.UpstreamError,
+        };
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, int statusCode, string errorCode, string message)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.Headers[GatewayHeaders.Error] = errorCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(message + "\n", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private sealed class ForwardState(GatewayForwardingMiddleware owner, HttpContext context, UpstreamRoute route, Uri target, BodyReadTrackingStream body)
+    {
+        public GatewayForwardingMiddleware Owner { get; } = owner;
+        public HttpContext Context { get; } = context;
+        public UpstreamRoute Route { get; } = route;
+        public Uri Target { get; } = target;
+        public BodyReadTrackingStream Body { get; } = body;
+        public string DestinationPrefix { get; } = target.GetLeftPart(UriPartial.Authority);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Http;
+using ProxyRotator.Gateway.Protocols;
+using ProxyRotator.Gateway.Socks;
+
+namespace ProxyRotator.Gateway.Listening;
+
+/// <summary>
+/// Kestrel connection middleware on every gateway listener. It peeks at the first bytes without consuming
+/// them: <c>0x05</c> is a SOCKS5 client and <c>CONNECT </c> a tunnel request, both served here over the
+/// transport pipes; anything else goes on untouched to Kestrel's HTTP/1.1 parser (absolute-form requests).
+/// </summary>
+public sealed class GatewayConnectionMiddleware
+{
+    private static ReadOnlySpan<byte> ConnectPrefix => "CONNECT "u8;
+
+    private readonly ConnectionDelegate _next;
+    private readonly GatewayConnectionLimiter _limiter;
+    private readonly ConnectTunnelHandler _connect;
+    private readonly Socks5ConnectionHandler _socks;
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public GatewayConnectionMiddleware(ConnectionDelegate next, IServiceProvider services)
+    {
+        _next = next;
+        _limiter = services.GetRequiredService<GatewayConnectionLimiter>();
+        _connect = services.GetRequiredService<ConnectTunnelHandler>();
+        _socks = services.GetRequiredService<Socks5ConnectionHandler>();
+        _options = services.GetRequiredService<ProxyRotatorConfig>().Gateway;
+        _timeProvider = services.GetRequiredService<TimeProvider>();
+        _logger = services.GetRequiredService<ILogger<GatewayConnectionMiddleware>>();
+    }
+
+    private enum FirstBytes
+    {
+        None,
+        Socks5,
+        Connect,
+        Http,
+    }
+
+    public async Task OnConnectionAsync(ConnectionContext connection)
+    {
+        if (!_limiter.TryAcquire())
+        {
+            GatewayLog.ConnectionLimitReached(_logger, connection.ConnectionId, _limiter.Limit);
+            connection.Abort(new ConnectionAbortedException("gateway connection limit reached"));
+            return;
+        }
+
+        try
+        {
+            connection.Features.Set(GatewayConnectionFeature.Instance);
+            await RouteAsync(connection).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or was too slow; closing the connection is the answer.
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        {
+            GatewayLog.ConnectionFailed(_logger, connection.ConnectionId, ex);
+        }
+        finally
+        {
+            _limiter.Release();
+        }
+    }
+
+    private async Task RouteAsync(ConnectionContext connection)
+    {
+        PipeReader input = connection.Transport.Input;
+        using var headTimeout = new CancellationTokenSource(_options.HeaderTimeout, _timeProvider);
+        using var headOrClose = CancellationTokenSource.CreateLinkedTokenSource(headTimeout.Token, connection.ConnectionClosed);
+
+        FirstBytes kind;
+        try
+        {
+            kind = await SniffAsync(input, headOrClose.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (headTimeout.IsCancellationRequested)
+        {
+            GatewayLog.HeadTimedOut(_logger, connection.ConnectionId);
+            return;
+        }
+
+        switch (kind)
+        {
+            case FirstBytes.Socks5:
+                try
+                {
+                    await _socks.HandleAsync(connection, headOrClose.Token, connection.ConnectionClosed).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (headTimeout.IsCancellationRequested)
+                {
+                    GatewayLog.HeadTimedOut(_logger, connection.ConnectionId);
+                }
+
+                break;
+            case FirstBytes.Connect:
+                HttpRequestHead? head;
+                try
+                {
+                    head = await ReadConnectHeadAsync(connection, headOrClose.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (headTimeout.IsCancellationRequested)
+                {
+                    GatewayLog.HeadTimedOut(_logger, connection.ConnectionId);
+                    return;
+                }
+
+                if (head is not null)
+                {
+                    await _connect.HandleAsync(connection, head, connection.ConnectionClosed).ConfigureAwait(false);
+                }
+
+                break;
+            case FirstBytes.Http:
+                await _next(connection).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    // Looks at the first bytes and leaves them unconsumed (examined = start), so whoever reads next sees them.
+    private static async Task<FirstBytes> SniffAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (buffer.IsEmpty)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return FirstBytes.None;
+                }
+
+                continue;
+            }
+
+            FirstBytes? kind = Classify(buffer);
+            if (kind is { } known)
+            {
+                input.AdvanceTo(buffer.Start);
+                return known;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return FirstBytes.Http;
+            }
+        }
+    }
+
+    private static FirstBytes? Classify(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[ConnectPrefix.Length];
+        int length = (int)Math.Min(buffer.Length, prefix.Length);
+        buffer.Slice(0, length).CopyTo(prefix);
+        if (prefix[0] == Socks5Constants.Version)
+        {
+            return FirstBytes.Socks5;
+        }
+
+        if (!ConnectPrefix.StartsWith(prefix[..length]))
+        {
+            return FirstBytes.Http;
+        }
+
+        return length == ConnectPrefix.Length ? FirstBytes.Connect : null;
+    }
+
+    private async Task<HttpRequestHead?> ReadConnectHeadAsync(ConnectionContext connection, CancellationToken cancellationToken)
+    {
+        PipeReader input = connection.Transport.Input;
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            HttpHeadParseStatus status = HttpRequestHeadParser.TryParse(buffer, _options.MaxHeaderBytes, out HttpRequestHead? head, out long consumed, out string? error);
+            switch (status)
+            {
+                case HttpHeadParseStatus.Complete:
+                    input.AdvanceTo(buffer.GetPosition(consumed));
+                    return head;
+                case HttpHeadParseStatus.Incomplete when !result.IsCompleted && !result.IsCanceled:
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                case HttpHeadParseStatus.Incomplete:
+                    input.AdvanceTo(buffer.End);
+                    return null;
+                default:
+                    input.AdvanceTo(buffer.End);
+                    GatewayLog.HeadRefused(_logger, connection.ConnectionId, error ?? status.ToString());
+                    bool tooLarge = status == HttpHeadParseStatus.TooLarge;
+                    await RawHttpAnswers.WriteErrorAsync(
+                        connection.Transport.Output,
+                        tooLarge ? 431 : 400,
+                        tooLarge ? GatewayErrorCode.HeaderTooLarge : GatewayErrorCode.BadRequest,
+                        error ?? "malformed request head",
+                        connection.ConnectionClosed).ConfigureAwait(false);
+                    return null;
+            }
+        }
+    }
+}

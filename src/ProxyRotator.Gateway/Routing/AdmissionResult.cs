@@ -1,0 +1,38 @@
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Security;
+
+namespace ProxyRotator.Gateway.Routing;
+
+/// <summary>Whether a client may use the gateway, and with what targeting.</summary>
+public sealed class AdmissionResult
+{
+    private AdmissionResult()
+    {
+    }
+
+    public bool IsAdmitted => Targeting is not null;
+
+    public AuthenticationFailure Failure { get; private init; }
+
+    public TargetingParameters? Targeting { get; private init; }
+
+    /// <summary>Pools the account may use.</summary>
+    public PoolAccess PoolAccess { get; private init; } = PoolAccess.All;
+
+    /// <summary>Safe to show to the client: never contains the password.</summary>
+    public string Message => Failure.Message;
+
+    /// <summary>The HTTP answer for a refusal: 407 for credentials, 400 for targeting, 403 for a pool the account may not use.</summary>
+    public (int StatusCode, string ErrorCode) HttpAnswer => Failure.Kind switch
+    {
+        AuthenticationFailureKind.BadTargeting => (400, GatewayErrorCode.BadTargeting),
+        AuthenticationFailureKind.PoolNotAllowed => (403, GatewayErrorCode.PoolForbidden),
+        _ => (407, GatewayErrorCode.AuthRequired),
+    };
+
+    public static AdmissionResult Admitted(TargetingParameters targeting, PoolAccess poolAccess) =>
+        new() { Targeting = targeting, PoolAccess = poolAccess };
+
+    public static AdmissionResult Refused(AuthenticationFailure failure) => new() { Failure = failure };
+}

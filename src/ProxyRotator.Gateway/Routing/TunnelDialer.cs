@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Relay;
+using ProxyRotator.Gateway.Upstreams;
+
+namespace ProxyRotator.Gateway.Routing;
+
+/// <summary>
+/// Opens a raw tunnel to host:port for CONNECT and SOCKS5 clients, failing over to other upstreams while
+/// nothing has reached the client yet. Every attempt is reported to the outcome sink and counted in the
+/// upstream's load for as long as it is used.
+/// </summary>
+public sealed class TunnelDialer(
+    UpstreamRouter router,
+    UpstreamConnector connector,
+    AttemptPipeline pipeline,
+    IUpstreamOutcomeSink outcomes,
+    TimeProvider timeProvider,
+    ILogger<TunnelDialer> logger)
+{
+    public async ValueTask<TunnelDial> DialAsync(UpstreamRoute route, string host, int port, CancellationToken cancellationToken)
+    {
+        var state = new DialState(this, route, host, port);
+        AttemptOutcome outcome = await pipeline.ExecuteAsync(
+            static (s, ct) => s.Owner.AttemptAsync(s, ct), state, cancellationToken).ConfigureAwait(false);
+        if (!outcome.IsSuccess)
+        {
+            GatewayLog.RequestFailed(logger, route.AttemptCount, outcome.Failure);
+        }
+
+        return new TunnelDial(outcome, state.Connection, state.Upstream, state.StartTimestamp);
+    }
+
+    /// <summary>Reports the end of a tunnel and releases the upstream's load count.</summary>
+    public void Complete(TunnelDial dial, in RelayResult result)
+    {
+        if (dial.Upstream is not { } upstream)
+        {
+            return;
+        }
+
+        bool upstreamFault = result.End == RelayEnd.UpstreamFailed;
+        upstream.Load.Exit(upstreamFault);
+        UpstreamOutcomeKind kind = upstreamFault ? UpstreamOutcomeKind.UpstreamError : UpstreamOutcomeKind.Success;
+        outcomes.Report(new UpstreamOutcome(upstream.Id, kind, timeProvider.GetElapsedTime(dial.StartTimestamp), result.BytesFromClient, result.BytesToClient));
+        GatewayLog.TunnelEnded(logger, upstream.Id, result.End, result.BytesFromClient, result.BytesToClient);
+    }
+
+    private async ValueTask<AttemptOutcome> AttemptAsync(DialState state, CancellationToken cancellationToken)
+    {
+        UpstreamRoute route = state.Route;
+        PickResult pick = router.PickNext(route);
+        if (pick.Upstream is not { } upstream)
+        {
+            return route.LastFailure is { } last && pick.Failure != GatewayFailure.SessionLost
+                ? last with { Status = AttemptStatus.Final }
+                : AttemptOutcome.Stop(pick.Failure);
+        }
+
+        upstream.Load.Enter();
+        long start = timeProvider.GetTimestamp();
+        try
+        {
+            UpstreamConnection connection = await connector.ConnectAsync(upstream, state.Host, state.Port, cancellationToken).ConfigureAwait(false);
+            state.Connection = connection;
+            state.Upstream = upstream;
+            state.StartTimestamp = start;
+            await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
+            return AttemptOutcome.Success;
+        }
+        catch (UpstreamConnectException ex)
+        {
+            upstream.Load.Exit(failed: ex.Kind != UpstreamOutcomeKind.TargetError);
+            outcomes.Report(new UpstreamOutcome(upstream.Id, ex.Kind, timeProvider.GetElapsedTime(start), 0, 0));
+            GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, ex.Kind);
+            AttemptOutcome failure = ex.Kind switch
+            {
+                UpstreamOutcomeKind.TargetError => AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, (byte)ex.SocksReply),
+                UpstreamOutcomeKind.UpstreamTimeout => AttemptOutcome.Retry(GatewayFailure.UpstreamTimeout),
+                _ => AttemptOutcome.Retry(GatewayFailure.UpstreamFailed),
+            };
+            if (failure.Status == AttemptStatus.Retryable && !router.MayFailOver(route))
+            {
+                failure = AttemptOutcome.Stop(GatewayFailure.SessionLost);
+            }
+
+            route.LastFailure = failure;
+            return failure;
+        }
+        catch (OperationCanceledException)
+        {
+            upstream.Load.Exit(failed: false);
+            outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, timeProvider.GetElapsedTime(start), 0, 0));
+            throw;
+        }
+    }
+
+    private sealed class DialState(TunnelDialer owner, UpstreamRoute route, string host, int port)
+    {
+        public TunnelDialer Owner { get; } = owner;
+        public UpstreamRoute Route { get; } = route;
+        public string Host { get; } = host;
+        public int Port { get; } = port;
+        public UpstreamConnection? Connection { get; set; }
+        public UpstreamProxy? Upstream { get; set; }
+        public long StartTimestamp { get; set; }
+    }
+}

@@ -1,0 +1,51 @@
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Sessions;
+using ProxyRotator.Core.Targeting;
+
+namespace ProxyRotator.Gateway.Routing;
+
+/// <summary>
+/// The per-request state of routing: what the client asked for, its sticky session (if any), the upstreams
+/// already tried (excluded from later picks) and the last failure to answer with when attempts run out.
+/// </summary>
+public sealed class UpstreamRoute
+{
+    private readonly long[] _tried;
+
+    internal UpstreamRoute(TargetingParameters targeting, UpstreamQuery query, StickySession? session, int maxAttempts)
+    {
+        Targeting = targeting;
+        Query = query;
+        Session = session;
+        _tried = new long[Math.Max(1, maxAttempts)];
+    }
+
+    public TargetingParameters Targeting { get; }
+
+    public UpstreamQuery Query { get; }
+
+    /// <summary>The live session this request is bound to (null for rotating requests or before the first success).</summary>
+    public StickySession? Session { get; internal set; }
+
+    /// <summary>A flex session whose upstream failed: later picks are free and the success rebinds.</summary>
+    internal bool SessionAbandoned { get; set; }
+
+    public int AttemptCount { get; private set; }
+
+    internal AttemptOutcome? LastFailure { get; set; }
+
+    internal ReadOnlySpan<long> Tried => _tried.AsSpan(0, Math.Min(AttemptCount, _tried.Length));
+
+    internal void MarkTried(long upstreamId)
+    {
+        if (AttemptCount < _tried.Length)
+        {
+            _tried[AttemptCount] = upstreamId;
+        }
+
+        AttemptCount++;
+    }
+
+    /// <summary>The session id to show in <c>X-ProxyRotator-Session</c>, or null.</summary>
+    public string? SessionId => Targeting.SessionId;
+}

@@ -1,0 +1,108 @@
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Sessions;
+using ProxyRotator.Core.Targeting;
+
+namespace ProxyRotator.Gateway.Routing;
+
+/// <summary>
+/// Chooses the upstream for each attempt: the sticky session's upstream while it is usable, otherwise a fresh
+/// pick from the in-memory snapshot that skips upstreams this request already tried. Sessions have a fixed
+/// expiry (<c>created + sesstime</c>); a flex session is rebound when its upstream fails or leaves the pool
+/// (keeping its expiry), a strict one fails instead of changing the exit.
+/// </summary>
+public sealed class UpstreamRouter(
+    IPoolSnapshotSource pool,
+    UpstreamSelector selector,
+    ISessionStore sessions,
+    ProxyRotatorConfig config,
+    TimeProvider timeProvider)
+{
+    public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken)
+    {
+        TargetingParameters targeting = admission.Targeting ?? throw new ArgumentException("the client was not admitted", nameof(admission));
+        UpstreamQuery query = UpstreamQuery.From(targeting, admission.PoolAccess);
+        StickySession? session = null;
+        if (targeting.SessionId is { } sessionId)
+        {
+            session = await sessions.GetAsync(targeting.Account, sessionId, cancellationToken).ConfigureAwait(false);
+            if (session is not null && session.IsExpired(timeProvider.GetUtcNow()))
+            {
+                session = null;
+            }
+        }
+
+        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts);
+    }
+
+    public PickResult PickNext(UpstreamRoute route)
+    {
+        PoolSnapshot snapshot = pool.Current;
+        if (route.Session is { } session && !route.SessionAbandoned)
+        {
+            if (route.AttemptCount == 0
+                && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
+                && bound is { IsEligible: true }
+                && selector.Matches(bound, route.Query))
+            {
+                route.MarkTried(bound.Id);
+                return new PickResult(bound, GatewayFailure.None);
+            }
+
+            if (route.Targeting.SessionMode == SessionMode.Strict)
+            {
+                return new PickResult(null, GatewayFailure.SessionLost);
+            }
+
+            route.SessionAbandoned = true;
+        }
+
+        UpstreamProxy? picked = selector.Pick(snapshot, route.Query, route.Tried);
+        if (picked is null)
+        {
+            return new PickResult(null, route.AttemptCount == 0 ? GatewayFailure.NoUpstream : GatewayFailure.UpstreamFailed);
+        }
+
+        route.MarkTried(picked.Id);
+        return new PickResult(picked, GatewayFailure.None);
+    }
+
+    /// <summary>A failure on a strict session's bound upstream ends the request; everything else may fail over.</summary>
+    public bool MayFailOver(UpstreamRoute route) =>
+        !(route.Session is not null && !route.SessionAbandoned && route.Targeting.SessionMode == SessionMode.Strict);
+
+    /// <summary>Binds (or rebinds) the request's sticky session to the upstream that served it.</summary>
+    public async ValueTask CommitAsync(UpstreamRoute route, UpstreamProxy upstream, CancellationToken cancellationToken)
+    {
+        TargetingParameters targeting = route.Targeting;
+        if (targeting.SessionId is null || (route.Session is { } current && current.UpstreamId == upstream.Id))
+        {
+            return;
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        StickySession next = route.Session is { } previous
+            ? previous with { UpstreamId = upstream.Id, LastUsedAt = now, ExitIp = upstream.ExitIp }
+            : new StickySession
+            {
+                Account = targeting.Account,
+                SessionId = targeting.SessionId,
+                UpstreamId = upstream.Id,
+                CreatedAt = now,
+                ExpiresAt = now + SessionTtl(targeting),
+                LastUsedAt = now,
+                Mode = targeting.SessionMode,
+                ExitIp = upstream.ExitIp,
+            };
+
+        await sessions.SaveAsync(next, cancellationToken).ConfigureAwait(false);
+        route.Session = next;
+        route.SessionAbandoned = false;
+    }
+
+    private TimeSpan SessionTtl(TargetingParameters targeting)
+    {
+        TimeSpan ttl = targeting.SessionTtl ?? config.Sessions.DefaultTtl;
+        return ttl > config.Sessions.MaxTtl ? config.Sessions.MaxTtl : ttl;
+    }
+}

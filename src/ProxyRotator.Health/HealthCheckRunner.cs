@@ -1,0 +1,330 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Health.GeoVerification;
+using ProxyRotator.Health.Lifecycle;
+using ProxyRotator.Health.Probing;
+using ProxyRotator.Health.Scoring;
+using ProxyRotator.Store;
+using ProxyRotator.Store.Entities;
+using ProxyRotator.Store.Health;
+
+namespace ProxyRotator.Health;
+
+/// <summary>
+/// Runs health-check passes: probes upstreams (at most <c>healthCheck.concurrency</c> at a time), and for each
+/// result stores the probe in the bounded history, feeds the score, applies the lifecycle (quarantine, revival,
+/// retirement — each transition stored with its reason) and verifies the exit's geography. Results are written in
+/// batches while later probes still run; the pool snapshot is refreshed after any batch that changed a status or a
+/// verified country, and once at the end when scores moved, so the gateway sees changes without a restart.
+/// Used by <c>HealthCheckJob</c>, <c>POST /api/checks</c> and <c>proxyrotator check</c>. Passes never overlap:
+/// a second caller waits for the running pass to finish.
+/// </summary>
+public sealed partial class HealthCheckRunner : IDisposable
+{
+    /// <summary>Results written per database round trip.</summary>
+    public const int WriteBatchSize = 100;
+
+    private readonly IDbContextFactory<ProxyRotatorDbContext> _contextFactory;
+    private readonly BoundedProber _prober;
+    private readonly UpstreamLifecycle _lifecycle;
+    private readonly UpstreamScorer _scorer;
+    private readonly UpstreamHealthBook _book;
+    private readonly ExitGeoVerifier _geo;
+    private readonly HealthCheckHistory _history;
+    private readonly IPoolSnapshotSource _snapshots;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HealthCheckRunner> _logger;
+    private readonly SemaphoreSlim _passGate = new(1, 1);
+
+    public HealthCheckRunner(
+        IDbContextFactory<ProxyRotatorDbContext> contextFactory,
+        BoundedProber prober,
+        UpstreamLifecycle lifecycle,
+        UpstreamScorer scorer,
+        UpstreamHealthBook book,
+        ExitGeoVerifier geo,
+        HealthCheckHistory history,
+        IPoolSnapshotSource snapshots,
+        TimeProvider time,
+        ILogger<HealthCheckRunner> logger)
+    {
+        _contextFactory = contextFactory;
+        _prober = prober;
+        _lifecycle = lifecycle;
+        _scorer = scorer;
+        _book = book;
+        _geo = geo;
+        _history = history;
+        _snapshots = snapshots;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Probes every upstream that is due: pending and active ones every interval, quarantined ones per their back-off.</summary>
+    public Task<IReadOnlyList<HealthCheckOutcome>> RunDueAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        return RunAsync(q => q.Where(u => u.Status != UpstreamStatus.Retired && (u.NextCheckAt == null || u.NextCheckAt <= now)), cancellationToken);
+    }
+
+    /// <summary>Probes every non-retired upstream now, due or not (optionally one pool only).</summary>
+    public Task<IReadOnlyList<HealthCheckOutcome>> RunAllAsync(string? pool, CancellationToken cancellationToken) =>
+        RunAsync(q =>
+        {
+            q = q.Where(u => u.Status != UpstreamStatus.Retired);
+            return string.IsNullOrEmpty(pool) ? q : q.Where(u => u.Pool!.Name == pool);
+        }, cancellationToken);
+
+    /// <summary>Probes one upstream now, whatever its status; null when it does not exist.</summary>
+    public async Task<HealthCheckOutcome?> CheckOneAsync(long upstreamId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HealthCheckOutcome> outcomes = await RunAsync(q => q.Where(u => u.Id == upstreamId), cancellationToken).ConfigureAwait(false);
+        return outcomes.Count > 0 ? outcomes[0] : null;
+    }
+
+    public void Dispose() => _passGate.Dispose();
+
+    private async Task<IReadOnlyList<HealthCheckOutcome>> RunAsync(
+        Func<IQueryable<UpstreamEntity>, IQueryable<UpstreamEntity>> filter,
+        CancellationToken cancellationToken)
+    {
+        await _passGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<ProbeTarget> targets = await LoadTargetsAsync(filter, cancellationToken).ConfigureAwait(false);
+            if (targets.Count == 0)
+            {
+                return [];
+            }
+
+            var results = Channel.CreateUnbounded<ProbedUpstream>(new UnboundedChannelOptions { SingleReader = true });
+            var outcomes = new List<HealthCheckOutcome>(targets.Count);
+            var pass = new PassState();
+            Task writer = WriteResultsAsync(results.Reader, outcomes, pass, cancellationToken);
+            try
+            {
+                await _prober.ProbeAllAsync(targets, (target, result, ct) =>
+                    results.Writer.WriteAsync(new ProbedUpstream(target, result, _time.GetUtcNow()), ct), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                results.Writer.TryComplete();
+                await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await writer.ConfigureAwait(false);
+            if (pass.RefreshPending)
+            {
+                await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            LogPass(_logger, outcomes.Count, outcomes.Count(o => o.Success), outcomes.Count(o => o.StatusChanged));
+            return outcomes;
+        }
+        finally
+        {
+            _passGate.Release();
+        }
+    }
+
+    private async Task<List<ProbeTarget>> LoadTargetsAsync(
+        Func<IQueryable<UpstreamEntity>, IQueryable<UpstreamEntity>> filter,
+        CancellationToken cancellationToken)
+    {
+        ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var rows = await filter(db.Upstreams.AsNoTracking())
+                .OrderBy(u => u.Id)
+                .Select(u => new { u.Id, u.Scheme, u.Host, u.Port, u.Username, u.Password })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(r => new ProbeTarget(r.Id, new UpstreamEndpoint(r.Scheme, r.Host, r.Port, r.Username, r.Password)))];
+        }
+    }
+
+    private async Task WriteResultsAsync(
+        ChannelReader<ProbedUpstream> reader,
+        List<HealthCheckOutcome> outcomes,
+        PassState pass,
+        CancellationToken cancellationToken)
+    {
+        var batch = new List<ProbedUpstream>(WriteBatchSize);
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < WriteBatchSize && reader.TryRead(out ProbedUpstream? item))
+            {
+                batch.Add(item);
+            }
+
+            bool selectionChanged = await WriteBatchAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
+            if (selectionChanged)
+            {
+                // Quarantines, revivals and new verified countries change who gets picked: publish them now.
+                await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                pass.RefreshPending = false;
+            }
+            else
+            {
+                // Only scores moved: one refresh at the end of the pass is enough.
+                pass.RefreshPending = true;
+            }
+        }
+    }
+
+    /// <returns>True when a status or a verified country changed (what the gateway selects by).</returns>
+    private async Task<bool> WriteBatchAsync(List<ProbedUpstream> batch, List<HealthCheckOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        long[] ids = [.. batch.Select(b => b.Target.UpstreamId).Distinct()];
+        bool selectionChanged = false;
+        ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            Dictionary<long, UpstreamEntity> rows = await db.Upstreams.Include(u => u.Pool).Where(u => ids.Contains(u.Id))
+                .ToDictionaryAsync(u => u.Id, cancellationToken).ConfigureAwait(false);
+            Dictionary<long, List<string>> recentExits = await LoadRecentExitsAsync(db, ids, cancellationToken).ConfigureAwait(false);
+
+            foreach (ProbedUpstream probed in batch)
+            {
+                if (!rows.TryGetValue(probed.Target.UpstreamId, out UpstreamEntity? upstream))
+                {
+                    continue; // deleted while being probed
+                }
+
+                string? countryBefore = upstream.VerifiedCountry;
+                HealthCheckOutcome outcome = Apply(upstream, probed, recentExits.GetValueOrDefault(upstream.Id) ?? [], db);
+                selectionChanged |= outcome.StatusChanged || !string.Equals(countryBefore, upstream.VerifiedCountry, StringComparison.Ordinal);
+                outcomes.Add(outcome);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+
+            // One query finds the upstreams whose history outgrew its bound; only those are trimmed.
+            List<long> overfull = await db.HealthCheckResults.AsNoTracking()
+                .Where(r => ids.Contains(r.UpstreamId))
+                .GroupBy(r => r.UpstreamId)
+                .Where(g => g.Count() > _history.Limit)
+                .Select(g => g.Key)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (overfull.Count > 0)
+            {
+                await _history.TrimAsync(db, overfull, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return selectionChanged;
+    }
+
+    private HealthCheckOutcome Apply(UpstreamEntity upstream, ProbedUpstream probed, List<string> recentExits, ProxyRotatorDbContext db)
+    {
+        ProbeResult result = probed.Result;
+        DateTimeOffset at = probed.CheckedAt;
+        UpstreamStatus previousStatus = upstream.Status;
+
+        UpstreamHealthEntry entry = _book.Get(upstream.Id);
+        entry.SeedOnce(UpstreamScorer.Seed(upstream.SuccessRate, upstream.LatencyMs, upstream.LastCheckedAt), _scorer, at);
+        ScoreFigures figures = entry.RecordProbe(_scorer, result.Success, result.Latency, at);
+        upstream.Score = figures.Score;
+        upstream.SuccessRate = figures.SuccessRate;
+        upstream.LatencyMs = figures.LatencyMs;
+        upstream.LastCheckedAt = at;
+
+        string? error = result.Success ? null : $"{result.ErrorKind}: {result.Error}";
+        LifecycleStep step = _lifecycle.ApplyProbe(upstream.ToHealthState(), result.Success, at, error);
+        if (upstream.Apply(step))
+        {
+            LogTransition(_logger, upstream.Id, upstream.ToMaskedUrl(), previousStatus, upstream.Status, step.Transition!.Reason);
+        }
+
+        if (result.Success && result.ExitIp is { } exitIp)
+        {
+            GeoVerdict verdict = _geo.Verify(
+                new GeoSubject(upstream.DeclaredCountry, upstream.Type, upstream.ExitIp, upstream.VerifiedCountry, upstream.ConnectionType, recentExits),
+                exitIp);
+            upstream.ExitIp = exitIp;
+            upstream.ExitIpChanges += verdict.ExitChanged ? 1 : 0;
+            upstream.IsRotatingExit = verdict.IsRotatingExit;
+            upstream.VerifiedCountry = verdict.VerifiedCountry;
+            upstream.ConnectionType = verdict.ConnectionType;
+            upstream.GeoMismatch = verdict.GeoMismatch;
+            upstream.ConnectionTypeMismatch = verdict.ConnectionTypeMismatch;
+        }
+        else
+        {
+            upstream.LastError = error;
+        }
+
+        if (upstream.Status == UpstreamStatus.Retired)
+        {
+            _book.Forget(upstream.Id);
+        }
+
+        db.HealthCheckResults.Add(new HealthCheckResultEntity
+        {
+            UpstreamId = upstream.Id,
+            CheckedAt = at,
+            Success = result.Success,
+            LatencyMs = result.Latency.TotalMilliseconds,
+            ExitIp = result.ExitIp,
+            ErrorKind = result.Success ? null : result.ErrorKind.ToString(),
+            Error = result.Error,
+        });
+
+        return new HealthCheckOutcome(
+            upstream.Id,
+            upstream.Pool?.Name ?? string.Empty,
+            upstream.ToMaskedUrl(),
+            result.Success,
+            result.Latency.TotalMilliseconds,
+            result.ExitIp,
+            result.ErrorKind,
+            result.Error,
+            previousStatus,
+            upstream.Status,
+            upstream.Score,
+            upstream.VerifiedCountry,
+            upstream.ConnectionType,
+            at);
+    }
+
+    /// <summary>Exit addresses of each upstream's recent successful probes, newest first.</summary>
+    private static async Task<Dictionary<long, List<string>>> LoadRecentExitsAsync(ProxyRotatorDbContext db, long[] ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.HealthCheckResults.AsNoTracking()
+            .Where(r => ids.Contains(r.UpstreamId) && r.Success && r.ExitIp != null)
+            .OrderByDescending(r => r.Id)
+            .Select(r => new { r.UpstreamId, r.ExitIp })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var byUpstream = new Dictionary<long, List<string>>();
+        foreach (var row in rows)
+        {
+            if (!byUpstream.TryGetValue(row.UpstreamId, out List<string>? list))
+            {
+                byUpstream[row.UpstreamId] = list = [];
+            }
+
+            if (list.Count < ExitGeoVerifier.RecentWindow - 1)
+            {
+                list.Add(row.ExitIp!);
+            }
+        }
+
+        return byUpstream;
+    }
+
+    private sealed record ProbedUpstream(ProbeTarget Target, ProbeResult Result, DateTimeOffset CheckedAt);
+
+    private sealed class PassState
+    {
+        /// <summary>Scores were written since the last snapshot refresh.</summary>
+        public bool RefreshPending { get; set; }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Upstream #{Id} {Upstream}: {From} -> {To} ({Reason})")]
+    private static partial void LogTransition(ILogger logger, long id, string upstream, UpstreamStatus from, UpstreamStatus to, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Health-check pass: {Checked} checked, {Healthy} healthy, {Changed} status changes")]
+    private static partial void LogPass(ILogger logger, int @checked, int healthy, int changed);
+}

@@ -1,0 +1,144 @@
+using ProxyRotator.Core.Outcomes;
+
+namespace ProxyRotator.Health.Scoring;
+
+/// <summary>
+/// The in-memory health of one upstream, shared by probes and live traffic so both feed one score. A tiny lock per
+/// upstream guards it: the gateway's reports for different upstreams never contend, and a report holds the lock for
+/// a few arithmetic operations only.
+/// </summary>
+public sealed class UpstreamHealthEntry
+{
+    private readonly Lock _lock = new();
+    private ScoreState _score;
+    private bool _seeded;
+    private int _liveFaults;
+    private bool _quarantineRequested;
+    private long _requests;
+    private long _failures;
+    private DateTimeOffset? _lastUsedAt;
+    private int _queued;
+
+    public ScoreState Score
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _score;
+            }
+        }
+    }
+
+    /// <summary>Consecutive live upstream faults since the last success (live or probe).</summary>
+    public int ConsecutiveLiveFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _liveFaults;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the figures persisted before this process knew the upstream (once). Observations already recorded in
+    /// memory are kept: the stored history is merged in, not substituted.
+    /// </summary>
+    public void SeedOnce(in ScoreState stored, UpstreamScorer scorer, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_seeded)
+            {
+                return;
+            }
+
+            _seeded = true;
+            ScoreState a = scorer.Decay(stored, now), b = scorer.Decay(_score, now);
+            _score = new ScoreState(a.SuccessSum + b.SuccessSum, a.OutcomeWeight + b.OutcomeWeight,
+                a.LatencySumMs + b.LatencySumMs, a.LatencyWeight + b.LatencyWeight, now);
+        }
+    }
+
+    /// <summary>Feeds a probe result into the score; a successful probe also ends a live fault streak.</summary>
+    public ScoreFigures RecordProbe(UpstreamScorer scorer, bool success, TimeSpan latency, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _score = success ? scorer.AddSuccess(_score, latency, now) : scorer.AddFailure(_score, now);
+            if (success)
+            {
+                _liveFaults = 0;
+            }
+
+            return Figures(scorer);
+        }
+    }
+
+    /// <summary>
+    /// Feeds one live outcome. Upstream faults count against the upstream; successes (a target's 404 included)
+    /// count for it; client aborts and target errors only count as use. Returns true when this report completes a
+    /// burst of <paramref name="quarantineAfter"/> consecutive upstream faults.
+    /// </summary>
+    public bool RecordLive(UpstreamScorer scorer, in UpstreamOutcome outcome, DateTimeOffset now, int quarantineAfter)
+    {
+        lock (_lock)
+        {
+            _requests++;
+            _lastUsedAt = _lastUsedAt is { } last && last > now ? last : now;
+            if (outcome.IsUpstreamFault)
+            {
+                _failures++;
+                _score = scorer.AddFailure(_score, now);
+                _liveFaults++;
+                if (quarantineAfter > 0 && _liveFaults >= quarantineAfter && !_quarantineRequested)
+                {
+                    _quarantineRequested = true;
+                    return true;
+                }
+            }
+            else if (outcome.Kind == UpstreamOutcomeKind.Success)
+            {
+                _score = scorer.AddSuccess(_score, outcome.Latency, now);
+                _liveFaults = 0;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Takes the live counts gathered since the last call (and the pending quarantine request).</summary>
+    public LiveTally TakeLiveTally()
+    {
+        lock (_lock)
+        {
+            var tally = new LiveTally(_requests, _failures, _lastUsedAt, _liveFaults, _quarantineRequested);
+            _requests = 0;
+            _failures = 0;
+            _lastUsedAt = null;
+            if (_quarantineRequested)
+            {
+                _quarantineRequested = false;
+                _liveFaults = 0;
+            }
+
+            return tally;
+        }
+    }
+
+    public ScoreFigures Figures(UpstreamScorer scorer)
+    {
+        lock (_lock)
+        {
+            return new ScoreFigures(scorer.Score(_score), _score.SuccessRate, _score.LatencyMs);
+        }
+    }
+
+    /// <summary>Marks the entry as queued for the writer; false when it already is (one queue slot per upstream).</summary>
+    public bool TryMarkQueued() => Interlocked.Exchange(ref _queued, 1) == 0;
+
+    /// <summary>Called by the writer before it takes the tally, so reports arriving meanwhile queue the entry again.</summary>
+    public void ClearQueued() => Volatile.Write(ref _queued, 0);
+}

@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Health;
+using ProxyRotator.Health.LiveOutcomes;
+using ProxyRotator.Simulation.Upstreams;
+using ProxyRotator.Store;
+using ProxyRotator.Store.Entities;
+using static ProxyRotator.IntegrationTests.Health.HealthTestWorld;
+
+namespace ProxyRotator.IntegrationTests.Health;
+
+public sealed class LiveOutcomeWriterTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static async Task<(HealthTestWorld World, SimulatedUpstreamProxy Proxy, long Id)> ActiveUpstreamAsync(string address)
+    {
+        HealthTestWorld world = await CreateAsync(o => o.QuarantineAfterLiveFailures = 5);
+        SimulatedUpstreamProxy proxy = world.StartUpstream(address);
+        await world.BuildAsync(pools: Pool("res", UpstreamType.Residential, Entry(proxy)));
+        await world.Get<HealthCheckRunner>().RunDueAsync(None);
+        UpstreamEntity upstream = await world.UpstreamAsync(proxy);
+        Assert.Equal(UpstreamStatus.Active, upstream.Status);
+        return (world, proxy, upstream.Id);
+    }
+
+    [Fact]
+    public async Task FlushAsync_TargetErrorsAnd404s_CountedAsUseWithoutLoweringScore()
+    {
+        (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.61");
+        await using HealthTestWorld _ = world;
+        double scoreBefore = (await world.UpstreamAsync(proxy)).Score;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        Assert.IsType<LiveOutcomeRecorder>(sink);
+
+        for (int i = 0; i < 10; i++)
+        {
+            // A target's 404 is a forwarded answer (Success); client hang-ups and target failures are neutral.
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(40), 100, 500));
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.ClientAborted, TimeSpan.FromMilliseconds(40), 100, 0));
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.TargetError, TimeSpan.FromMilliseconds(40), 100, 0));
+        }
+
+        await world.Get<LiveOutcomeWriter>().FlushAsync(None);
+
+        UpstreamEntity upstream = await world.UpstreamAsync(proxy);
+        Assert.Equal(UpstreamStatus.Active, upstream.Status);
+        Assert.True(upstream.Score >= scoreBefore - 1e-9, $"{upstream.Score} < {scoreBefore}");
+        Assert.Equal((30, 0), (upstream.TotalRequests, upstream.TotalFailures));
+        Assert.Equal(world.Time.GetUtcNow(), upstream.LastUsedAt);
+    }
+
+    [Fact]
+    public async Task FlushAsync_BurstOfLiveUpstreamFaults_QuarantinesBeforeNextProbeAndRefreshesSnapshot()
+    {
+        (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.62");
+        await using HealthTestWorld _ = world;
+        double scoreBefore = (await world.UpstreamAsync(proxy)).Score;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+
+        for (int i = 0; i < 4; i++)
+        {
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.UpstreamConnectFailed, TimeSpan.FromMilliseconds(5), 0, 0));
+        }
+
+        await writer.FlushAsync(None);
+        UpstreamEntity upstream = await world.UpstreamAsync(proxy);
+        Assert.Equal(UpstreamStatus.Active, upstream.Status);
+        Assert.True(upstream.Score < scoreBefore);
+
+        sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.UpstreamTimeout, TimeSpan.FromSeconds(5), 0, 0));
+        await writer.FlushAsync(None);
+
+        upstream = await world.UpstreamAsync(proxy);
+        Assert.Equal(UpstreamStatus.Quarantined, upstream.Status);
+        Assert.Contains("live traffic", upstream.StatusReason, StringComparison.Ordinal);
+        Assert.Equal((5, 5), (upstream.TotalRequests, upstream.TotalFailures));
+        Assert.NotNull(upstream.NextCheckAt);
+        Assert.True(upstream.NextCheckAt > world.Time.GetUtcNow(), "re-checked with back-off, not at once");
+        Assert.True(world.Get<IPoolSnapshotSource>().Current.TryGet(id, out UpstreamProxy? inSnapshot));
+        Assert.Equal(UpstreamStatus.Quarantined, inSnapshot!.Status);
+        Assert.False(inSnapshot.IsEligible);
+
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        UpstreamStatusTransitionEntity last = await db.UpstreamStatusTransitions.Where(t => t.UpstreamId == id).OrderBy(t => t.Id).LastAsync();
+        Assert.Equal((UpstreamStatus.Active, UpstreamStatus.Quarantined), (last.From, last.To));
+    }
+}
