@@ -10,8 +10,16 @@ public sealed record HealthCheckOutcomeDto
 
     /// <summary>The upstream's status after the check.</summary>
     public string? Status { get; init; }
+
+    /// <summary>Its status before the check (differs from <see cref="Status"/> when the check moved it).</summary>
+    public string? PreviousStatus { get; init; }
+    public double? Score { get; init; }
     public double? LatencyMs { get; init; }
     public string? ExitIp { get; init; }
     public string? VerifiedCountry { get; init; }
+    public string? ConnectionType { get; init; }
+
+    /// <summary>What kind of failure (e.g. <c>connectFailed</c>, <c>timeout</c>); null on success.</summary>
+    public string? ErrorKind { get; init; }
     public string? Error { get; init; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Admin.Health;
 using ProxyRotator.Admin.Queries;
+using ProxyRotator.Health;
 
 namespace ProxyRotator.Admin.Endpoints;
 
@@ -23,7 +24,7 @@ internal static class CheckEndpoints
     private static async Task<Results<Ok<HealthCheckRunDto>, ProblemHttpResult>> RunAsync(
         string? pool, IServiceProvider services, PoolOverviewQuery pools, CancellationToken ct)
     {
-        if (services.GetService<IAdminHealthChecks>() is not IAdminHealthChecks checks)
+        if (Resolve(services) is not IAdminHealthChecks checks)
         {
             return AdminProblems.Unavailable(NoHealthChecks);
         }
@@ -40,7 +41,7 @@ internal static class CheckEndpoints
 
     private static async Task<Results<Ok<HealthCheckOutcomeDto>, ProblemHttpResult>> RunOneAsync(long id, IServiceProvider services, CancellationToken ct)
     {
-        if (services.GetService<IAdminHealthChecks>() is not IAdminHealthChecks checks)
+        if (Resolve(services) is not IAdminHealthChecks checks)
         {
             return AdminProblems.Unavailable(NoHealthChecks);
         }
@@ -49,4 +50,9 @@ internal static class CheckEndpoints
             ? TypedResults.Ok(outcome)
             : AdminProblems.NotFound($"no upstream with id {id}");
     }
+
+    // An explicitly registered implementation wins (tests, other hosts); otherwise the health area's runner.
+    private static IAdminHealthChecks? Resolve(IServiceProvider services) =>
+        services.GetService<IAdminHealthChecks>()
+        ?? (services.GetService<HealthCheckRunner>() is HealthCheckRunner runner ? new HealthRunnerChecks(runner) : null);
 }

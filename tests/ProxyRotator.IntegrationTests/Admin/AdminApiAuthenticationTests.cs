@@ -102,6 +102,14 @@ public sealed class AdminApiAuthenticationTests : AdminApiTestBase
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Fact]
+    public async Task PostChecks_NoHealthChecksInThisHost_Returns503()
+    {
+        using HttpResponseMessage response = await Client.PostAsync("/api/checks", null);
+
+        await AdminApiRouteTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "health checks");
+    }
+
     private static HttpRequestMessage Request(string method, string path)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);
