@@ -13,12 +13,8 @@ using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Admin;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
-using ProxyRotator.Core.Metrics;
-using ProxyRotator.Core.Outcomes;
-using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway;
 using ProxyRotator.Health;
-using ProxyRotator.Health.LiveOutcomes;
 using ProxyRotator.Providers;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
@@ -105,10 +101,6 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
 
         // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
         builder.Services.AddProxyRotatorHealth(config);
-
-        // Every outcome is counted for /metrics and /api/stats on its way to health's recorder.
-        builder.Services.AddSingleton<IUpstreamOutcomeSink>(sp => new MeteringOutcomeSink(
-            sp.GetRequiredService<LiveOutcomeRecorder>(), sp.GetRequiredService<GatewayMetrics>(), sp.GetRequiredService<IPoolSnapshotSource>()));
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
