@@ -14,6 +14,7 @@ using ProxyRotator.Health.Probing;
 using ProxyRotator.Health.Scoring;
 using ProxyRotator.Health.Sessions;
 using ProxyRotator.Store;
+using ProxyRotator.Store.Health;
 using Quartz;
 
 namespace ProxyRotator.Health;
@@ -47,7 +48,7 @@ public static class HealthServiceCollectionExtensions
                 job => job.WithIdentity(HealthCheckJob.Key).WithDescription("Probes the upstreams that are due"));
             quartz.ScheduleJob<SessionSweepJob>(
                 trigger => trigger.WithIdentity(SessionSweepJob.TriggerKey)
-                    .StartAt(DateTimeOffset.UtcNow + HealthJobs.SessionSweepInterval)
+                    .StartNow() // at start-up too: sessions that expired while the server was down go at once
                     .WithSimpleSchedule(s => s.WithInterval(HealthJobs.SessionSweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 job => job.WithIdentity(SessionSweepJob.Key).WithDescription("Removes expired sticky sessions and strict ones on retired upstreams"));
         });
@@ -78,7 +79,7 @@ public static class HealthServiceCollectionExtensions
             sp.GetRequiredService<UpstreamScorer>(),
             sp.GetRequiredService<UpstreamHealthBook>(),
             sp.GetRequiredService<ExitGeoVerifier>(),
-            sp.GetRequiredService<ProxyRotator.Store.Health.HealthCheckHistory>(),
+            sp.GetRequiredService<HealthCheckHistory>(),
             sp.GetRequiredService<IPoolSnapshotSource>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<HealthCheckRunner>>()));

@@ -1,7 +1,15 @@
 using BenchmarkDotNet.Running;
 
+// `load`: the end-to-end load benchmark (gateway vs. one hop), e.g.
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--seconds 3] [--concurrency 16] [--upstreams 16]
+if (args.Length > 0 && args[0] == "load")
+{
+    return await ProxyRotator.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]);
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g.
 //   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- --filter '*Pick*' --job short --inProcess
 // --inProcess skips BenchmarkDotNet's rebuild of the whole project graph, which can exceed its 2-minute build
 // timeout on a slow or shared machine.
 BenchmarkSwitcher.FromAssembly(typeof(ProxyRotator.Benchmarks.Pool.UpstreamPickBenchmarks).Assembly).Run(args);
+return 0;

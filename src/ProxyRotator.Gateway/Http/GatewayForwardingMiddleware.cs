@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Routing;
@@ -27,6 +28,7 @@ public sealed class GatewayForwardingMiddleware(
     AttemptPipeline pipeline,
     IHttpForwarder forwarder,
     UpstreamHttpInvokerCache invokers,
+    IPoolSnapshotSource pool,
     IUpstreamOutcomeSink outcomes,
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
@@ -79,6 +81,8 @@ public sealed class GatewayForwardingMiddleware(
             return;
         }
 
+        // Drops the pooled connections of upstreams that left the pool (a no-op while the snapshot is unchanged).
+        invokers.Prune(pool.Current);
         UpstreamRoute route = await router.BeginAsync(admitted, context.RequestAborted).ConfigureAwait(false);
         var body = new BodyReadTrackingStream(context.Request.Body);
         context.Request.Body = body;

@@ -64,20 +64,30 @@ public sealed class TunnelDialer(
         try
         {
             UpstreamConnection connection = await connector.ConnectAsync(upstream, state.Host, state.Port, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             state.Connection = connection;
             state.Upstream = upstream;
             state.StartTimestamp = start;
-            await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
             return AttemptOutcome.Success;
         }
-        catch (UpstreamConnectException ex)
+        catch (Exception ex) when (ex is UpstreamConnectException or IOException or System.Net.Sockets.SocketException)
         {
-            upstream.Load.Exit(failed: ex.Kind != UpstreamOutcomeKind.TargetError);
-            outcomes.Report(new UpstreamOutcome(upstream.Id, ex.Kind, timeProvider.GetElapsedTime(start), 0, 0));
-            GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, ex.Kind);
-            AttemptOutcome failure = ex.Kind switch
+            UpstreamOutcomeKind kind = ex is UpstreamConnectException connectFailure ? connectFailure.Kind : UpstreamOutcomeKind.UpstreamConnectFailed;
+            upstream.Load.Exit(failed: kind != UpstreamOutcomeKind.TargetError);
+            outcomes.Report(new UpstreamOutcome(upstream.Id, kind, timeProvider.GetElapsedTime(start), 0, 0));
+            GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, kind);
+            AttemptOutcome failure = kind switch
             {
-                UpstreamOutcomeKind.TargetError => AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, (byte)ex.SocksReply),
+                UpstreamOutcomeKind.TargetError => AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, (byte)((UpstreamConnectException)ex).SocksReply),
                 UpstreamOutcomeKind.UpstreamTimeout => AttemptOutcome.Retry(GatewayFailure.UpstreamTimeout),
                 _ => AttemptOutcome.Retry(GatewayFailure.UpstreamFailed),
             };
@@ -89,8 +99,9 @@ public sealed class TunnelDialer(
             route.LastFailure = failure;
             return failure;
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
+            // Cancelled by the client, or a failure that is not the upstream's (e.g. the session store).
             upstream.Load.Exit(failed: false);
             outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, timeProvider.GetElapsedTime(start), 0, 0));
             throw;

@@ -11,9 +11,10 @@ namespace ProxyRotator.Health.Sessions;
 /// Removes sticky sessions that can no longer be served:
 /// <list type="bullet">
 /// <item>expired sessions (their <c>sesstime</c> ran out);</item>
-/// <item><b>strict</b> sessions whose upstream was retired: a strict session never changes its exit IP, so it is
-/// ended; the client's next request with that session id gets a fresh session (a new exit) instead of a 502 for the
-/// rest of the session's lifetime;</item>
+/// <item><b>strict</b> sessions whose upstream was retired: a strict session never changes its exit IP, so until
+/// the sweep the gateway answers its requests with 502; the sweep ends it, and the same session id afterwards starts
+/// a new session on a new exit (visible in <c>X-ProxyRotator-Upstream</c>) instead of failing for the rest of its
+/// lifetime;</item>
 /// <item><b>flex</b> sessions on a retired upstream are left in place: the gateway rebinds them on their next
 /// request to another upstream matching the same targeting and tells the client through
 /// <c>X-ProxyRotator-Upstream</c>. Rebinding here would need the session's targeting, which only the gateway has.</item>

@@ -30,16 +30,19 @@ public sealed class LiveOutcomeWriterTests
     {
         (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.61");
         await using HealthTestWorld _ = world;
-        double scoreBefore = (await world.UpstreamAsync(proxy)).Score;
+        UpstreamEntity probed = await world.UpstreamAsync(proxy);
+        double scoreBefore = probed.Score;
+        // As fast as the probe was, so only the outcome kinds can move the score.
+        TimeSpan latency = TimeSpan.FromMilliseconds(probed.LatencyMs!.Value);
         IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
         Assert.IsType<LiveOutcomeRecorder>(sink);
 
         for (int i = 0; i < 10; i++)
         {
             // A target's 404 is a forwarded answer (Success); client hang-ups and target failures are neutral.
-            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(40), 100, 500));
-            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.ClientAborted, TimeSpan.FromMilliseconds(40), 100, 0));
-            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.TargetError, TimeSpan.FromMilliseconds(40), 100, 0));
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, latency, 100, 500));
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.ClientAborted, latency, 100, 0));
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.TargetError, latency, 100, 0));
         }
 
         await world.Get<LiveOutcomeWriter>().FlushAsync(None);
@@ -47,6 +50,7 @@ public sealed class LiveOutcomeWriterTests
         UpstreamEntity upstream = await world.UpstreamAsync(proxy);
         Assert.Equal(UpstreamStatus.Active, upstream.Status);
         Assert.True(upstream.Score >= scoreBefore - 1e-9, $"{upstream.Score} < {scoreBefore}");
+        Assert.Equal(1.0, upstream.SuccessRate!.Value, 9);
         Assert.Equal((30, 0), (upstream.TotalRequests, upstream.TotalFailures));
         Assert.Equal(world.Time.GetUtcNow(), upstream.LastUsedAt);
     }
