@@ -10,10 +10,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using ProxyRotator.Admin;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Gateway;
 using ProxyRotator.Health;
+using ProxyRotator.Providers;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
 
@@ -85,6 +87,8 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
         builder.Services.AddProxyRotatorStore(config);
         builder.Services.AddProxyRotatorGateway(config);
+        builder.Services.AddProxyRotatorProviders(config);
+        builder.Services.AddProxyRotatorAdmin(config);
 
         // Listeners: the admin port and the gateway port(s).
         var adminListener = new StrongBox<ListenOptions?>();
@@ -103,6 +107,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
 
         // Request pipeline: the gateway's middleware first (it passes non-gateway requests on), then the admin API.
         web.UseProxyRotatorGateway(); // first: gateway-listener requests never reach the admin pipeline
+        web.MapProxyRotatorAdmin();
         return new ProxyRotatorApp(web, config, adminListener);
     }
 
@@ -178,6 +183,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         void Configure(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http1; // no TLS here, so no HTTP/2 negotiation
+            listen.UseProxyRotatorAdmin(); // admin routes answer only connections of this listener
             captured.Value = listen;
         }
 
