@@ -13,8 +13,12 @@ using Microsoft.Extensions.Logging.Console;
 using ProxyRotator.Admin;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway;
 using ProxyRotator.Health;
+using ProxyRotator.Health.LiveOutcomes;
 using ProxyRotator.Providers;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
@@ -99,8 +103,14 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             kestrel.ListenGateway(config);
         });
 
-        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
+        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it ...
         builder.Services.AddProxyRotatorHealth(config);
+
+        // ... and every outcome (live attempts and probes) is counted in the metrics on its way to health's recorder.
+        builder.Services.AddSingleton<IUpstreamOutcomeSink>(provider => new MeteringOutcomeSink(
+            provider.GetRequiredService<LiveOutcomeRecorder>(),
+            provider.GetRequiredService<GatewayMetrics>(),
+            provider.GetRequiredService<IPoolSnapshotSource>()));
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
