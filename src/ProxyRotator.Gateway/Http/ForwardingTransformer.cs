@@ -18,7 +18,8 @@ internal sealed class ForwardingTransformer(
     TimeProvider timeProvider,
     bool holdBackServerErrors,
     long? exposedUpstreamId,
-    string? exposedSessionId) : HttpTransformer
+    string? exposedSessionId,
+    Func<CancellationToken, ValueTask>? onAnswerAccepted = null) : HttpTransformer
 {
     private static readonly string[] _alwaysStripped = ["Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "Keep-Alive", "TE", "Trailer", "Upgrade", "Via", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
 
@@ -72,6 +73,12 @@ internal sealed class ForwardingTransformer(
         {
             HeldBackStatus = status;
             return false;
+        }
+
+        if (onAnswerAccepted is not null)
+        {
+            // Before the head goes out: a sticky session must be bound by the time the client can send its next request.
+            await onAnswerAccepted(cancellationToken).ConfigureAwait(false);
         }
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);

@@ -119,7 +119,8 @@ public sealed class GatewayForwardingMiddleware(
         using var firstByte = new CancellationTokenSource(config.Gateway.ResponseTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(firstByte.Token, cancellationToken);
         var transformer = new ForwardingTransformer(state.Target, invoker.ProxyAuthorization, firstByte, timeProvider,
-            holdBackServerErrors: !lastAttempt, expose ? upstream.Id : null, expose ? route.SessionId : null);
+            holdBackServerErrors: !lastAttempt, expose ? upstream.Id : null, expose ? route.SessionId : null,
+            route.SessionId is null ? null : ct => router.CommitAsync(route, upstream, ct));
 
         upstream.Load.Enter();
         long start = timeProvider.GetTimestamp();

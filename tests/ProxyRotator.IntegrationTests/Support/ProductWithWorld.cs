@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Simulation.World;
@@ -31,6 +32,11 @@ public class ProductWithWorld : IAsyncLifetime, IDisposable
     {
     }
 
+    /// <summary>Replaces product services (e.g. a slower store) before the product starts.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>The upstream whose exit address is <paramref name="exitAddress"/>.</summary>
     public SimulatedUpstream ByExit(string exitAddress) => World.Upstreams.Single(u => u.ExitAddress.ToString() == exitAddress);
 
@@ -50,14 +56,14 @@ public class ProductWithWorld : IAsyncLifetime, IDisposable
         Config = TestConfigs.Create(DatabasePath, World.CreatePools(), ConfigureGateway);
         Config.GeoIp = World.CreateGeoIpOptions();
         Config.HealthCheck.Url = World.Origin.HttpUrl.ToString();
-        Product = await ProductHost.StartAsync(Config);
+        Product = await ProductHost.StartAsync(Config, ConfigureServices);
     }
 
     /// <summary>Stops the product and starts it again over the same database file.</summary>
     public async Task RestartProductAsync()
     {
         await Product.DisposeAsync();
-        Product = await ProductHost.StartAsync(Config);
+        Product = await ProductHost.StartAsync(Config, ConfigureServices);
     }
 
     public async Task DisposeAsync()
