@@ -16,7 +16,7 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pool store: a pooled <see cref="IDbContextFactory{TContext}"/> over <c>config.Database</c>,
-    /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="ManualUpstreams"/>, <see cref="HealthCheckHistory"/>, the
+    /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="HealthCheckHistory"/>, the
     /// <see cref="IPoolSnapshotSource"/> and <see cref="ISessionStore"/> implementations, and the hosted services
     /// that build the first snapshot, refresh it and warm the session cache. Apply migrations
     /// (<see cref="DatabaseMigrator.MigrateAsync"/>) before the host starts.
@@ -32,7 +32,6 @@ public static class StoreServiceCollectionExtensions
 
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<PoolSynchronizer>();
-        services.TryAddSingleton<ManualUpstreams>();
         services.TryAddSingleton(provider => new HealthCheckHistory(provider.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>()));
 
         services.TryAddSingleton<StorePoolSnapshotSource>();

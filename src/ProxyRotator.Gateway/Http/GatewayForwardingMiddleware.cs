@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Diagnostics;
@@ -32,6 +33,7 @@ public sealed class GatewayForwardingMiddleware(
     IUpstreamOutcomeSink outcomes,
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
+    GatewayMetrics metrics,
     ILogger<GatewayForwardingMiddleware> logger)
 {
     private readonly ForwarderRequestConfig _requestConfig = new()
@@ -90,6 +92,7 @@ public sealed class GatewayForwardingMiddleware(
         AttemptOutcome outcome = await pipeline.ExecuteAsync(static (s, ct) => s.Owner.AttemptAsync(s, ct), state, context.RequestAborted).ConfigureAwait(false);
         if (outcome.IsSuccess || context.Response.HasStarted)
         {
+            metrics.RecordRequest(state.UsedPool ?? route.Query.Pool, outcome.IsSuccess ? null : GatewayErrorCode.UpstreamFailed);
             return;
         }
 
@@ -132,6 +135,7 @@ public sealed class GatewayForwardingMiddleware(
             upstream.Load.Exit(failed: false);
             outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.Success, latency, bodySent, transformer.ResponseContentLength ?? 0));
             await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
+            state.UsedPool = upstream.PoolName;
             return AttemptOutcome.Success;
         }
 
@@ -191,8 +195,9 @@ public sealed class GatewayForwardingMiddleware(
         context.Response.Clear();
     }
 
-    private static async Task WriteErrorAsync(HttpContext context, int statusCode, string errorCode, string message)
+    private async Task WriteErrorAsync(HttpContext context, int statusCode, string errorCode, string message)
     {
+        metrics.RecordRequest(null, errorCode);
         context.Response.StatusCode = statusCode;
         context.Response.Headers[GatewayHeaders.Error] = errorCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -207,5 +212,8 @@ public sealed class GatewayForwardingMiddleware(
         public Uri Target { get; } = target;
         public BodyReadTrackingStream Body { get; } = body;
         public string DestinationPrefix { get; } = target.GetLeftPart(UriPartial.Authority);
+
+        /// <summary>The pool of the upstream that served the request, for the metrics.</summary>
+        public string? UsedPool { get; set; }
     }
 }

@@ -1,7 +1,12 @@
+using ProxyRotator.Core.Metrics;
+
 namespace ProxyRotator.Gateway.Listening;
 
-/// <summary>Counts open gateway connections (HTTP, CONNECT and SOCKS5 alike) against <c>gateway.maxConnections</c>.</summary>
-public sealed class GatewayConnectionLimiter(int maxConnections)
+/// <summary>
+/// Counts open gateway connections (HTTP, CONNECT and SOCKS5 alike) against <c>gateway.maxConnections</c>, and
+/// reports each admitted connection's open and close to <see cref="GatewayMetrics"/> when one is given.
+/// </summary>
+public sealed class GatewayConnectionLimiter(int maxConnections, GatewayMetrics? metrics = null)
 {
     private int _open;
 
@@ -17,8 +22,13 @@ public sealed class GatewayConnectionLimiter(int maxConnections)
             return false;
         }
 
+        metrics?.ConnectionOpened();
         return true;
     }
 
-    public void Release() => Interlocked.Decrement(ref _open);
+    public void Release()
+    {
+        Interlocked.Decrement(ref _open);
+        metrics?.ConnectionClosed();
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Diagnostics;
@@ -18,6 +19,7 @@ public sealed class TunnelDialer(
     AttemptPipeline pipeline,
     IUpstreamOutcomeSink outcomes,
     TimeProvider timeProvider,
+    GatewayMetrics metrics,
     ILogger<TunnelDialer> logger)
 {
     public async ValueTask<TunnelDial> DialAsync(UpstreamRoute route, string host, int port, CancellationToken cancellationToken)
@@ -28,6 +30,7 @@ public sealed class TunnelDialer(
         if (!outcome.IsSuccess)
         {
             GatewayLog.RequestFailed(logger, route.AttemptCount, outcome.Failure);
+            metrics.RecordRequest(route.Query.Pool, outcome.Answer.ErrorCode);
         }
 
         return new TunnelDial(outcome, state.Connection, state.Upstream, state.StartTimestamp);
@@ -43,6 +46,7 @@ public sealed class TunnelDialer(
 
         bool upstreamFault = result.End == RelayEnd.UpstreamFailed;
         upstream.Load.Exit(upstreamFault);
+        metrics.RecordRequest(upstream.PoolName, upstreamFault ? GatewayErrorCode.UpstreamFailed : null);
         UpstreamOutcomeKind kind = upstreamFault ? UpstreamOutcomeKind.UpstreamError : UpstreamOutcomeKind.Success;
         outcomes.Report(new UpstreamOutcome(upstream.Id, kind, timeProvider.GetElapsedTime(dial.StartTimestamp), result.BytesFromClient, result.BytesToClient));
         GatewayLog.TunnelEnded(logger, upstream.Id, result.End, result.BytesFromClient, result.BytesToClient);

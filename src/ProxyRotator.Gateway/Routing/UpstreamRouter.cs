@@ -1,4 +1,5 @@
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Core.Targeting;
@@ -16,7 +17,8 @@ public sealed class UpstreamRouter(
     UpstreamSelector selector,
     ISessionStore sessions,
     ProxyRotatorConfig config,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    GatewayMetrics metrics)
 {
     public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken)
     {
@@ -35,7 +37,21 @@ public sealed class UpstreamRouter(
         return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts);
     }
 
+    /// <summary>The upstream for the next attempt; counts the pick's latency and, after the first attempt, a retry.</summary>
     public PickResult PickNext(UpstreamRoute route)
+    {
+        if (route.AttemptCount > 0)
+        {
+            metrics.RecordRetry(route.Query.Pool);
+        }
+
+        long started = timeProvider.GetTimestamp();
+        PickResult result = PickNextCore(route);
+        metrics.RecordPick(timeProvider.GetElapsedTime(started));
+        return result;
+    }
+
+    private PickResult PickNextCore(UpstreamRoute route)
     {
         PoolSnapshot snapshot = pool.Current;
         if (route.Session is { } session && !route.SessionAbandoned)

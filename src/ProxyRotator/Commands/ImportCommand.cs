@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Hosting;
+using ProxyRotator.Providers.Sync;
 using ProxyRotator.Store.Sync;
 
 namespace ProxyRotator.Commands;
@@ -28,7 +30,15 @@ public static class ImportCommand
                 await output.WriteLineAsync($"created {result.PoolsAdded} pool(s)".AsMemory(), cancellationToken);
             }
 
-            return ExitCodes.Success;
+            // Provider APIs: a failing provider leaves its pool as it was; say so and exit 1.
+            IReadOnlyList<ProviderSyncReport> providers = await app.Services.GetRequiredService<ProviderSyncService>().SyncAllAsync(cancellationToken);
+            foreach (ProviderSyncReport report in providers)
+            {
+                await (report.Succeeded ? output : parseResult.InvocationConfiguration.Error)
+                    .WriteLineAsync($"provider {report}".AsMemory(), cancellationToken);
+            }
+
+            return providers.All(p => p.Succeeded) ? ExitCodes.Success : ExitCodes.RuntimeFailure;
         });
         return command;
     }

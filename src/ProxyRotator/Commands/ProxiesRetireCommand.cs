@@ -1,16 +1,26 @@
 using System.CommandLine;
+using ProxyRotator.Admin.Contracts;
+using ProxyRotator.AdminClient;
 
 namespace ProxyRotator.Commands;
 
-/// <summary><c>proxies retire ID</c>.</summary>
+/// <summary><c>proxies retire ID</c>: excluded for good, kept for history.</summary>
 public static class ProxiesRetireCommand
 {
     public static Command Create()
     {
-        var command = new Command("retire", "Retire an upstream proxy for good (kept for history)");
-        command.Arguments.Add(new Argument<long>("ID") { Description = "Upstream id (see proxies list)" });
-        AdminClientStubOptions.AddTo(command);
-        NotImplementedCommand.SetAction(command, "proxies retire");
+        var connection = new AdminConnectionOptions();
+        var id = new Argument<long>("ID") { Description = "Upstream id (see proxies list)" };
+        var command = new Command("retire", "Retire one upstream: never picked again, kept for history");
+        command.Arguments.Add(id);
+        connection.AddTo(command);
+
+        AdminCommandAction.Set(command, connection, TimeSpan.FromSeconds(60), async (parse, api, output, ct) =>
+        {
+            UpstreamDto retired = await api.RetireProxyAsync(parse.GetValue(id), ct);
+            await output.WriteLineAsync($"retired upstream {retired.Id} {retired.Url} (pool {retired.Pool})");
+            return AdminCommandAction.Success;
+        });
         return command;
     }
 }

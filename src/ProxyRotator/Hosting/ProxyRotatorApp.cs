@@ -10,10 +10,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using ProxyRotator.Admin;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
+using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway;
 using ProxyRotator.Health;
+using ProxyRotator.Health.LiveOutcomes;
+using ProxyRotator.Providers;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Sync;
 
@@ -85,6 +91,8 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddSingleton<IGeoIpLookup>(provider => provider.GetRequiredService<GeoIpLookup>());
         builder.Services.AddProxyRotatorStore(config);
         builder.Services.AddProxyRotatorGateway(config);
+        builder.Services.AddProxyRotatorProviders(config);
+        builder.Services.AddProxyRotatorAdmin(config);
 
         // Listeners: the admin port and the gateway port(s).
         var adminListener = new StrongBox<ListenOptions?>();
@@ -95,14 +103,21 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             kestrel.ListenGateway(config);
         });
 
-        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it.
+        // Last among the services: health replaces any default IUpstreamOutcomeSink registered before it ...
         builder.Services.AddProxyRotatorHealth(config);
+
+        // ... and every outcome (live attempts and probes) is counted in the metrics on its way to health's recorder.
+        builder.Services.AddSingleton<IUpstreamOutcomeSink>(provider => new MeteringOutcomeSink(
+            provider.GetRequiredService<LiveOutcomeRecorder>(),
+            provider.GetRequiredService<GatewayMetrics>(),
+            provider.GetRequiredService<IPoolSnapshotSource>()));
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
 
         // Request pipeline: the gateway's middleware first (it passes non-gateway requests on), then the admin API.
         web.UseProxyRotatorGateway(); // first: gateway-listener requests never reach the admin pipeline
+        web.MapProxyRotatorAdmin();
         return new ProxyRotatorApp(web, config, adminListener);
     }
 
@@ -178,6 +193,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         void Configure(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http1; // no TLS here, so no HTTP/2 negotiation
+            listen.UseProxyRotatorAdmin(); // admin routes answer only connections of this listener
             captured.Value = listen;
         }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health.Jobs;
@@ -56,7 +57,9 @@ public sealed class HealthJobHostingTests
         try
         {
             await using ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions { MinimumLogLevel = LogLevel.Warning });
-            Assert.IsType<LiveOutcomeRecorder>(app.Services.GetRequiredService<IUpstreamOutcomeSink>());
+            // The gateway reports through the metrics, which hand every outcome on to health's recorder.
+            Assert.IsType<MeteringOutcomeSink>(app.Services.GetRequiredService<IUpstreamOutcomeSink>());
+            Assert.NotNull(app.Services.GetRequiredService<LiveOutcomeRecorder>());
             await app.StartAsync(CancellationToken.None);
 
             IScheduler scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();

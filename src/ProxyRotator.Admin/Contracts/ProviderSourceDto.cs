@@ -1,0 +1,10 @@
+namespace ProxyRotator.Admin.Contracts;
+
+/// <summary>A provider feeding a pool and how its last sync went. The URL's query is masked (it may hold a key).</summary>
+public sealed record ProviderSourceDto(
+    string Name,
+    string Url,
+    DateTimeOffset? LastSyncAt,
+    DateTimeOffset? LastSuccessAt,
+    string? LastError,
+    int? LastCount);

@@ -1,0 +1,3 @@
+namespace ProxyRotator.Admin.Contracts;
+
+public sealed record StatusCountsDto(int Pending, int Active, int Quarantined, int Retired);

@@ -1,0 +1,3 @@
+namespace ProxyRotator.Admin.Contracts;
+
+public sealed record SyncCountsDto(int Added, int Updated, int Retired);

@@ -1,0 +1,185 @@
+using Microsoft.EntityFrameworkCore;
+using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Store;
+using ProxyRotator.Store.Entities;
+
+namespace ProxyRotator.Admin.Queries;
+
+/// <summary>Reads and changes upstreams for the admin API. Every change asks the gateway's snapshot to refresh.</summary>
+public sealed class UpstreamCatalog(
+    IDbContextFactory<ProxyRotatorDbContext> contextFactory,
+    IPoolSnapshotSource snapshots,
+    TimeProvider timeProvider)
+{
+    /// <summary>Source value of upstreams added through the admin API.</summary>
+    public const string AdminSource = "admin";
+
+    public async Task<PageDto<UpstreamDto>> ListAsync(UpstreamFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            IQueryable<UpstreamEntity> query = db.Upstreams.AsNoTracking();
+            if (filter.Pool is not null)
+            {
+                query = query.Where(u => u.Pool!.Name == filter.Pool);
+            }
+
+            if (filter.Statuses is null)
+            {
+                query = query.Where(u => u.Status != UpstreamStatus.Retired);
+            }
+            else
+            {
+                UpstreamStatus[] statuses = [.. filter.Statuses];
+                query = query.Where(u => statuses.Contains(u.Status));
+            }
+
+            if (filter.Type is UpstreamType type)
+            {
+                query = query.Where(u => u.Type == type);
+            }
+
+            if (filter.Country is not null)
+            {
+                // Targeting matches the verified country where known, the declared one otherwise: so does the filter.
+                query = query.Where(u => (u.VerifiedCountry ?? u.DeclaredCountry) == filter.Country);
+            }
+
+            int total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await query
+                .OrderBy(u => u.Id)
+                .Skip((filter.Page - 1) * filter.PageSize)
+                .Take(filter.PageSize)
+                .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            return new PageDto<UpstreamDto>([.. rows.Select(r => UpstreamDtoMapper.ToDto(r.Upstream, r.PoolName))], filter.Page, filter.PageSize, total);
+        }
+    }
+
+    public async Task<UpstreamDto?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            var row = await db.Upstreams.AsNoTracking().Where(u => u.Id == id)
+                .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
+                .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return row is null ? null : UpstreamDtoMapper.ToDto(row.Upstream, row.PoolName);
+        }
+    }
+
+    public async Task<UpstreamAddResult> AddAsync(AddUpstreamRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!UpstreamEndpoint.TryParse(request.Url, out UpstreamEndpoint? endpoint, out string? urlError))
+        {
+            return new UpstreamAddResult(null, new AdminInputError("url", urlError!));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Pool))
+        {
+            return new UpstreamAddResult(null, new AdminInputError("pool", "is required"));
+        }
+
+        UpstreamType? type = null;
+        if (!string.IsNullOrWhiteSpace(request.Type))
+        {
+            if (!UpstreamFilterParser.TryParseEnum(request.Type, out UpstreamType parsedType))
+            {
+                return new UpstreamAddResult(null, new AdminInputError("type", $"unknown type '{request.Type}' (residential, mobile, datacenter, isp)"));
+            }
+
+            type = parsedType;
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Country) && !UpstreamFilterParser.IsCountryCode(request.Country))
+        {
+            return new UpstreamAddResult(null, new AdminInputError("country", $"'{request.Country}' is not an ISO 3166-1 alpha-2 code"));
+        }
+
+        string? country = string.IsNullOrWhiteSpace(request.Country) ? null : request.Country.Trim().ToUpperInvariant();
+        string? city = string.IsNullOrWhiteSpace(request.City) ? null : request.City.Trim().ToLowerInvariant().Replace(' ', '_');
+        DateTimeOffset now = timeProvider.GetUtcNow();
+
+        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            PoolEntity? pool = await db.Pools.SingleOrDefaultAsync(p => p.Name == request.Pool, cancellationToken).ConfigureAwait(false);
+            if (pool is null)
+            {
+                return new UpstreamAddResult(null, new AdminInputError("pool", $"unknown pool '{request.Pool}'"));
+            }
+
+            string key = endpoint!.Address;
+            UpstreamEntity? upstream = await db.Upstreams.SingleOrDefaultAsync(u => u.PoolId == pool.Id && u.AddressKey == key, cancellationToken)
+                .ConfigureAwait(false);
+            bool revived = false;
+            if (upstream is not null && upstream.Status != UpstreamStatus.Retired)
+            {
+                return new UpstreamAddResult(UpstreamDtoMapper.ToDto(upstream, pool.Name), null, Conflict: true);
+            }
+
+            if (upstream is null)
+            {
+                upstream = new UpstreamEntity
+                {
+                    Pool = pool,
+                    Scheme = endpoint.Scheme,
+                    Host = endpoint.Host,
+                    Port = endpoint.Port,
+                    AddressKey = key,
+                    Source = AdminSource,
+                    CreatedAt = now,
+                    NextCheckAt = now,
+                };
+                upstream.InitializeStatus(UpstreamStatus.Pending, "added by operator", now);
+                db.Upstreams.Add(upstream);
+            }
+            else
+            {
+                upstream.ChangeStatus(UpstreamStatus.Pending, "added again by operator", now);
+                upstream.Source = AdminSource;
+                upstream.ConsecutiveFailures = 0;
+                upstream.ConsecutiveSuccesses = 0;
+                upstream.NextCheckAt = now;
+                revived = true;
+            }
+
+            upstream.Username = endpoint.Username;
+            upstream.Password = endpoint.Password;
+            upstream.Type = type ?? pool.Type;
+            upstream.DeclaredCountry = country;
+            upstream.City = city;
+            upstream.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            return new UpstreamAddResult(UpstreamDtoMapper.ToDto(upstream, pool.Name), null, Revived: revived);
+        }
+    }
+
+    /// <summary>Retires one upstream (kept for history). Null when the id is unknown; retiring twice is harmless.</summary>
+    public async Task<UpstreamDto?> RetireAsync(long id, CancellationToken cancellationToken)
+    {
+        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using (db.ConfigureAwait(false))
+        {
+            UpstreamEntity? upstream = await db.Upstreams.Include(u => u.Pool).SingleOrDefaultAsync(u => u.Id == id, cancellationToken)
+                .ConfigureAwait(false);
+            if (upstream is null)
+            {
+                return null;
+            }
+
+            if (upstream.ChangeStatus(UpstreamStatus.Retired, "retired by operator", timeProvider.GetUtcNow()))
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return UpstreamDtoMapper.ToDto(upstream, upstream.Pool!.Name);
+        }
+    }
+}

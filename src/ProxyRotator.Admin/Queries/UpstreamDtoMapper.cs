@@ -1,0 +1,46 @@
+using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Store.Entities;
+
+namespace ProxyRotator.Admin.Queries;
+
+/// <summary>Entity → API shape. The only place an upstream's URL is rendered for the API, and it is masked.</summary>
+internal static class UpstreamDtoMapper
+{
+    public static UpstreamDto ToDto(UpstreamEntity upstream, string poolName) => new()
+    {
+        Id = upstream.Id,
+        Pool = poolName,
+        Url = upstream.ToMaskedUrl(),
+        Type = Lower(upstream.Type),
+        DeclaredCountry = upstream.DeclaredCountry,
+        City = upstream.City,
+        VerifiedCountry = upstream.VerifiedCountry,
+        ExitIp = upstream.ExitIp,
+        ConnectionType = upstream.ConnectionType,
+        Mismatch = (upstream.GeoMismatch, upstream.ConnectionTypeMismatch) switch
+        {
+            (null, null) => null,
+            (string geo, null) => geo,
+            (null, string connection) => connection,
+            (string geo, string connection) => geo + "; " + connection,
+        },
+        Status = Lower(upstream.Status),
+        StatusReason = Scrub(upstream.StatusReason, upstream.Password),
+        StatusChangedAt = upstream.StatusChangedAt,
+        Score = Math.Round(upstream.Score, 4),
+        LatencyMs = upstream.LatencyMs is double latency ? Math.Round(latency, 1) : null,
+        SuccessRate = upstream.SuccessRate is double rate ? Math.Round(rate, 4) : null,
+        LastCheckedAt = upstream.LastCheckedAt,
+        LastError = Scrub(upstream.LastError, upstream.Password),
+        Source = upstream.Source,
+        TotalRequests = upstream.TotalRequests,
+        TotalFailures = upstream.TotalFailures,
+    };
+
+    /// <summary>Defence in depth: a free-text note that happens to quote the password never leaves with it.</summary>
+    public static string? Scrub(string? text, string? password) =>
+        text is null || string.IsNullOrEmpty(password) ? text : text.Replace(password, "***", StringComparison.Ordinal);
+
+    public static string Lower<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+}

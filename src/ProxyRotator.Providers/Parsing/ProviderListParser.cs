@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text.Json;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Store.Sync;
+
+namespace ProxyRotator.Providers.Parsing;
+
+/// <summary>
+/// Reads a provider's proxy list: a top-level array, or an object with the array under <c>proxies</c> or
+/// <c>data</c>. Each entry is a URL string or an object with <c>url</c> or <c>host</c>/<c>port</c>
+/// (+ <c>scheme</c>, <c>username</c>, <c>password</c>) and optional <c>type</c>, <c>country</c>, <c>city</c>;
+/// <see cref="ProviderOptions.FieldMap"/> renames any of these (dotted paths reach into nested objects).
+/// </summary>
+/// <remarks>
+/// Entries that fail validation are skipped and named; an answer with no valid entry at all is refused as a whole,
+/// because merging it would retire every upstream of the provider (an empty list is far more often a provider
+/// glitch than a real "we have nothing for you").
+/// </remarks>
+public static class ProviderListParser
+{
+    private static readonly string[] Fields = ["url", "scheme", "host", "port", "username", "password", "type", "country", "city"];
+    private static readonly string[] ListProperties = ["proxies", "data", "items", "results"];
+    private const int MaxSkippedReported = 20;
+
+    public static ProviderListParseResult Parse(JsonElement root, ProviderOptions provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        string? unknownField = provider.FieldMap.Keys.FirstOrDefault(k => !Fields.Contains(k, StringComparer.OrdinalIgnoreCase));
+        if (unknownField is not null)
+        {
+            return ProviderListParseResult.Failed($"fieldMap: unknown field '{unknownField}' (known: {string.Join(", ", Fields)})");
+        }
+
+        if (!TryFindList(root, out JsonElement list, out string? error))
+        {
+            return ProviderListParseResult.Failed(error!);
+        }
+
+        var upstreams = new List<DiscoveredUpstream>();
+        var skipped = new List<string>();
+        int index = 0;
+        foreach (JsonElement item in list.EnumerateArray())
+        {
+            if (TryParseEntry(item, provider, out DiscoveredUpstream? upstream, out string? entryError))
+            {
+                upstreams.Add(upstream!);
+            }
+            else if (skipped.Count < MaxSkippedReported)
+            {
+                skipped.Add($"[{index}]: {entryError}");
+            }
+
+            index++;
+        }
+
+        if (upstreams.Count == 0)
+        {
+            string detail = skipped.Count > 0 ? $"; first problems: {string.Join("; ", skipped.Take(3))}" : string.Empty;
+            return new ProviderListParseResult([], skipped, index == 0 ? "the provider listed no proxies" : $"none of the {index} entries is usable{detail}");
+        }
+
+        return new ProviderListParseResult(upstreams, skipped, null);
+    }
+
+    private static bool TryFindList(JsonElement root, out JsonElement list, out string? error)
+    {
+        list = default;
+        error = null;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            list = root;
+            return true;
+        }
+
+        if (root.ValueKind == JsonValueKind.Object)
+        {
+            foreach (string name in ListProperties)
+            {
+                if (TryGetProperty(root, name, out JsonElement candidate) && candidate.ValueKind == JsonValueKind.Array)
+                {
+                    list = candidate;
+                    return true;
+                }
+            }
+
+            error = $"expected a JSON array or an object with one of {string.Join(", ", ListProperties)} holding an array";
+            return false;
+        }
+
+        error = $"expected a JSON array or object, got {root.ValueKind.ToString().ToLowerInvariant()}";
+        return false;
+    }
+
+    private static bool TryParseEntry(JsonElement item, ProviderOptions provider, out DiscoveredUpstream? upstream, out string? error)
+    {
+        upstream = null;
+        if (item.ValueKind == JsonValueKind.String)
+        {
+            if (!UpstreamEndpoint.TryParse(item.GetString(), out UpstreamEndpoint? bare, out error))
+            {
+                return false;
+            }
+
+            upstream = new DiscoveredUpstream(bare!);
+            return true;
+        }
+
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            error = $"expected a URL string or an object, got {item.ValueKind.ToString().ToLowerInvariant()}";
+            return false;
+        }
+
+        UpstreamEndpoint? endpoint;
+        string? url = ReadString(item, provider, "url");
+        if (url is not null)
+        {
+            if (!UpstreamEndpoint.TryParse(url, out endpoint, out error))
+            {
+                return false;
+            }
+
+            // Separate credential fields complete a URL that carries none.
+            string? user = ReadString(item, provider, "username");
+            if (!endpoint!.HasCredentials && user is not null)
+            {
+                endpoint = endpoint with { Username = user, Password = ReadString(item, provider, "password") ?? string.Empty };
+            }
+        }
+        else if (!TryBuildEndpoint(item, provider, out endpoint, out error))
+        {
+            return false;
+        }
+
+        UpstreamType? type = null;
+        string? typeText = ReadString(item, provider, "type");
+        if (!string.IsNullOrWhiteSpace(typeText))
+        {
+            if (!Enum.TryParse(typeText.Trim(), ignoreCase: true, out UpstreamType parsed) || !Enum.IsDefined(parsed) || char.IsDigit(typeText.Trim()[0]))
+            {
+                error = $"{Name(provider, "type")}: unknown type '{typeText}' (residential, mobile, datacenter, isp)";
+                return false;
+            }
+
+            type = parsed;
+        }
+
+        string? country = ReadString(item, provider, "country")?.Trim();
+        if (string.IsNullOrEmpty(country))
+        {
+            country = null;
+        }
+        else if (country.Length != 2 || !char.IsAsciiLetter(country[0]) || !char.IsAsciiLetter(country[1]))
+        {
+            error = $"{Name(provider, "country")}: '{country}' is not an ISO 3166-1 alpha-2 code";
+            return false;
+        }
+
+        string? city = ReadString(item, provider, "city")?.Trim();
+        if (string.IsNullOrEmpty(city))
+        {
+            city = null;
+        }
+        else if (city.Length > 100 || city.Any(char.IsControl))
+        {
+            error = $"{Name(provider, "city")}: not a city name";
+            return false;
+        }
+
+        upstream = new DiscoveredUpstream(
+            endpoint!,
+            type,
+            country?.ToUpperInvariant(),
+            city?.ToLowerInvariant().Replace(' ', '_'));
+        error = null;
+        return true;
+    }
+
+    private static bool TryBuildEndpoint(JsonElement item, ProviderOptions provider, out UpstreamEndpoint? endpoint, out string? error)
+    {
+        endpoint = null;
+        string? host = ReadString(item, provider, "host");
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            error = $"neither {Name(provider, "url")} nor {Name(provider, "host")} is given";
+            return false;
+        }
+
+        string? portText = ReadString(item, provider, "port");
+        if (portText is null || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            error = $"{Name(provider, "port")}: missing or not a port number 1-65535";
+            return false;
+        }
+
+        string scheme = ReadString(item, provider, "scheme")?.Trim().ToLowerInvariant() ?? "http";
+        string? user = ReadString(item, provider, "username");
+        string? password = ReadString(item, provider, "password");
+        string hostPart = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host.Trim()}]" : host.Trim();
+        string credentials = user is null ? string.Empty : $"{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password ?? string.Empty)}@";
+        return UpstreamEndpoint.TryParse($"{scheme}://{credentials}{hostPart}:{port}", out endpoint, out error);
+    }
+
+    private static string Name(ProviderOptions provider, string field) =>
+        provider.FieldMap.FirstOrDefault(p => string.Equals(p.Key, field, StringComparison.OrdinalIgnoreCase)).Value ?? field;
+
+    /// <summary>Reads a field as text (numbers too, for ports); null when absent or JSON null.</summary>
+    private static string? ReadString(JsonElement item, ProviderOptions provider, string field)
+    {
+        JsonElement current = item;
+        foreach (string segment in Name(provider, field).Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !TryGetProperty(current, segment, out current))
+            {
+                return null;
+            }
+        }
+
+        return current.ValueKind switch
+        {
+            JsonValueKind.String => current.GetString(),
+            JsonValueKind.Number => current.GetRawText(),
+            _ => null,
+        };
+    }
+
+    // Providers are inconsistent about case ("Host", "IP", "countryCode"); match names case-insensitively.
+    private static bool TryGetProperty(JsonElement obj, string name, out JsonElement value)
+    {
+        if (obj.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        foreach (JsonProperty property in obj.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+using ProxyRotator.Admin.Contracts;
+using Refit;
+
+namespace ProxyRotator.AdminClient;
+
+/// <summary>
+/// The admin API (design §4) as the CLI calls it: a source-generated Refit client sharing the server's contract
+/// types. The key travels in <c>X-Api-Key</c>, added by <see cref="AdminApiKeyHandler"/>.
+/// </summary>
+public interface IAdminApi
+{
+    [Get("/api/pools")]
+    Task<IReadOnlyList<PoolDto>> GetPoolsAsync(CancellationToken cancellationToken);
+
+    [Get("/api/proxies")]
+    Task<PageDto<UpstreamDto>> ListProxiesAsync(
+        string? pool, string? status, string? type, string? country, int? page, int? pageSize, CancellationToken cancellationToken);
+
+    [Post("/api/proxies")]
+    Task<UpstreamDto> AddProxyAsync([Body] AddUpstreamRequest request, CancellationToken cancellationToken);
+
+    [Delete("/api/proxies/{id}")]
+    Task<UpstreamDto> RetireProxyAsync(long id, CancellationToken cancellationToken);
+
+    [Post("/api/checks")]
+    Task<HealthCheckRunDto> RunChecksAsync(string? pool, CancellationToken cancellationToken);
+
+    [Get("/api/sessions")]
+    Task<PageDto<SessionDto>> ListSessionsAsync(int? page, int? pageSize, CancellationToken cancellationToken);
+
+    [Get("/api/stats")]
+    Task<StatsDto> GetStatsAsync(int? top, CancellationToken cancellationToken);
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using NSubstitute;
+
+namespace ProxyRotator.UnitTests.Admin;
+
+public sealed class GatewayMetricsTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private GatewayMetrics CreateSut() => new(_services.GetRequiredService<IMeterFactory>());
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public void RecordRequest_SuccessAndFailure_CountTotalsPoolsAndKinds()
+    {
+        GatewayMetrics metrics = CreateSut();
+
+        metrics.RecordRequest("res", errorCode: null);
+        metrics.RecordRequest("res", "no-upstream");
+        metrics.RecordRequest(null, "auth");
+        metrics.RecordRetry("res");
+
+        Assert.Equal((3L, 2L, 1L), (metrics.Total.Requests, metrics.Total.Failures, metrics.Total.Retries));
+        TrafficCounters pool = Assert.Single(metrics.Pools).Value;
+        Assert.Equal((2L, 1L, 1L), (pool.Requests, pool.Failures, pool.Retries));
+        Assert.Equal(new Dictionary<string, long> { ["no-upstream"] = 1, ["auth"] = 1 }, metrics.FailuresByKind.ToDictionary());
+    }
+
+    [Fact]
+    public void RecordOutcome_Attempts_CountPerUpstreamWithBytesAndFailureKinds()
+    {
+        GatewayMetrics metrics = CreateSut();
+
+        metrics.RecordOutcome(new UpstreamOutcome(7, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 100, 2000), "res");
+        metrics.RecordOutcome(new UpstreamOutcome(7, UpstreamOutcomeKind.UpstreamTimeout, TimeSpan.FromSeconds(5), 50, 0), "res");
+
+        TrafficCounters upstream = metrics.Upstreams.Single(u => u.Key == 7).Value;
+        Assert.Equal((2L, 1L, 150L, 2000L), (upstream.Requests, upstream.Failures, upstream.BytesIn, upstream.BytesOut));
+        Assert.Equal((150L, 2000L), (metrics.Total.BytesIn, metrics.Total.BytesOut));
+        Assert.Equal(1, metrics.FailuresByKind.Single(k => k.Key == "upstream_timeout").Value);
+        Assert.Equal(0, metrics.Total.Requests); // attempts are not client requests
+    }
+
+    [Fact]
+    public void RecordOutcome_Probe_CountsAsHealthCheckOnly()
+    {
+        GatewayMetrics metrics = CreateSut();
+
+        metrics.RecordOutcome(new UpstreamOutcome(1, UpstreamOutcomeKind.Success, TimeSpan.Zero, 0, 0, IsProbe: true), null);
+        metrics.RecordOutcome(new UpstreamOutcome(1, UpstreamOutcomeKind.UpstreamConnectFailed, TimeSpan.Zero, 0, 0, IsProbe: true), null);
+
+        Assert.Empty(metrics.Upstreams);
+        Assert.Empty(metrics.FailuresByKind);
+        Assert.Equal(new Dictionary<string, long> { ["success"] = 1, ["upstream_connect_failed"] = 1 }, metrics.HealthCheckOutcomes.ToDictionary());
+    }
+
+    [Fact]
+    public void ConnectionOpenedClosed_TracksActiveAndTotal()
+    {
+        GatewayMetrics metrics = CreateSut();
+
+        metrics.ConnectionOpened();
+        metrics.ConnectionOpened();
+        metrics.ConnectionClosed();
+
+        Assert.Equal((1L, 2L), (metrics.ActiveConnections, metrics.ConnectionsTotal));
+    }
+
+    [Fact]
+    public void RecordPick_FillsCumulativeBuckets()
+    {
+        GatewayMetrics metrics = CreateSut();
+
+        metrics.RecordPick(TimeSpan.FromTicks(5));              // 0.5 µs
+        metrics.RecordPick(TimeSpan.FromMicroseconds(30));
+        metrics.RecordPick(TimeSpan.FromSeconds(1));            // beyond the last bound
+
+        long[] cumulative = metrics.PickLatency.CumulativeCounts();
+        Assert.Equal(metrics.PickLatency.UpperBoundsSeconds.Count + 1, cumulative.Length);
+        Assert.Equal(1, cumulative[0]);
+        Assert.Equal(2, cumulative[^2]);
+        Assert.Equal(3, cumulative[^1]);
+        Assert.Equal(3, metrics.PickLatency.Count);
+        Assert.InRange(metrics.PickLatency.SumSeconds, 1.00003, 1.00004);
+    }
+
+    [Fact]
+    public void RecordPick_PublishesToTheMeter()
+    {
+        GatewayMetrics metrics = CreateSut();
+        var seen = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GatewayMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => seen.Add(instrument.Name));
+        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => seen.Add(instrument.Name));
+        listener.Start();
+
+        metrics.RecordPick(TimeSpan.FromMicroseconds(1));
+        metrics.RecordRequest("p", "bad-targeting");
+
+        Assert.Contains("proxyrotator.gateway.pick_duration", seen);
+        Assert.Contains("proxyrotator.gateway.requests", seen);
+        Assert.Contains("proxyrotator.gateway.failures", seen);
+    }
+
+    [Fact]
+    public void MeteringOutcomeSink_Report_CountsByPoolAndForwards()
+    {
+        GatewayMetrics metrics = CreateSut();
+        var inner = Substitute.For<IUpstreamOutcomeSink>();
+        var snapshots = Substitute.For<IPoolSnapshotSource>();
+        var upstream = new UpstreamProxy
+        {
+            Id = 3,
+            PoolName = "dc",
+            Endpoint = new UpstreamEndpoint(UpstreamScheme.Http, "127.0.0.1", 1, null, null),
+            Type = UpstreamType.Datacenter,
+            Status = UpstreamStatus.Active,
+        };
+        snapshots.Current.Returns(new PoolSnapshot([upstream], 1));
+        var sink = new MeteringOutcomeSink(inner, metrics, snapshots);
+
+        sink.Report(new UpstreamOutcome(3, UpstreamOutcomeKind.Success, TimeSpan.Zero, 10, 20));
+
+        inner.Received(1).Report(Arg.Is<UpstreamOutcome>(o => o.UpstreamId == 3));
+        Assert.Equal(20, metrics.Pools.Single(p => p.Key == "dc").Value.BytesOut);
+    }
+}
