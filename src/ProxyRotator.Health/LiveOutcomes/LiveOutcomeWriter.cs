@@ -12,12 +12,16 @@ namespace ProxyRotator.Health.LiveOutcomes;
 /// <summary>
 /// Drains <see cref="LiveOutcomeRecorder.Pending"/> and writes live figures in batches: totals, last use, score,
 /// and — when live traffic saw a burst of upstream faults — the quarantine, followed by a snapshot refresh so the
-/// gateway stops picking that upstream at once. Batches form naturally: whatever queued up while the previous
-/// batch was being written goes into the next one.
+/// gateway stops picking that upstream at once. The first report after a quiet spell is written at once; after each
+/// write the writer rests for <see cref="WriteInterval"/> so that under load whatever queued meanwhile goes into one
+/// batch — without the rest it would rewrite the same few rows back to back and keep a core busy with SQLite.
 /// </summary>
 public sealed partial class LiveOutcomeWriter : BackgroundService
 {
     public const int MaxBatch = 500;
+
+    /// <summary>Least time between two writes while reports keep coming (bounds store writes to a few per second).</summary>
+    public static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly LiveOutcomeRecorder _recorder;
     private readonly IDbContextFactory<ProxyRotatorDbContext> _contextFactory;
@@ -86,6 +90,8 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                     // The figures of that batch are lost, the in-memory score is not; the next report queues again.
                     LogWriteFailed(_logger, ex);
                 }
+
+                await Task.Delay(WriteInterval, _time, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

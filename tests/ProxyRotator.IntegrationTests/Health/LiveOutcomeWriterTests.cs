@@ -91,4 +91,50 @@ public sealed class LiveOutcomeWriterTests
         UpstreamStatusTransitionEntity last = await db.UpstreamStatusTransitions.Where(t => t.UpstreamId == id).OrderBy(t => t.Id).LastAsync();
         Assert.Equal((UpstreamStatus.Active, UpstreamStatus.Quarantined), (last.From, last.To));
     }
+    [Fact]
+    public async Task ExecuteAsync_ReportsKeepComing_WritesFirstAtOnceThenRestsWriteInterval()
+    {
+        (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.63");
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        await writer.StartAsync(None);
+        try
+        {
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 0, 0));
+            Assert.True(await TotalRequestsReachAsync(world, proxy, 1, advance: null), "the first report after a quiet spell is written at once");
+
+            // Under load the writer rests instead of rewriting the same rows back to back: nothing is written until
+            // WriteInterval has passed on the writer's clock (which only moves when the test advances it).
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 0, 0));
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            Assert.Equal(1, (await world.UpstreamAsync(proxy)).TotalRequests);
+
+            Assert.True(await TotalRequestsReachAsync(world, proxy, 2, advance: LiveOutcomeWriter.WriteInterval), "written once the interval passed");
+        }
+        finally
+        {
+            await writer.StopAsync(None);
+        }
+    }
+
+    private static async Task<bool> TotalRequestsReachAsync(HealthTestWorld world, SimulatedUpstreamProxy proxy, long expected, TimeSpan? advance)
+    {
+        for (int i = 0; i < 500; i++)
+        {
+            if (advance is { } step)
+            {
+                world.Time.Advance(step);
+            }
+
+            if ((await world.UpstreamAsync(proxy)).TotalRequests >= expected)
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
 }
