@@ -13,7 +13,7 @@ public sealed class ServeAdminCliTests : IDisposable
     [Fact]
     public async Task ProxiesListAndStats_AgainstARunningApp_PrintTheSyncedPool()
     {
-        _workspace.WriteConfig("""[ { "name": "eu", "type": "datacenter", "proxies": ["http://ops:Never-Shown-9@198.51.100.7:8000", { "url": "socks5://198.51.100.8:1080", "country": "DE" }] } ]""");
+        _workspace.WriteConfig("""[ { "name": "eu", "type": "datacenter", "proxies": ["http://ops:Never-Shown-9@127.0.9.17:9", { "url": "socks5://127.0.9.18:9", "country": "DE" }] } ]""");
         ProxyRotatorConfig config = ConfigLoader.Load(_workspace.ConfigPath);
         config.Admin.Listen = "127.0.0.1:0";
         config.Gateway.Listen = ["127.0.0.1:0"];
@@ -26,8 +26,8 @@ public sealed class ServeAdminCliTests : IDisposable
         (int wrongExit, _, string wrongError) = await CliWorkspace.RunAsync(["stats", "--admin", admin, "--api-key", "wrong"]);
 
         Assert.True(listExit == 0, listError);
-        Assert.Contains("http://ops:***@198.51.100.7:8000", list, StringComparison.Ordinal);
-        Assert.Matches(@"socks5://198\.51\.100\.8:1080\s+datacenter\s+DE\s", list);
+        Assert.Contains("http://ops:***@127.0.9.17:9", list, StringComparison.Ordinal);
+        Assert.Matches(@"socks5://127\.0\.9\.18:9\s+datacenter\s+DE\s", list);
         Assert.Contains("2 upstream(s)", list, StringComparison.Ordinal);
         Assert.DoesNotContain("Never-Shown-9", list, StringComparison.Ordinal);
         Assert.True(statsExit == 0, statsError);
