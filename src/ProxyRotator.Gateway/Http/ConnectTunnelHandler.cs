@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Protocols;
 using ProxyRotator.Gateway.Relay;
@@ -20,6 +21,7 @@ public sealed class ConnectTunnelHandler(
     TunnelDialer dialer,
     TunnelRelay relay,
     ProxyRotatorConfig config,
+    GatewayMetrics metrics,
     ILogger<ConnectTunnelHandler> logger)
 {
     public async Task HandleAsync(ConnectionContext connection, HttpRequestHead head, CancellationToken cancellationToken)
@@ -27,6 +29,7 @@ public sealed class ConnectTunnelHandler(
         System.IO.Pipelines.PipeWriter output = connection.Transport.Output;
         if (!HttpRequestHead.TryParseAuthority(head.Target, out string host, out int port))
         {
+            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
             await RawHttpAnswers.WriteErrorAsync(output, 400, GatewayErrorCode.BadRequest, "CONNECT needs host:port", cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -36,6 +39,7 @@ public sealed class ConnectTunnelHandler(
         {
             GatewayLog.ClientRefused(logger, "CONNECT", admitted.Message);
             (int status, string code) = admitted.HttpAnswer;
+            metrics.RecordRequest(null, code);
             await RawHttpAnswers.WriteErrorAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -44,6 +48,7 @@ public sealed class ConnectTunnelHandler(
         if (!decision.IsAllowed)
         {
             GatewayLog.TargetRefused(logger, host, port);
+            metrics.RecordRequest(null, GatewayErrorCode.TargetForbidden);
             await RawHttpAnswers.WriteErrorAsync(output, 403, GatewayErrorCode.TargetForbidden, decision.Message, cancellationToken).ConfigureAwait(false);
             return;
         }

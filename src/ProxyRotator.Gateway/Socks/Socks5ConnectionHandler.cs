@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
@@ -21,6 +22,7 @@ public sealed class Socks5ConnectionHandler(
     TunnelDialer dialer,
     TunnelRelay relay,
     ProxyRotatorConfig config,
+    GatewayMetrics metrics,
     ILogger<Socks5ConnectionHandler> logger)
 {
     private delegate bool MessageParser(in ReadOnlySequence<byte> buffer, out long consumed);
@@ -58,6 +60,7 @@ public sealed class Socks5ConnectionHandler(
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "SOCKS5", admitted.Message);
+            metrics.RecordRequest(null, admitted.HttpAnswer.ErrorCode);
             await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthFailed], connectionToken).ConfigureAwait(false);
             return;
         }
@@ -72,18 +75,21 @@ public sealed class Socks5ConnectionHandler(
 
         if (error is not null)
         {
+            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
             await ReplyAsync(output, Socks5Constants.ReplyGeneralFailure, connectionToken).ConfigureAwait(false);
             return;
         }
 
         if (request.Host.Length == 0)
         {
+            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
             await ReplyAsync(output, Socks5Constants.ReplyAddressTypeNotSupported, connectionToken).ConfigureAwait(false);
             return;
         }
 
         if (request.Command != Socks5Constants.CommandConnect)
         {
+            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
             await ReplyAsync(output, Socks5Constants.ReplyCommandNotSupported, connectionToken).ConfigureAwait(false);
             return;
         }
@@ -91,6 +97,7 @@ public sealed class Socks5ConnectionHandler(
         if (!targetPolicy.Evaluate(request.Host, request.Port).IsAllowed)
         {
             GatewayLog.TargetRefused(logger, request.Host, request.Port);
+            metrics.RecordRequest(null, GatewayErrorCode.TargetForbidden);
             await ReplyAsync(output, Socks5Constants.ReplyNotAllowed, connectionToken).ConfigureAwait(false);
             return;
         }

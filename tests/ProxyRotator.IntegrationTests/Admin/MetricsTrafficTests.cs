@@ -31,17 +31,24 @@ public sealed class MetricsTrafficTests(MetricsTrafficTests.Fixture fixture) : I
         CurlResult impossible = await Curl.RunAsync(["-s", "-o", "/dev/null", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-br"), fixture.OriginUrl()]);
         Assert.Equal(0, impossible.ExitCode);
 
+        // Refused before any dial: a CONNECT and a SOCKS5 client with the wrong password.
+        CurlResult connectRefused = await Curl.RunAsync(["-s", "-k", "-x", fixture.Product.ProxyUrl(TestConfigs.User, "wrong"), fixture.OriginHttpsUrl()]);
+        CurlResult socksRefused = await Curl.RunAsync(["-s", "-x", fixture.Product.ProxyUrl(TestConfigs.User, "wrong", "socks5h"), fixture.OriginUrl()]);
+        Assert.NotEqual(0, connectRefused.ExitCode);
+        Assert.NotEqual(0, socksRefused.ExitCode);
+
         // A tunnel is counted when it ends, which the gateway sees just after curl exits.
         IReadOnlyList<PrometheusTextParser.Sample> after = before;
-        for (int wait = 0; wait < 50 && Delta(after, before, "proxyrotator_gateway_requests_total") < 7; wait++)
+        for (int wait = 0; wait < 50 && Delta(after, before, "proxyrotator_gateway_requests_total") < 9; wait++)
         {
             await Task.Delay(100);
             after = PrometheusTextParser.Parse(await admin.GetStringAsync("/metrics"));
         }
 
-        Assert.Equal(7, Delta(after, before, "proxyrotator_gateway_requests_total"));
-        Assert.Equal(1, Delta(after, before, "proxyrotator_gateway_request_failures_total"));
+        Assert.Equal(9, Delta(after, before, "proxyrotator_gateway_requests_total"));
+        Assert.Equal(3, Delta(after, before, "proxyrotator_gateway_request_failures_total"));
         Assert.Equal(1, Delta(after, before, "proxyrotator_gateway_failures_total", ("kind", "no-upstream")));
+        Assert.Equal(2, Delta(after, before, "proxyrotator_gateway_failures_total", ("kind", "auth-required")));
         Assert.True(Delta(after, before, "proxyrotator_gateway_bytes_out_total") >= 6 * 1000, "bytes to clients were not counted");
         Assert.True(Delta(after, before, "proxyrotator_gateway_connections_total") >= 7, "connections were not counted");
         Assert.True(Delta(after, before, "proxyrotator_gateway_pick_duration_seconds_count") >= 6, "picks were not timed");
