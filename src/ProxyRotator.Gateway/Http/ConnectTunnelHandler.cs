@@ -29,8 +29,7 @@ public sealed class ConnectTunnelHandler(
         System.IO.Pipelines.PipeWriter output = connection.Transport.Output;
         if (!HttpRequestHead.TryParseAuthority(head.Target, out string host, out int port))
         {
-            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
-            await RawHttpAnswers.WriteErrorAsync(output, 400, GatewayErrorCode.BadRequest, "CONNECT needs host:port", cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(output, 400, GatewayErrorCode.BadRequest, "CONNECT needs host:port", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -39,8 +38,7 @@ public sealed class ConnectTunnelHandler(
         {
             GatewayLog.ClientRefused(logger, "CONNECT", admitted.Message);
             (int status, string code) = admitted.HttpAnswer;
-            metrics.RecordRequest(null, code);
-            await RawHttpAnswers.WriteErrorAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -48,8 +46,7 @@ public sealed class ConnectTunnelHandler(
         if (!decision.IsAllowed)
         {
             GatewayLog.TargetRefused(logger, host, port);
-            metrics.RecordRequest(null, GatewayErrorCode.TargetForbidden);
-            await RawHttpAnswers.WriteErrorAsync(output, 403, GatewayErrorCode.TargetForbidden, decision.Message, cancellationToken).ConfigureAwait(false);
+            await RefuseAsync(output, 403, GatewayErrorCode.TargetForbidden, decision.Message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -76,5 +73,12 @@ public sealed class ConnectTunnelHandler(
                 dialer.Complete(dial, result);
             }
         }
+    }
+
+    /// <summary>Answers a client refused before any dial, counting it as a failed request (dial failures are counted by the dialer).</summary>
+    private ValueTask RefuseAsync(System.IO.Pipelines.PipeWriter output, int status, string code, string message, CancellationToken cancellationToken)
+    {
+        metrics.RecordRequest(null, code);
+        return RawHttpAnswers.WriteErrorAsync(output, status, code, message, cancellationToken);
     }
 }

@@ -75,30 +75,26 @@ public sealed class Socks5ConnectionHandler(
 
         if (error is not null)
         {
-            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
-            await ReplyAsync(output, Socks5Constants.ReplyGeneralFailure, connectionToken).ConfigureAwait(false);
+            await RefuseAsync(output, Socks5Constants.ReplyGeneralFailure, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
             return;
         }
 
         if (request.Host.Length == 0)
         {
-            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
-            await ReplyAsync(output, Socks5Constants.ReplyAddressTypeNotSupported, connectionToken).ConfigureAwait(false);
+            await RefuseAsync(output, Socks5Constants.ReplyAddressTypeNotSupported, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
             return;
         }
 
         if (request.Command != Socks5Constants.CommandConnect)
         {
-            metrics.RecordRequest(null, GatewayErrorCode.BadRequest);
-            await ReplyAsync(output, Socks5Constants.ReplyCommandNotSupported, connectionToken).ConfigureAwait(false);
+            await RefuseAsync(output, Socks5Constants.ReplyCommandNotSupported, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
             return;
         }
 
         if (!targetPolicy.Evaluate(request.Host, request.Port).IsAllowed)
         {
             GatewayLog.TargetRefused(logger, request.Host, request.Port);
-            metrics.RecordRequest(null, GatewayErrorCode.TargetForbidden);
-            await ReplyAsync(output, Socks5Constants.ReplyNotAllowed, connectionToken).ConfigureAwait(false);
+            await RefuseAsync(output, Socks5Constants.ReplyNotAllowed, GatewayErrorCode.TargetForbidden, connectionToken).ConfigureAwait(false);
             return;
         }
 
@@ -146,6 +142,13 @@ public sealed class Socks5ConnectionHandler(
     }
 
     // BND.ADDR/BND.PORT are 0.0.0.0:0: the upstream's own bound address is not the client's business.
+    /// <summary>Replies to a request refused before any dial, counting it as a failed request (dial failures are counted by the dialer).</summary>
+    private ValueTask RefuseAsync(PipeWriter output, byte reply, string errorCode, CancellationToken cancellationToken)
+    {
+        metrics.RecordRequest(null, errorCode);
+        return ReplyAsync(output, reply, cancellationToken);
+    }
+
     private static ValueTask ReplyAsync(PipeWriter output, byte reply, CancellationToken cancellationToken) =>
         WriteAsync(output, [Socks5Constants.Version, reply, 0x00, Socks5Constants.AddressIPv4, 0, 0, 0, 0, 0, 0], cancellationToken);
 
