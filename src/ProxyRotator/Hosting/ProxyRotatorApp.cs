@@ -107,10 +107,10 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddProxyRotatorHealth(config);
 
         // ... and every outcome (live attempts and probes) is counted in the metrics on its way to health's recorder.
-        builder.Services.AddSingleton<IUpstreamOutcomeSink>(provider => new MeteringOutcomeSink(
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUpstreamOutcomeSink>(provider => new MeteringOutcomeSink(
             provider.GetRequiredService<LiveOutcomeRecorder>(),
             provider.GetRequiredService<GatewayMetrics>(),
-            provider.GetRequiredService<IPoolSnapshotSource>()));
+            provider.GetRequiredService<IPoolSnapshotSource>())));
 
         options.ConfigureBuilder?.Invoke(builder);
         WebApplication web = builder.Build();
