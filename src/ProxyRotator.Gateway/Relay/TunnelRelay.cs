@@ -19,7 +19,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         var state = new RelayState();
 
         Task toUpstream = PumpClientToUpstreamAsync(client.Input, upstream, upstreamSocket, idle, state, linked);
-        Task toClient = PumpUpstreamToClientAsync(upstream, client.Output, idle, state, linked);
+        Task toClient = PumpUpstreamToClientAsync(upstream, client.Input, client.Output, idle, state, linked);
         await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
 
         RelayEnd end = state.End ?? RelayEnd.UpstreamClosed;
@@ -99,9 +99,13 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             state.SetEnd(RelayEnd.ClientClosed);
             await linked.CancelAsync().ConfigureAwait(false);
         }
+        finally
+        {
+            state.ClientPumpDone = true;
+        }
     }
 
-    private static async Task PumpUpstreamToClientAsync(Stream upstream, PipeWriter output, IdleWatch idle, RelayState state, CancellationTokenSource linked)
+    private static async Task PumpUpstreamToClientAsync(Stream upstream, PipeReader input, PipeWriter output, IdleWatch idle, RelayState state, CancellationTokenSource linked)
     {
         try
         {
@@ -145,8 +149,14 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             state.SetEnd(RelayEnd.ClientClosed);
         }
 
-        // Whatever ended this direction ends the tunnel: stop reading from the client too.
-        await linked.CancelAsync().ConfigureAwait(false);
+        // Whatever ended this direction ends the tunnel: stop reading from the client too. The usual end (the
+        // upstream closed) wakes the client read without an exception; the token only has to stop a write that
+        // is still waiting on the upstream.
+        input.CancelPendingRead();
+        if (!state.ClientPumpDone)
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+        }
     }
 
     private sealed class RelayState
@@ -155,6 +165,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
         public long BytesFromClient;
         public long BytesToClient;
+        public volatile bool ClientPumpDone;
 
         public RelayEnd? End { get; private set; }
 

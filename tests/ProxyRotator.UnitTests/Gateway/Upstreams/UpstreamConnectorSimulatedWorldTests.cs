@@ -15,7 +15,11 @@ namespace ProxyRotator.UnitTests.Gateway.Upstreams;
 /// </summary>
 public sealed class UpstreamConnectorSimulatedWorldTests : IAsyncLifetime
 {
-    private static readonly GatewayOptions _options = new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+    // Generous: a cold first connect on a busy CI machine can take longer than half a second.
+    private static readonly GatewayOptions _options = new() { ConnectTimeout = TimeSpan.FromSeconds(10) };
+
+    // Short, for the stall cases only, which must end in a timeout.
+    private static readonly GatewayOptions _stallOptions = new() { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
     private IpEchoOrigin _origin = null!;
 
     public async Task InitializeAsync() => _origin = await IpEchoOrigin.StartAsync();
@@ -72,7 +76,7 @@ public sealed class UpstreamConnectorSimulatedWorldTests : IAsyncLifetime
         await using SimulatedUpstreamProxy proxy = StartUpstream(scheme, "127.0.1.73");
         UpstreamProxy upstream = AsUpstream(proxy);
         proxy.Fault = fault;
-        var connector = new UpstreamConnector(_options, TimeProvider.System);
+        var connector = new UpstreamConnector(fault == SimulatedFault.Stall ? _stallOptions : _options, TimeProvider.System);
 
         UpstreamConnectException ex = await Assert.ThrowsAsync<UpstreamConnectException>(async () =>
             await connector.ConnectAsync(upstream, "127.0.0.1", _origin.HttpEndPoint.Port, CancellationToken.None));
