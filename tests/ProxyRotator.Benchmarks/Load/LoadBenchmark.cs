@@ -17,15 +17,27 @@ namespace ProxyRotator.Benchmarks.Load;
 /// End-to-end load through the real product on a simulated pool, each figure next to the same load sent
 /// straight through one simulated upstream (the "one-hop" limit), measured in the same run:
 /// keep-alive absolute-form GETs, a new CONNECT tunnel per request, and bulk 100 KB transfers.
-/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--seconds S] [--concurrency C] [--upstreams N]</c>
+/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk] [--path gateway|one-hop]</c>.
+/// <c>--isolate</c> runs the gateway as <c>proxyrotator serve</c> on a CPU of its own (see <see cref="ServeProcessGateway"/>).
 /// </summary>
 public static class LoadBenchmark
 {
     private const int BulkBytes = 100 * 1024;
 
+    private const string PinnedVariable = "PROXYROTATOR_LOAD_PINNED";
+    private const string GatewayCpusVariable = "PROXYROTATOR_LOAD_GATEWAY_CPUS";
+    private const string LoadCpusVariable = "PROXYROTATOR_LOAD_CPUS";
+
     public static async Task<int> RunAsync(string[] args)
     {
+        bool isolate = args.Contains("--isolate");
+        if (isolate && Environment.GetEnvironmentVariable(PinnedVariable) != "1")
+        {
+            return await RunPinnedAsync(args);
+        }
+
         TimeSpan duration = TimeSpan.FromSeconds(Option(args, "--seconds", 3));
+        TimeSpan warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 2));
         int concurrency = Option(args, "--concurrency", 16);
         int upstreams = Option(args, "--upstreams", 16);
         string dir = Path.Combine(Path.GetTempPath(), "proxyrotator-load-" + Guid.NewGuid().ToString("N")[..8]);
@@ -36,30 +48,58 @@ public static class LoadBenchmark
             worldOptions.Schemes.Clear();
             worldOptions.Schemes.Add(UpstreamScheme.Http);
             await using SimulatedWorld world = await SimulatedWorld.StartAsync(worldOptions);
-            var config = new ProxyRotatorConfig
+
+            IAsyncDisposable gatewayHost;
+            IPEndPoint gateway;
+            string where;
+            Func<TimeSpan>? gatewayCpu = null;
+            if (isolate)
             {
-                Database = $"Data Source={Path.Combine(dir, "load.db")}",
-                Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"], MaxConnections = 100_000 },
-                Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "load" },
-                Users = [new UserOptions { Name = "load", Password = "load-pass" }],
-            };
-            world.ApplyTo(config);
-            config.HealthCheck.Interval = TimeSpan.FromHours(1);
-            await using ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions { MinimumLogLevel = LogLevel.Error });
-            await app.StartAsync(CancellationToken.None);
+                ServeProcessGateway serve = await ServeProcessGateway.StartAsync(world, dir, GatewayCpus(), "load", "load-pass");
+                (gatewayHost, gateway) = (serve, serve.Endpoint);
+                gatewayCpu = serve.CpuTime;
+                where = $"gateway: `proxyrotator serve` pinned to CPU {GatewayCpus()}; client, upstreams and origin pinned to CPU {LoadCpus()}";
+            }
+            else
+            {
+                ProxyRotatorApp app = await StartInProcessAsync(world, dir);
+                (gatewayHost, gateway) = (app, app.Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0]);
+                where = "gateway in-process, sharing every CPU with the client, upstreams and origin";
+            }
 
-            IPEndPoint gateway = app.Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0];
-            UpstreamEndpoint oneHop = world.Upstreams[0].Endpoint;
-            var viaGateway = new ProxyTarget(gateway, Basic("load", "load-pass"));
-            var viaOneHop = new ProxyTarget(new IPEndPoint(IPAddress.Parse(oneHop.Host), oneHop.Port), Basic(oneHop.Username!, oneHop.Password!));
-            Uri origin = world.Origin.HttpUrl;
+            await using (gatewayHost)
+            {
+                UpstreamEndpoint oneHop = world.Upstreams[0].Endpoint;
+                var viaGateway = new ProxyTarget(gateway, Basic("load", "load-pass"), warmup);
+                var viaOneHop = new ProxyTarget(new IPEndPoint(IPAddress.Parse(oneHop.Host), oneHop.Port), Basic(oneHop.Username!, oneHop.Password!), warmup);
+                Uri origin = world.Origin.HttpUrl;
 
-            Console.WriteLine($"Load benchmark: {upstreams} simulated HTTP upstreams, concurrency {concurrency}, {duration.TotalSeconds:0.#} s per measurement, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"{"scenario",-34} {"gateway",14} {"one-hop",14} {"ratio",7}");
-            await CompareAsync("keep-alive GET (requests/s)", t => KeepAliveAsync(t, new Uri(origin, "ip"), concurrency, duration), viaGateway, viaOneHop, 1);
-            await CompareAsync("CONNECT per request (tunnels/s)", t => TunnelPerRequestAsync(t, origin, concurrency, duration), viaGateway, viaOneHop, 1);
-            await CompareAsync("bulk 100 KB GET (MB/s)", t => KeepAliveAsync(t, new Uri(origin, $"bytes/{BulkBytes}"), concurrency, duration), viaGateway, viaOneHop, BulkBytes / 1e6);
-            await app.StopAsync(CancellationToken.None);
+                Console.WriteLine($"Load benchmark: {upstreams} simulated HTTP upstreams, concurrency {concurrency}, {warmup.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s per measurement, {(isolate ? "isolated CPUs" : Environment.ProcessorCount + " cores, shared")}");
+                Console.WriteLine(where);
+                Console.WriteLine($"{"scenario",-34} {"gateway",14} {"one-hop",14} {"ratio",7}{(gatewayCpu is null ? "" : $" {"gateway CPU/op",16}")}");
+                string scenario = OptionText(args, "--scenario", "all");
+                string path = OptionText(args, "--path", "both");
+                if (scenario is "all" or "keepalive")
+                {
+                    await CompareAsync("keep-alive GET (requests/s)", t => KeepAliveAsync(t, new Uri(origin, "ip"), concurrency, duration), viaGateway, viaOneHop, 1, path, gatewayCpu);
+                }
+
+                if (scenario is "all" or "connect")
+                {
+                    await CompareAsync("CONNECT per request (tunnels/s)", t => TunnelPerRequestAsync(t, origin, concurrency, duration), viaGateway, viaOneHop, 1, path, gatewayCpu);
+                }
+
+                if (scenario is "all" or "bulk")
+                {
+                    await CompareAsync("bulk 100 KB GET (MB/s)", t => KeepAliveAsync(t, new Uri(origin, $"bytes/{BulkBytes}"), concurrency, duration), viaGateway, viaOneHop, BulkBytes / 1e6, path, gatewayCpu);
+                }
+
+                if (gatewayHost is ProxyRotatorApp app)
+                {
+                    await app.StopAsync(CancellationToken.None);
+                }
+            }
+
             return 0;
         }
         finally
@@ -76,16 +116,77 @@ public static class LoadBenchmark
         }
     }
 
-    private static async Task CompareAsync(string name, Func<ProxyTarget, Task<(long Count, TimeSpan Elapsed)>> run, ProxyTarget gateway, ProxyTarget oneHop, double unit)
+    private static async Task<ProxyRotatorApp> StartInProcessAsync(SimulatedWorld world, string dir)
     {
+        var config = new ProxyRotatorConfig
+        {
+            Database = $"Data Source={Path.Combine(dir, "load.db")}",
+            Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"], MaxConnections = 100_000 },
+            Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "load" },
+            Users = [new UserOptions { Name = "load", Password = "load-pass" }],
+        };
+        world.ApplyTo(config);
+        config.HealthCheck.Interval = TimeSpan.FromHours(1);
+        ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions { MinimumLogLevel = LogLevel.Error });
+        await app.StartAsync(CancellationToken.None);
+        return app;
+    }
+
+    // The last CPU for the gateway, the others for everything else. Counted by the unpinned parent (a pinned
+    // process sees only its own CPUs) and handed down.
+    private static string GatewayCpus() =>
+        Environment.GetEnvironmentVariable(GatewayCpusVariable) ?? (Environment.ProcessorCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string LoadCpus() =>
+        Environment.GetEnvironmentVariable(LoadCpusVariable) ?? (Environment.ProcessorCount <= 2 ? "0" : $"0-{Environment.ProcessorCount - 2}");
+
+    /// <summary>Runs this benchmark again pinned to the load CPUs (threads inherit the affinity from the start).</summary>
+    private static async Task<int> RunPinnedAsync(string[] args)
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            Console.Error.WriteLine("--isolate needs at least 2 CPUs");
+            return 2;
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("taskset") { UseShellExecute = false };
+        foreach (string arg in new[] { "-c", LoadCpus(), "dotnet", typeof(LoadBenchmark).Assembly.Location, "load" }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment[PinnedVariable] = "1";
+        start.Environment[GatewayCpusVariable] = GatewayCpus();
+        start.Environment[LoadCpusVariable] = LoadCpus();
+        using System.Diagnostics.Process child = System.Diagnostics.Process.Start(start)
+            ?? throw new InvalidOperationException("could not start taskset");
+        await child.WaitForExitAsync();
+        return child.ExitCode;
+    }
+
+    private static async Task CompareAsync(string name, Func<ProxyTarget, Task<(long Count, TimeSpan Elapsed)>> run, ProxyTarget gateway, ProxyTarget oneHop, double unit, string path, Func<TimeSpan>? gatewayCpu)
+    {
+        if (path is "gateway" or "one-hop")
+        {
+            await run((path == "gateway" ? gateway : oneHop) with { Warmup = true });
+            // One path only, for profiling it (attach dotnet-trace to this process).
+            (long count, TimeSpan time) = await run(path == "gateway" ? gateway : oneHop);
+            Console.WriteLine($"{name,-34} {path,-8} {count * unit / time.TotalSeconds,14:N1}");
+            return;
+        }
+
         // A short warm-up of each path (JIT, connection pools), then the measured runs back to back.
         await run(gateway with { Warmup = true });
         await run(oneHop with { Warmup = true });
+        TimeSpan cpuBefore = gatewayCpu?.Invoke() ?? TimeSpan.Zero;
         (long gatewayCount, TimeSpan gatewayTime) = await run(gateway);
+        TimeSpan cpuUsed = (gatewayCpu?.Invoke() ?? TimeSpan.Zero) - cpuBefore;
         (long oneHopCount, TimeSpan oneHopTime) = await run(oneHop);
         double gatewayRate = gatewayCount * unit / gatewayTime.TotalSeconds;
         double oneHopRate = oneHopCount * unit / oneHopTime.TotalSeconds;
-        Console.WriteLine($"{name,-34} {gatewayRate,14:N1} {oneHopRate,14:N1} {gatewayRate / oneHopRate,7:0.00}");
+        // With the gateway in its own process, its CPU time per operation is measured directly (user + system).
+        string cpu = gatewayCpu is null ? "" : $" {cpuUsed.TotalMicroseconds / Math.Max(1, gatewayCount),13:N0} µs";
+        Console.WriteLine($"{name,-34} {gatewayRate,14:N1} {oneHopRate,14:N1} {gatewayRate / oneHopRate,7:0.00}{cpu}");
     }
 
     private static async Task<(long, TimeSpan)> KeepAliveAsync(ProxyTarget target, Uri url, int concurrency, TimeSpan duration)
@@ -155,7 +256,8 @@ public static class LoadBenchmark
 
     private static async Task<(long, TimeSpan)> LoopAsync(ProxyTarget target, int concurrency, TimeSpan duration, Func<CancellationToken, Task> operation)
     {
-        TimeSpan length = target.Warmup ? TimeSpan.FromMilliseconds(500) : duration;
+        // The warm-up lets tiered compilation reach its optimised code and fills the connection pools.
+        TimeSpan length = target.Warmup ? target.WarmupLength : duration;
         using var stop = new CancellationTokenSource(length);
         long completed = 0;
         var watch = Stopwatch.StartNew();
@@ -181,13 +283,19 @@ public static class LoadBenchmark
     private static string Basic(string user, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
 
+    private static string OptionText(string[] args, string name, string fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+
     private static int Option(string[] args, string name, int fallback)
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
     }
 
-    private sealed record ProxyTarget(IPEndPoint Endpoint, string Authorization)
+    private sealed record ProxyTarget(IPEndPoint Endpoint, string Authorization, TimeSpan WarmupLength)
     {
         public bool Warmup { get; init; }
     }

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ProxyRotator.Simulation.World;
+
+namespace ProxyRotator.Benchmarks.Load;
+
+/// <summary>
+/// The product as an operator runs it — <c>proxyrotator serve --config FILE</c> in its own process — pinned with
+/// <c>taskset</c> to CPUs of its own, in front of a simulated world that lives in the benchmark process. This is
+/// how a proxy is measured fairly: the system under test does not share CPUs with the load generator, the
+/// upstreams and the origin (which in production run on other machines).
+/// </summary>
+internal sealed class ServeProcessGateway : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServeProcessGateway(Process process, IPEndPoint endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    /// <summary>CPU time (user + system) the gateway process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    public static async Task<ServeProcessGateway> StartAsync(SimulatedWorld world, string directory, string cpus, string user, string password)
+    {
+        int gatewayPort = FreePort();
+        int adminPort = FreePort();
+        string configPath = Path.Combine(directory, "serve.json");
+        await File.WriteAllTextAsync(configPath, Config(world, directory, gatewayPort, adminPort, user, password));
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
+        var start = new ProcessStartInfo("taskset")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "-c", cpus, "dotnet", dll, "serve", "--config", configPath })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start proxyrotator serve");
+
+        // Drain its output so a chatty child never blocks on a full pipe.
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var endpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
+        var gateway = new ServeProcessGateway(process, endpoint);
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"proxyrotator serve exited with {process.ExitCode}:\n{Snapshot(log)}");
+            }
+
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(endpoint, ready.Token);
+                return gateway;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100, ready.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await gateway.DisposeAsync();
+                throw new TimeoutException($"proxyrotator serve did not listen on {endpoint} within 60 s:\n{Snapshot(log)}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM: serve drains and exits 0; kill it if it does not.
+            using (Process term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static string Config(SimulatedWorld world, string directory, int gatewayPort, int adminPort, string user, string password)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("database", $"Data Source={Path.Combine(directory, "serve.db")}");
+            json.WriteStartObject("gateway");
+            json.WriteStartArray("listen");
+            json.WriteStringValue($"127.0.0.1:{gatewayPort}");
+            json.WriteEndArray();
+            json.WriteNumber("maxConnections", 100_000);
+            json.WriteBoolean("allowPrivateTargets", true);
+            json.WriteEndObject();
+            json.WriteStartObject("admin");
+            json.WriteString("listen", $"127.0.0.1:{adminPort}");
+            json.WriteString("apiKey", "load-benchmark-admin-key");
+            json.WriteEndObject();
+            json.WriteStartArray("users");
+            json.WriteStartObject();
+            json.WriteString("name", user);
+            json.WriteString("password", password);
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteStartObject("healthCheck");
+            json.WriteString("url", world.Origin.HttpUrl.ToString());
+            json.WriteString("interval", "1h");
+            json.WriteEndObject();
+            json.WriteStartArray("pools");
+            json.WriteStartObject();
+            json.WriteString("name", "bench");
+            json.WriteString("type", "datacenter");
+            json.WriteStartArray("proxies");
+            foreach (SimulatedUpstream upstream in world.Upstreams)
+            {
+                json.WriteStringValue(upstream.Endpoint.ToUri());
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Append(StringBuilder log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            if (log.Length < 64 * 1024)
+            {
+                log.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+}
