@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
@@ -16,8 +17,8 @@ namespace ProxyRotator.Health.LiveOutcomes;
 /// gateway stops picking that upstream at once. The first report after a quiet spell is written at once; after each
 /// write the writer rests for <see cref="WriteInterval"/> so that under load whatever queued meanwhile goes into one
 /// batch — without the rest it would rewrite the same few rows back to back and keep a core busy with SQLite.
-/// A batch is one transaction. The common row (no quarantine) is one set-based UPDATE that loads and tracks nothing
-/// and adds the counts in SQL; the stored figures are read once per upstream, to seed its in-memory score. Only the
+/// A batch is one transaction. The common row (no quarantine) is one set-based UPDATE (<see cref="LiveFiguresUpdate"/>)
+/// that loads and tracks nothing and adds the counts in SQL; the stored figures are read once per upstream, to seed its in-memory score. Only the
 /// rare quarantine loads the row, to run the lifecycle and record the status transition.
 /// </summary>
 public sealed partial class LiveOutcomeWriter : BackgroundService
@@ -35,6 +36,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
     private readonly IPoolSnapshotSource _snapshots;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveOutcomeWriter> _logger;
+    private LiveFiguresUpdate? _figuresUpdate;
 
     public LiveOutcomeWriter(
         LiveOutcomeRecorder recorder,
@@ -140,20 +142,25 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (LiveWrite write in writes)
+                LiveFiguresUpdate update = _figuresUpdate ??= LiveFiguresUpdate.Create(db);
+                DbCommand command = update.CreateCommand(db);
+                await using (command.ConfigureAwait(false))
                 {
-                    if (gone is not null && gone.Contains(write.Id))
+                    foreach (LiveWrite write in writes)
                     {
-                        continue;
-                    }
+                        if (gone is not null && gone.Contains(write.Id))
+                        {
+                            continue;
+                        }
 
-                    if (write.Tally.QuarantineRequested)
-                    {
-                        (quarantines ??= []).Add(write);
-                    }
-                    else if (!await UpdateFiguresAsync(db, write, write.Entry.Figures(_scorer), now, cancellationToken).ConfigureAwait(false))
-                    {
-                        _book.Forget(write.Id);
+                        if (write.Tally.QuarantineRequested)
+                        {
+                            (quarantines ??= []).Add(write);
+                        }
+                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), now, cancellationToken).ConfigureAwait(false))
+                        {
+                            _book.Forget(write.Id);
+                        }
                     }
                 }
 
@@ -198,41 +205,6 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         }
 
         return gone;
-    }
-
-    /// <summary>
-    /// One set-based UPDATE, nothing loaded or tracked. The counters are added in SQL, so a concurrent write to the
-    /// row (a health check, another writer) cannot lose counts; the last use only moves forward. The UpdatedAt
-    /// interceptor does not see ExecuteUpdate, so the statement stamps UpdatedAt itself. False when the row is gone.
-    /// </summary>
-    private static async Task<bool> UpdateFiguresAsync(
-        ProxyRotatorDbContext db, LiveWrite write, ScoreFigures figures, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // Locals captured by the lambdas become SQL parameters, so every call reuses one compiled statement.
-        long id = write.Id;
-        long requests = write.Tally.Requests;
-        long failures = write.Tally.Failures;
-        DateTimeOffset? used = write.Tally.LastUsedAt;
-        double score = figures.Score;
-        double? successRate = figures.SuccessRate;
-        double? latencyMs = figures.LatencyMs;
-        int rows = await db.Upstreams.Where(u => u.Id == id).ExecuteUpdateAsync(
-            s =>
-            {
-                s.SetProperty(u => u.TotalRequests, u => u.TotalRequests + requests)
-                    .SetProperty(u => u.TotalFailures, u => u.TotalFailures + failures)
-                    .SetProperty(u => u.Score, u => score)
-                    .SetProperty(u => u.SuccessRate, u => successRate)
-                    .SetProperty(u => u.LatencyMs, u => latencyMs)
-                    .SetProperty(u => u.UpdatedAt, u => now);
-                if (used is not null)
-                {
-                    // Times are stored as UTC ticks, so this compares integers, as DateTimeOffset compares instants.
-                    s.SetProperty(u => u.LastUsedAt, u => u.LastUsedAt == null || u.LastUsedAt < used ? used : u.LastUsedAt);
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
-        return rows > 0;
     }
 
     /// <summary>
