@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Pool;
@@ -15,6 +17,9 @@ namespace ProxyRotator.Health.LiveOutcomes;
 /// gateway stops picking that upstream at once. The first report after a quiet spell is written at once; after each
 /// write the writer rests for <see cref="WriteInterval"/> so that under load whatever queued meanwhile goes into one
 /// batch — without the rest it would rewrite the same few rows back to back and keep a core busy with SQLite.
+/// A batch is one transaction. The common row (no quarantine) is one set-based UPDATE (<see cref="LiveFiguresUpdate"/>)
+/// that loads and tracks nothing and adds the counts in SQL; the stored figures are read once per upstream, to seed its in-memory score. Only the
+/// rare quarantine loads the row, to run the lifecycle and record the status transition.
 /// </summary>
 public sealed partial class LiveOutcomeWriter : BackgroundService
 {
@@ -31,6 +36,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
     private readonly IPoolSnapshotSource _snapshots;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveOutcomeWriter> _logger;
+    private LiveFiguresUpdate? _figuresUpdate;
 
     public LiveOutcomeWriter(
         LiveOutcomeRecorder recorder,
@@ -112,48 +118,59 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
     private async Task WriteAsync(List<long> ids, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
+        var writes = new List<LiveWrite>(ids.Count);
+        List<LiveWrite>? unseeded = null;
+        foreach (long id in ids)
+        {
+            UpstreamHealthEntry entry = _book.Get(id);
+            entry.ClearQueued();
+            var write = new LiveWrite(id, entry, entry.TakeLiveTally());
+            writes.Add(write);
+            if (!entry.IsSeeded)
+            {
+                (unseeded ??= []).Add(write);
+            }
+        }
+
         bool statusChanged = false;
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            Dictionary<long, UpstreamEntity> rows = await db.Upstreams.Where(u => ids.Contains(u.Id))
-                .ToDictionaryAsync(u => u.Id, cancellationToken).ConfigureAwait(false);
-            foreach (long id in ids)
+            // Read before the transaction so the write lock is held for the updates only.
+            HashSet<long>? gone = unseeded is null ? null : await SeedAsync(db, unseeded, now, cancellationToken).ConfigureAwait(false);
+            List<LiveWrite>? quarantines = null;
+            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                UpstreamHealthEntry entry = _book.Get(id);
-                entry.ClearQueued();
-                LiveTally tally = entry.TakeLiveTally();
-                if (!rows.TryGetValue(id, out UpstreamEntity? upstream))
+                LiveFiguresUpdate update = _figuresUpdate ??= LiveFiguresUpdate.Create(db);
+                DbCommand command = update.CreateCommand(db);
+                await using (command.ConfigureAwait(false))
                 {
-                    _book.Forget(id);
-                    continue;
-                }
-
-                entry.SeedOnce(UpstreamScorer.Seed(upstream.SuccessRate, upstream.LatencyMs, upstream.LastCheckedAt ?? upstream.LastUsedAt), _scorer, now);
-                ScoreFigures figures = entry.Figures(_scorer);
-                upstream.TotalRequests += tally.Requests;
-                upstream.TotalFailures += tally.Failures;
-                if (tally.LastUsedAt is { } used && (upstream.LastUsedAt is null || used > upstream.LastUsedAt))
-                {
-                    upstream.LastUsedAt = used;
-                }
-
-                upstream.Score = figures.Score;
-                upstream.SuccessRate = figures.SuccessRate;
-                upstream.LatencyMs = figures.LatencyMs;
-
-                if (tally.QuarantineRequested)
-                {
-                    LifecycleStep step = _lifecycle.ApplyLiveFaultBurst(upstream.ToHealthState(), tally.ConsecutiveLiveFaults, now);
-                    if (upstream.Apply(step))
+                    foreach (LiveWrite write in writes)
                     {
-                        statusChanged = true;
-                        LogQuarantined(_logger, upstream.Id, upstream.ToMaskedUrl(), tally.ConsecutiveLiveFaults);
+                        if (gone is not null && gone.Contains(write.Id))
+                        {
+                            continue;
+                        }
+
+                        if (write.Tally.QuarantineRequested)
+                        {
+                            (quarantines ??= []).Add(write);
+                        }
+                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), now, cancellationToken).ConfigureAwait(false))
+                        {
+                            _book.Forget(write.Id);
+                        }
                     }
                 }
-            }
 
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                if (quarantines is not null)
+                {
+                    statusChanged = await QuarantineAsync(db, quarantines, now, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (statusChanged)
@@ -162,9 +179,83 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Seeds entries this process has not seeded yet from their stored figures (read without tracking); returns the
+    /// ids whose row is gone, which are forgotten. Steady-state writes never get here.
+    /// </summary>
+    private async Task<HashSet<long>?> SeedAsync(ProxyRotatorDbContext db, List<LiveWrite> unseeded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<long> ids = unseeded.ConvertAll(w => w.Id);
+        var stored = await db.Upstreams.AsNoTracking()
+            .Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.SuccessRate, u.LatencyMs, u.LastCheckedAt, u.LastUsedAt })
+            .ToDictionaryAsync(u => u.Id, cancellationToken).ConfigureAwait(false);
+        HashSet<long>? gone = null;
+        foreach (LiveWrite write in unseeded)
+        {
+            if (stored.TryGetValue(write.Id, out var figures))
+            {
+                write.Entry.SeedOnce(UpstreamScorer.Seed(figures.SuccessRate, figures.LatencyMs, figures.LastCheckedAt ?? figures.LastUsedAt), _scorer, now);
+            }
+            else
+            {
+                _book.Forget(write.Id);
+                (gone ??= []).Add(write.Id);
+            }
+        }
+
+        return gone;
+    }
+
+    /// <summary>
+    /// The rare write of upstreams whose live faults ask for quarantine: loads the rows, applies the figures and the
+    /// lifecycle step (recording the status transition) and saves. Returns true when a status changed.
+    /// </summary>
+    private async Task<bool> QuarantineAsync(ProxyRotatorDbContext db, List<LiveWrite> writes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<long> ids = writes.ConvertAll(w => w.Id);
+        Dictionary<long, UpstreamEntity> rows = await db.Upstreams.Where(u => ids.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, cancellationToken).ConfigureAwait(false);
+        bool statusChanged = false;
+        foreach (LiveWrite write in writes)
+        {
+            if (!rows.TryGetValue(write.Id, out UpstreamEntity? upstream))
+            {
+                _book.Forget(write.Id);
+                continue;
+            }
+
+            LiveTally tally = write.Tally;
+            ScoreFigures figures = write.Entry.Figures(_scorer);
+            upstream.TotalRequests += tally.Requests;
+            upstream.TotalFailures += tally.Failures;
+            if (tally.LastUsedAt is { } used && (upstream.LastUsedAt is null || used > upstream.LastUsedAt))
+            {
+                upstream.LastUsedAt = used;
+            }
+
+            upstream.Score = figures.Score;
+            upstream.SuccessRate = figures.SuccessRate;
+            upstream.LatencyMs = figures.LatencyMs;
+
+            LifecycleStep step = _lifecycle.ApplyLiveFaultBurst(upstream.ToHealthState(), tally.ConsecutiveLiveFaults, now);
+            if (upstream.Apply(step))
+            {
+                statusChanged = true;
+                LogQuarantined(_logger, upstream.Id, upstream.ToMaskedUrl(), tally.ConsecutiveLiveFaults);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return statusChanged;
+    }
+
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Upstream #{Id} {Upstream} quarantined after {Faults} consecutive live upstream faults")]
     private static partial void LogQuarantined(ILogger logger, long id, string upstream, int faults);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "Writing live upstream figures failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception);
+
+    /// <summary>One upstream of a batch: its in-memory entry and the live counts taken from it for this write.</summary>
+    private sealed record LiveWrite(long Id, UpstreamHealthEntry Entry, LiveTally Tally);
 }

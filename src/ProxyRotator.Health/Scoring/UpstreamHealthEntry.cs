@@ -43,6 +43,12 @@ public sealed class UpstreamHealthEntry
     }
 
     /// <summary>
+    /// True once <see cref="SeedOnce"/> has run: lets a writer skip reading the stored figures it would only seed
+    /// from. A stale false merely costs that read; <see cref="SeedOnce"/> itself still seeds at most once.
+    /// </summary>
+    public bool IsSeeded => Volatile.Read(ref _seeded);
+
+    /// <summary>
     /// Adds the figures persisted before this process knew the upstream (once). Observations already recorded in
     /// memory are kept: the stored history is merged in, not substituted.
     /// </summary>

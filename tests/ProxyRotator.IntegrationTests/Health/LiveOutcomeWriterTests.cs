@@ -3,6 +3,7 @@ using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health;
 using ProxyRotator.Health.LiveOutcomes;
+using ProxyRotator.Health.Scoring;
 using ProxyRotator.Simulation.Upstreams;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
@@ -91,6 +92,7 @@ public sealed class LiveOutcomeWriterTests
         UpstreamStatusTransitionEntity last = await db.UpstreamStatusTransitions.Where(t => t.UpstreamId == id).OrderBy(t => t.Id).LastAsync();
         Assert.Equal((UpstreamStatus.Active, UpstreamStatus.Quarantined), (last.From, last.To));
     }
+
     [Fact]
     public async Task ExecuteAsync_ReportsKeepComing_WritesFirstAtOnceThenRestsWriteInterval()
     {
@@ -116,6 +118,239 @@ public sealed class LiveOutcomeWriterTests
         {
             await writer.StopAsync(None);
         }
+    }
+
+    [Fact]
+    public async Task FlushAsync_AnotherWriterAddsToTotalsBetweenFlushes_CountsAreAddedNotOverwritten()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
+        await using HealthTestWorld _ = world;
+        long id = ids[0];
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        ReportSuccesses(sink, id, 3);
+        sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.UpstreamConnectFailed, TimeSpan.FromMilliseconds(5), 0, 0));
+        await writer.FlushAsync(None);
+        Assert.Equal((4, 1), await TotalsAsync(world, id));
+
+        // Another writer (a second process, an admin reset gone wrong, ...) adds to the same row in between.
+        await BumpTotalsAsync(world, id, 100, 10);
+        ReportSuccesses(sink, id, 2);
+        await writer.FlushAsync(None);
+
+        Assert.Equal((106, 11), await TotalsAsync(world, id));
+    }
+
+    [Fact]
+    public async Task FlushAsync_AnotherWriterAddsToTotalsConcurrently_NoCountIsLost()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
+        await using HealthTestWorld _ = world;
+        long id = ids[0];
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        const int Rounds = 40;
+
+        // A read-modify-write writer overwrites whatever the other writer added between its read and its save.
+        Task live = Task.Run(async () =>
+        {
+            for (int i = 0; i < Rounds; i++)
+            {
+                ReportSuccesses(sink, id, 1);
+                await writer.FlushAsync(None);
+            }
+        });
+        Task other = Task.Run(async () =>
+        {
+            for (int i = 0; i < Rounds; i++)
+            {
+                await BumpTotalsAsync(world, id, 1, 1);
+            }
+        });
+        await Task.WhenAll(live, other);
+
+        Assert.Equal((2L * Rounds, (long)Rounds), await TotalsAsync(world, id));
+    }
+
+    [Fact]
+    public async Task FlushAsync_StoredLastUseIsLater_LastUseNeverMovesBackwards()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
+        await using HealthTestWorld _ = world;
+        long id = ids[0];
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        DateTimeOffset start = world.Time.GetUtcNow();
+
+        ReportSuccesses(sink, id, 1);
+        await writer.FlushAsync(None);
+        Assert.Equal(start, (await RowAsync(world, id)).LastUsedAt);
+
+        // Another instance wrote a later use; an earlier one from here must not replace it.
+        DateTimeOffset later = start.AddMinutes(30);
+        await using (ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync())
+        {
+            await db.Upstreams.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastUsedAt, later));
+        }
+
+        world.Time.Advance(TimeSpan.FromMinutes(10));
+        ReportSuccesses(sink, id, 1);
+        await writer.FlushAsync(None);
+        Assert.Equal(later, (await RowAsync(world, id)).LastUsedAt);
+
+        world.Time.Advance(TimeSpan.FromMinutes(40));
+        ReportSuccesses(sink, id, 1);
+        await writer.FlushAsync(None);
+        Assert.Equal(start.AddMinutes(50), (await RowAsync(world, id)).LastUsedAt);
+
+        // Stored as UTC ticks (an integer), so the SQL comparison orders instants.
+        await using (ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync())
+        {
+            string type = await db.Database.SqlQuery<string>($"SELECT typeof(LastUsedAt) AS Value FROM Upstreams WHERE Id = {id}").SingleAsync();
+            long ticks = await db.Database.SqlQuery<long>($"SELECT LastUsedAt AS Value FROM Upstreams WHERE Id = {id}").SingleAsync();
+            Assert.Equal(("integer", start.AddMinutes(50).UtcTicks), (type, ticks));
+        }
+    }
+
+    [Fact]
+    public async Task FlushAsync_RowWritten_UpdatedAtStampedWithWriterClock()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(2);
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        DateTimeOffset created = world.Time.GetUtcNow();
+
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        ReportSuccesses(sink, ids[0], 1);
+        await writer.FlushAsync(None);
+
+        Assert.Equal(world.Time.GetUtcNow(), (await RowAsync(world, ids[0])).UpdatedAt);
+        Assert.Equal(created, (await RowAsync(world, ids[1])).UpdatedAt);
+    }
+
+    [Fact]
+    public async Task FlushAsync_UpstreamDeletedAfterFirstWrite_ForgetsItAndWritesTheOthers()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(2);
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        var book = world.Get<UpstreamHealthBook>();
+        ReportSuccesses(sink, ids[0], 1);
+        ReportSuccesses(sink, ids[1], 1);
+        await writer.FlushAsync(None);
+        Assert.True(Knows(book, ids[0]));
+
+        await using (ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync())
+        {
+            await db.Upstreams.Where(u => u.Id == ids[0]).ExecuteDeleteAsync();
+        }
+
+        ReportSuccesses(sink, ids[0], 1);
+        ReportSuccesses(sink, ids[1], 1);
+        Assert.Equal(2, await writer.FlushAsync(None));
+
+        Assert.False(Knows(book, ids[0]));
+        Assert.True(Knows(book, ids[1]));
+        Assert.Equal((2, 0), await TotalsAsync(world, ids[1]));
+    }
+
+    [Fact]
+    public async Task FlushAsync_UpstreamNeverStored_ForgetsIt()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var book = world.Get<UpstreamHealthBook>();
+        long unknown = ids[0] + 1000;
+        ReportSuccesses(sink, unknown, 1);
+        ReportSuccesses(sink, ids[0], 1);
+
+        await world.Get<LiveOutcomeWriter>().FlushAsync(None);
+
+        Assert.False(Knows(book, unknown));
+        Assert.Equal((1, 0), await TotalsAsync(world, ids[0]));
+    }
+
+    [Fact]
+    public async Task FlushAsync_QuarantineAndPlainWriteInOneBatch_QuarantinesRecordsTransitionAndWritesBoth()
+    {
+        (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(2);
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        for (int i = 0; i < 5; i++)
+        {
+            sink.Report(new UpstreamOutcome(ids[0], UpstreamOutcomeKind.UpstreamConnectFailed, TimeSpan.FromMilliseconds(5), 0, 0));
+        }
+
+        ReportSuccesses(sink, ids[1], 2);
+
+        Assert.Equal(2, await world.Get<LiveOutcomeWriter>().FlushAsync(None));
+
+        DateTimeOffset now = world.Time.GetUtcNow();
+        UpstreamEntity faulty = await RowAsync(world, ids[0]);
+        Assert.Equal(UpstreamStatus.Quarantined, faulty.Status);
+        Assert.Equal((5, 5), (faulty.TotalRequests, faulty.TotalFailures));
+        Assert.Equal((now, now), (faulty.UpdatedAt, faulty.LastUsedAt));
+        Assert.Equal(0.0, faulty.SuccessRate!.Value, 9);
+        UpstreamStatusTransitionEntity last = (await world.TransitionsAsync(ids[0]))[^1];
+        Assert.Equal((UpstreamStatus.Pending, UpstreamStatus.Quarantined, now), (last.From, last.To, last.At));
+        Assert.Contains("live traffic", last.Reason, StringComparison.Ordinal);
+        Assert.True(world.Get<IPoolSnapshotSource>().Current.TryGet(ids[0], out UpstreamProxy? inSnapshot));
+        Assert.Equal(UpstreamStatus.Quarantined, inSnapshot!.Status);
+
+        UpstreamEntity healthy = await RowAsync(world, ids[1]);
+        Assert.Equal(UpstreamStatus.Pending, healthy.Status);
+        Assert.Equal((2, 0), (healthy.TotalRequests, healthy.TotalFailures));
+        Assert.Equal((now, now), (healthy.UpdatedAt, healthy.LastUsedAt));
+        Assert.Equal(1.0, healthy.SuccessRate!.Value, 9);
+        Assert.Single(await world.TransitionsAsync(ids[1]));
+    }
+
+    /// <summary>A world with <paramref name="count"/> pending upstreams stored directly (no proxies, no probes).</summary>
+    private static async Task<(HealthTestWorld World, long[] Ids)> StoredUpstreamsAsync(int count)
+    {
+        HealthTestWorld world = await CreateAsync(o => o.QuarantineAfterLiveFailures = 5);
+        await world.BuildAsync();
+        await world.AddUpstreamsAsync("stored", UpstreamType.Datacenter,
+            Enumerable.Range(1, count).Select(i => new UpstreamEndpoint(UpstreamScheme.Http, $"10.9.0.{i}", 8000, null, null)));
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        long[] ids = await db.Upstreams.OrderBy(u => u.Id).Select(u => u.Id).ToArrayAsync();
+        Assert.Equal(count, ids.Length);
+        return (world, ids);
+    }
+
+    private static bool Knows(UpstreamHealthBook book, long id) => book.TryGet(id, out _);
+
+    private static void ReportSuccesses(IUpstreamOutcomeSink sink, long id, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(20), 100, 500));
+        }
+    }
+
+    private static async Task BumpTotalsAsync(HealthTestWorld world, long id, long requests, long failures)
+    {
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        int rows = await db.Upstreams.Where(u => u.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.TotalRequests, u => u.TotalRequests + requests)
+            .SetProperty(u => u.TotalFailures, u => u.TotalFailures + failures));
+        Assert.Equal(1, rows);
+    }
+
+    private static async Task<UpstreamEntity> RowAsync(HealthTestWorld world, long id)
+    {
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        return await db.Upstreams.AsNoTracking().SingleAsync(u => u.Id == id);
+    }
+
+    private static async Task<(long Requests, long Failures)> TotalsAsync(HealthTestWorld world, long id)
+    {
+        UpstreamEntity row = await RowAsync(world, id);
+        return (row.TotalRequests, row.TotalFailures);
     }
 
     private static async Task<bool> TotalRequestsReachAsync(HealthTestWorld world, SimulatedUpstreamProxy proxy, long expected, TimeSpan? advance)
