@@ -99,10 +99,6 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             state.SetEnd(RelayEnd.ClientClosed);
             await linked.CancelAsync().ConfigureAwait(false);
         }
-        finally
-        {
-            state.ClientPumpDone = true;
-        }
     }
 
     private static async Task PumpUpstreamToClientAsync(Stream upstream, PipeReader input, PipeWriter output, IdleWatch idle, RelayState state, CancellationTokenSource linked)
@@ -149,11 +145,11 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             state.SetEnd(RelayEnd.ClientClosed);
         }
 
-        // Whatever ended this direction ends the tunnel: stop reading from the client too. The usual end (the
-        // upstream closed) wakes the client read without an exception; the token only has to stop a write that
-        // is still waiting on the upstream.
+        // Whatever ended this direction ends the tunnel: stop reading from the client too. CancelPendingRead wakes
+        // that read without an exception (cancelling its token would throw one per tunnel). Only when the upstream
+        // failed is the token cancelled as well, to stop a write that may still be waiting on the upstream.
         input.CancelPendingRead();
-        if (!state.ClientPumpDone)
+        if (state.End is not (RelayEnd.UpstreamClosed or RelayEnd.ClientClosed or RelayEnd.Cancelled))
         {
             await linked.CancelAsync().ConfigureAwait(false);
         }
@@ -165,7 +161,6 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
         public long BytesFromClient;
         public long BytesToClient;
-        public volatile bool ClientPumpDone;
 
         public RelayEnd? End { get; private set; }
 

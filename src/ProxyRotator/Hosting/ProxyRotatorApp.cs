@@ -170,6 +170,11 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         logging.AddFilter("Microsoft", framework);
         logging.AddFilter("System.Net.Http", framework);
         logging.AddFilter("Microsoft.Hosting.Lifetime", minimum);
+
+        // ASP.NET Core starts an Activity for every request whenever this category logs at any level (for log
+        // scopes); it only logs request start/finish, which the gateway counts itself. Off, it saves ~2-3% of the
+        // gateway's CPU per absolute-form request (perf, isolated load benchmark).
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 
     /// <summary>The configuration and each section as singletons, so a service asks only for what it uses.</summary>
