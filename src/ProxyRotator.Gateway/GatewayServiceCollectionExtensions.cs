@@ -37,6 +37,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
         services.TryAddSingleton<ClientAdmission>();
+        services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
         services.TryAddSingleton<AttemptPipeline>();
         services.TryAddSingleton<TunnelDialer>();

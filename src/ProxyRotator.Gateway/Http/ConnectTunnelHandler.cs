@@ -50,7 +50,7 @@ public sealed class ConnectTunnelHandler(
             return;
         }
 
-        UpstreamRoute route = await router.BeginAsync(admitted, cancellationToken).ConfigureAwait(false);
+        using UpstreamRoute route = await router.BeginAsync(admitted, cancellationToken).ConfigureAwait(false);
         TunnelDial dial = await dialer.DialAsync(route, host, port, cancellationToken).ConfigureAwait(false);
         if (dial.Connection is not { } upstream || dial.Upstream is null)
         {

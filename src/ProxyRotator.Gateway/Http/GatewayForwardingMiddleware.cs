@@ -85,7 +85,7 @@ public sealed class GatewayForwardingMiddleware(
 
         // Drops the pooled connections of upstreams that left the pool (a no-op while the snapshot is unchanged).
         invokers.Prune(pool.Current);
-        UpstreamRoute route = await router.BeginAsync(admitted, context.RequestAborted).ConfigureAwait(false);
+        using UpstreamRoute route = await router.BeginAsync(admitted, context.RequestAborted).ConfigureAwait(false);
         var body = new BodyReadTrackingStream(context.Request.Body);
         context.Request.Body = body;
         var state = new ForwardState(this, context, route, target, body);

@@ -7,8 +7,9 @@ namespace ProxyRotator.Gateway.Routing;
 /// <summary>
 /// The per-request state of routing: what the client asked for, its sticky session (if any), the upstreams
 /// already tried (excluded from later picks) and the last failure to answer with when attempts run out.
+/// Disposing it ends its claim on binding a new session, if it still holds one.
 /// </summary>
-public sealed class UpstreamRoute
+public sealed class UpstreamRoute : IDisposable
 {
     private readonly long[] _tried;
 
@@ -48,4 +49,15 @@ public sealed class UpstreamRoute
 
     /// <summary>The session id to show in <c>X-ProxyRotator-Session</c>, or null.</summary>
     public string? SessionId => Targeting.SessionId;
+
+    /// <summary>This request's right to bind a new session first (see <see cref="SessionBindingGate"/>), or null.</summary>
+    internal SessionBindingGate.Claim? BindingClaim { get; set; }
+
+    internal void EndBindingClaim()
+    {
+        BindingClaim?.End();
+        BindingClaim = null;
+    }
+
+    public void Dispose() => EndBindingClaim();
 }

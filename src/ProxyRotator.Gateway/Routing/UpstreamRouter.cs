@@ -10,7 +10,9 @@ namespace ProxyRotator.Gateway.Routing;
 /// Chooses the upstream for each attempt: the sticky session's upstream while it is usable, otherwise a fresh
 /// pick from the in-memory snapshot that skips upstreams this request already tried. Sessions have a fixed
 /// expiry (<c>created + sesstime</c>); a flex session is rebound when its upstream fails or leaves the pool
-/// (keeping its expiry), a strict one fails instead of changing the exit.
+/// (keeping its expiry), a strict one fails instead of changing the exit. Requests that arrive together for one
+/// new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
+/// Dispose the route when the request ends.
 /// </summary>
 public sealed class UpstreamRouter(
     IPoolSnapshotSource pool,
@@ -18,23 +20,56 @@ public sealed class UpstreamRouter(
     ISessionStore sessions,
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
-    GatewayMetrics metrics)
+    GatewayMetrics metrics,
+    SessionBindingGate? bindingGate = null)
 {
+    /// <summary>
+    /// Longest wait for another request to bind the same new session: the time that request may take to reach
+    /// its first answer. After it, this request picks on its own rather than wait any longer.
+    /// </summary>
+    public TimeSpan BindingWaitLimit { get; } =
+        (config.Gateway.ConnectTimeout * config.Gateway.MaxAttempts) + config.Gateway.ResponseTimeout;
+
     public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken)
     {
         TargetingParameters targeting = admission.Targeting ?? throw new ArgumentException("the client was not admitted", nameof(admission));
         UpstreamQuery query = UpstreamQuery.From(targeting, admission.PoolAccess);
         StickySession? session = null;
+        SessionBindingGate.Claim? claim = null;
         if (targeting.SessionId is { } sessionId)
         {
-            session = await sessions.GetAsync(targeting.Account, sessionId, cancellationToken).ConfigureAwait(false);
-            if (session is not null && session.IsExpired(timeProvider.GetUtcNow()))
+            while (true)
             {
-                session = null;
+                session = await sessions.GetAsync(targeting.Account, sessionId, cancellationToken).ConfigureAwait(false);
+                if (session is not null && session.IsExpired(timeProvider.GetUtcNow()))
+                {
+                    session = null;
+                }
+
+                if (session is not null || bindingGate is null)
+                {
+                    break;
+                }
+
+                if (bindingGate.TryClaim(targeting.Account, sessionId, out SessionBindingGate.Claim held))
+                {
+                    claim = held;
+                    break;
+                }
+
+                // Another request is binding this session right now: follow its binding instead of picking a second exit.
+                try
+                {
+                    await held.Ended.WaitAsync(BindingWaitLimit, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    break;
+                }
             }
         }
 
-        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts);
+        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts) { BindingClaim = claim };
     }
 
     /// <summary>The upstream for the next attempt; counts the pick's latency and, after the first attempt, a retry.</summary>
@@ -114,6 +149,9 @@ public sealed class UpstreamRouter(
         await sessions.SaveAsync(next, cancellationToken).ConfigureAwait(false);
         route.Session = next;
         route.SessionAbandoned = false;
+
+        // Stored: requests waiting for this session's first binding may read it now.
+        route.EndBindingClaim();
     }
 
     private TimeSpan SessionTtl(TargetingParameters targeting)

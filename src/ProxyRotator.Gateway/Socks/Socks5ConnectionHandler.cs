@@ -98,7 +98,7 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        UpstreamRoute route = await router.BeginAsync(admitted, connectionToken).ConfigureAwait(false);
+        using UpstreamRoute route = await router.BeginAsync(admitted, connectionToken).ConfigureAwait(false);
         TunnelDial dial = await dialer.DialAsync(route, request.Host, request.Port, connectionToken).ConfigureAwait(false);
         if (dial.Connection is not { } upstream)
         {

@@ -38,6 +38,23 @@ public sealed class StickySessionBindingRaceTests(StickySessionBindingRaceTests.
         Assert.Equal(first.Output, second.Output);
     }
 
+    // A browser opens several connections at once with the same new session: they must all share one exit, not
+    // each get a pick of its own (the last save winning).
+    [Theory]
+    [InlineData("together-http", "http", false)]
+    [InlineData("together-connect", "http", true)]
+    [InlineData("together-socks", "socks5h", false)]
+    public async Task NewSession_EightFirstRequestsAtOnce_OneExit(string sessionId, string scheme, bool tunnel)
+    {
+        string proxy = fixture.Product.ProxyUrl(TestConfigs.User + "-session-" + sessionId.Replace("-", "_", StringComparison.Ordinal), scheme: scheme);
+        string[] args = tunnel ? ["-sS", "-p", "-x", proxy, fixture.OriginUrl()] : ["-sS", "-x", proxy, fixture.OriginUrl()];
+
+        CurlResult[] results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Curl.RunAsync(args)));
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        Assert.Single(results.Select(r => r.Output).Distinct());
+    }
+
     /// <summary>Takes its time to save, as a busy database would.</summary>
     private sealed class SlowSavingSessionStore(ISessionStore inner) : ISessionStore
     {

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace ProxyRotator.Gateway.Routing;
+
+/// <summary>
+/// Serialises the first binding of a new sticky session. A browser or scraper that opens several connections
+/// at once with the same new session id would otherwise get one pick per connection — several exit addresses
+/// for one session, and the last save wins. The first request for an unbound session claims it; concurrent
+/// requests for the same account and session wait until that claim ends (the binding was stored, or the
+/// request failed or finished), then read the session again and follow its binding.
+/// </summary>
+public sealed class SessionBindingGate
+{
+    private readonly ConcurrentDictionary<(string Account, string SessionId), Claim> _claims = new();
+
+    /// <summary>
+    /// Claims the session for binding, or returns the claim another request holds (wait on
+    /// <see cref="Claim.Ended"/>, then read the session again).
+    /// </summary>
+    public bool TryClaim(string account, string sessionId, out Claim claim)
+    {
+        var fresh = new Claim(this, (account, sessionId));
+        claim = _claims.GetOrAdd(fresh.Key, fresh);
+        return ReferenceEquals(claim, fresh);
+    }
+
+    /// <summary>Sessions being bound right now (for tests and diagnostics).</summary>
+    public int Pending => _claims.Count;
+
+    /// <summary>One request's right to bind a new session; ending it (once) wakes every waiter.</summary>
+    public sealed class Claim
+    {
+        private readonly SessionBindingGate _gate;
+        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal Claim(SessionBindingGate gate, (string, string) key)
+        {
+            _gate = gate;
+            Key = key;
+        }
+
+        internal (string Account, string SessionId) Key { get; }
+
+        /// <summary>Completes when the claim holder stored the binding or gave up.</summary>
+        public Task Ended => _ended.Task;
+
+        public void End()
+        {
+            // Removed before the waiters wake, so one of them can claim the session if this request never bound it.
+            _gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this));
+            _ended.TrySetResult();
+        }
+    }
+}
