@@ -88,7 +88,9 @@ public sealed partial class ProviderSyncService(
             return report with { Error = ex.Message };
         }
 
-        await synchronizer.RecordProviderSyncAsync(key.Pool, key.Provider, success: true, parsed.Upstreams.Count, error: null, cancellationToken)
+        // A sync that skipped invalid entries succeeded, but the operator should still see why some are missing.
+        string? note = parsed.Skipped.Count > 0 ? $"{parsed.Skipped.Count} invalid entries skipped, e.g. {parsed.Skipped[0]}" : null;
+        await synchronizer.RecordProviderSyncAsync(key.Pool, key.Provider, success: true, parsed.Upstreams.Count, note, cancellationToken)
             .ConfigureAwait(false);
         return report with
         {

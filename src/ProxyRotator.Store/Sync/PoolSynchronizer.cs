@@ -120,7 +120,10 @@ public sealed class PoolSynchronizer(
         }
     }
 
-    /// <summary>Records the outcome of one provider fetch (the error is shown to operators; the pool is untouched by a failure).</summary>
+    /// <summary>
+    /// Records the outcome of one provider fetch (the error is shown to operators; the pool is untouched by a failure).
+    /// On success <paramref name="error"/> may carry a note (entries skipped as invalid); null clears the last error.
+    /// </summary>
     public async Task RecordProviderSyncAsync(
         string poolName, string providerName, bool success, int? count, string? error, CancellationToken cancellationToken)
     {
@@ -137,7 +140,7 @@ public sealed class PoolSynchronizer(
             {
                 provider.LastSuccessAt = now;
                 provider.LastCount = count;
-                provider.LastError = null;
+                provider.LastError = Truncate(error, 2048);
             }
             else
             {

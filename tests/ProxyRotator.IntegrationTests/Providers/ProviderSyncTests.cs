@@ -161,6 +161,26 @@ public sealed class ProviderSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncProvider_SomeEntriesInvalid_SucceedsAndShowsWhySomeAreMissing()
+    {
+        _api.AnswerJson("""[{"url": "http://127.0.7.1:8001"}, {"url": "ftp://127.0.7.2:21"}]""");
+
+        ProviderSyncReport report = await SyncAsync();
+
+        Assert.True(report.Succeeded, report.Error);
+        Assert.Equal(1, report.Listed);
+        ProviderSourceEntity source = await _world.ProviderSourceAsync();
+        Assert.Equal(source.LastSyncAt, source.LastSuccessAt);
+        Assert.Equal(1, source.LastCount);
+        Assert.StartsWith("1 invalid entries skipped, e.g. [1]: unknown scheme 'ftp'", source.LastError, StringComparison.Ordinal);
+
+        // A clean sync afterwards clears the note.
+        _api.AnswerJson(FirstList);
+        await SyncAsync();
+        Assert.Null((await _world.ProviderSourceAsync()).LastError);
+    }
+
+    [Fact]
     public async Task SyncProvider_Unreachable_ReportsIt()
     {
         // Nothing listens on loopback port 1.
