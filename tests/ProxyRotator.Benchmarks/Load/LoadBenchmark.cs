@@ -17,7 +17,7 @@ namespace ProxyRotator.Benchmarks.Load;
 /// End-to-end load through the real product on a simulated pool, each figure next to the same load sent
 /// straight through one simulated upstream (the "one-hop" limit), measured in the same run:
 /// keep-alive absolute-form GETs, a new CONNECT tunnel per request, and bulk 100 KB transfers.
-/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk] [--path gateway|one-hop]</c>.
+/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--rounds N] [--verbose] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk] [--path gateway|one-hop]</c>.
 /// <c>--isolate</c> runs the gateway as <c>proxyrotator serve</c> on a CPU of its own (see <see cref="ServeProcessGateway"/>).
 /// </summary>
 public static class LoadBenchmark
@@ -36,8 +36,8 @@ public static class LoadBenchmark
             return await RunPinnedAsync(args);
         }
 
-        TimeSpan duration = TimeSpan.FromSeconds(Option(args, "--seconds", 3));
-        TimeSpan warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 2));
+        TimeSpan duration = TimeSpan.FromSeconds(Option(args, "--seconds", 5));
+        TimeSpan warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 15));
         int concurrency = Option(args, "--concurrency", 16);
         int upstreams = Option(args, "--upstreams", 16);
         string dir = Path.Combine(Path.GetTempPath(), "proxyrotator-load-" + Guid.NewGuid().ToString("N")[..8]);
@@ -70,11 +70,15 @@ public static class LoadBenchmark
             await using (gatewayHost)
             {
                 UpstreamEndpoint oneHop = world.Upstreams[0].Endpoint;
-                var viaGateway = new ProxyTarget(gateway, Basic("load", "load-pass"), warmup);
+                var viaGateway = new ProxyTarget(gateway, Basic("load", "load-pass"), warmup)
+                {
+                    Rounds = Math.Max(1, Option(args, "--rounds", 3)),
+                    Verbose = args.Contains("--verbose"),
+                };
                 var viaOneHop = new ProxyTarget(new IPEndPoint(IPAddress.Parse(oneHop.Host), oneHop.Port), Basic(oneHop.Username!, oneHop.Password!), warmup);
                 Uri origin = world.Origin.HttpUrl;
 
-                Console.WriteLine($"Load benchmark: {upstreams} simulated HTTP upstreams, concurrency {concurrency}, {warmup.TotalSeconds:0.#} s warm-up + {duration.TotalSeconds:0.#} s per measurement, {(isolate ? "isolated CPUs" : Environment.ProcessorCount + " cores, shared")}");
+                Console.WriteLine($"Load benchmark: {upstreams} simulated HTTP upstreams, concurrency {concurrency}, {warmup.TotalSeconds:0.#} s warm-up, median of {viaGateway.Rounds} rounds of {duration.TotalSeconds:0.#} s per path, {(isolate ? "isolated CPUs" : Environment.ProcessorCount + " cores, shared")}");
                 Console.WriteLine(where);
                 Console.WriteLine($"{"scenario",-34} {"gateway",14} {"one-hop",14} {"ratio",7}{(gatewayCpu is null ? "" : $" {"gateway CPU/op",16}")}");
                 string scenario = OptionText(args, "--scenario", "all");
@@ -175,19 +179,31 @@ public static class LoadBenchmark
             return;
         }
 
-        // A short warm-up of each path (JIT, connection pools), then the measured runs back to back.
+        // A warm-up of each path (tiered JIT, connection pools), then rounds of the two measured runs back to back;
+        // the machine is shared and noisy, so the median round is printed (and each round with --verbose).
         await run(gateway with { Warmup = true });
         await run(oneHop with { Warmup = true });
-        TimeSpan cpuBefore = gatewayCpu?.Invoke() ?? TimeSpan.Zero;
-        (long gatewayCount, TimeSpan gatewayTime) = await run(gateway);
-        TimeSpan cpuUsed = (gatewayCpu?.Invoke() ?? TimeSpan.Zero) - cpuBefore;
-        (long oneHopCount, TimeSpan oneHopTime) = await run(oneHop);
-        double gatewayRate = gatewayCount * unit / gatewayTime.TotalSeconds;
-        double oneHopRate = oneHopCount * unit / oneHopTime.TotalSeconds;
-        // With the gateway in its own process, its CPU time per operation is measured directly (user + system).
-        string cpu = gatewayCpu is null ? "" : $" {cpuUsed.TotalMicroseconds / Math.Max(1, gatewayCount),13:N0} µs";
-        Console.WriteLine($"{name,-34} {gatewayRate,14:N1} {oneHopRate,14:N1} {gatewayRate / oneHopRate,7:0.00}{cpu}");
+        var rounds = new List<(double Gateway, double OneHop, double CpuPerOp)>();
+        for (int round = 0; round < gateway.Rounds; round++)
+        {
+            TimeSpan cpuBefore = gatewayCpu?.Invoke() ?? TimeSpan.Zero;
+            (long gatewayCount, TimeSpan gatewayTime) = await run(gateway);
+            TimeSpan cpuUsed = (gatewayCpu?.Invoke() ?? TimeSpan.Zero) - cpuBefore;
+            (long oneHopCount, TimeSpan oneHopTime) = await run(oneHop);
+            rounds.Add((gatewayCount * unit / gatewayTime.TotalSeconds, oneHopCount * unit / oneHopTime.TotalSeconds,
+                cpuUsed.TotalMicroseconds / Math.Max(1, gatewayCount)));
+            if (gateway.Verbose)
+            {
+                Print($"  round {round + 1}", rounds[^1], gatewayCpu is not null);
+            }
+        }
+
+        Print(name, rounds.OrderBy(r => r.Gateway / r.OneHop).ElementAt(rounds.Count / 2), gatewayCpu is not null);
     }
+
+    // With the gateway in its own process, its CPU time per operation (user + system) is measured directly.
+    private static void Print(string name, (double Gateway, double OneHop, double CpuPerOp) r, bool withCpu) =>
+        Console.WriteLine($"{name,-34} {r.Gateway,14:N1} {r.OneHop,14:N1} {r.Gateway / r.OneHop,7:0.00}{(withCpu ? $" {r.CpuPerOp,13:N0} µs" : "")}");
 
     private static async Task<(long, TimeSpan)> KeepAliveAsync(ProxyTarget target, Uri url, int concurrency, TimeSpan duration)
     {
@@ -297,6 +313,10 @@ public static class LoadBenchmark
 
     private sealed record ProxyTarget(IPEndPoint Endpoint, string Authorization, TimeSpan WarmupLength)
     {
+        public int Rounds { get; init; } = 1;
+
+        public bool Verbose { get; init; }
+
         public bool Warmup { get; init; }
     }
 }
