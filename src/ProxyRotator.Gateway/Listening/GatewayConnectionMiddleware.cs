@@ -20,6 +20,9 @@ public sealed class GatewayConnectionMiddleware
 {
     private static ReadOnlySpan<byte> ConnectPrefix => "CONNECT "u8;
 
+    /// <summary>How long a refused client may go on sending before the connection closes.</summary>
+    private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(1);
+
     private readonly ConnectionDelegate _next;
     private readonly GatewayConnectionLimiter _limiter;
     private readonly ConnectTunnelHandler _connect;
@@ -180,6 +183,36 @@ public sealed class GatewayConnectionMiddleware
         return length == ConnectPrefix.Length ? FirstBytes.Connect : null;
     }
 
+    /// <summary>
+    /// After an error answer to a head that was not read to its end (431): reads and drops what the client is still
+    /// sending, for a short while, so the connection closes with a FIN instead of a reset that could destroy the
+    /// answer before the client read it.
+    /// </summary>
+    private async Task DiscardUnreadAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        const long MaxDiscardedBytes = 1024 * 1024;
+        using var linger = new CancellationTokenSource(LingerTime, _timeProvider);
+        using var lingerOrHead = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, cancellationToken);
+        long discarded = 0;
+        try
+        {
+            while (discarded < MaxDiscardedBytes)
+            {
+                ReadResult result = await input.ReadAsync(lingerOrHead.Token).ConfigureAwait(false);
+                discarded += result.Buffer.Length;
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Lingered long enough; closing now.
+        }
+    }
+
     private async Task<HttpRequestHead?> ReadConnectHeadAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         PipeReader input = connection.Transport.Input;
@@ -209,6 +242,7 @@ public sealed class GatewayConnectionMiddleware
                         tooLarge ? GatewayErrorCode.HeaderTooLarge : GatewayErrorCode.BadRequest,
                         error ?? "malformed request head",
                         connection.ConnectionClosed).ConfigureAwait(false);
+                    await DiscardUnreadAsync(input, cancellationToken).ConfigureAwait(false);
                     return null;
             }
         }

@@ -61,6 +61,9 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     public async ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+
+        // SQLite's async API is synchronous underneath; the caller may be on a socket thread of the gateway.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -155,6 +158,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
 
     private async ValueTask<StickySession?> GetSlowAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         DateTimeOffset now = timeProvider.GetUtcNow();
         string key = StickySessionKey.Of(account, sessionId);
