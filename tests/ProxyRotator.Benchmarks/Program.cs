@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 
 // `load`: the end-to-end load benchmark (gateway vs. one hop), e.g.
-//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds 5] [--warmup 15] [--rounds 3] [--concurrency 16] [--upstreams 16]
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds 5] [--warmup 30] [--rounds 3] [--concurrency 16] [--upstreams 16]
 if (args.Length > 0 && args[0] == "load")
 {
     return await ProxyRotator.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]);

@@ -37,7 +37,7 @@ public static class LoadBenchmark
         }
 
         TimeSpan duration = TimeSpan.FromSeconds(Option(args, "--seconds", 5));
-        TimeSpan warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 15));
+        TimeSpan warmup = TimeSpan.FromSeconds(Option(args, "--warmup", 30));
         int concurrency = Option(args, "--concurrency", 16);
         int upstreams = Option(args, "--upstreams", 16);
         string dir = Path.Combine(Path.GetTempPath(), "proxyrotator-load-" + Guid.NewGuid().ToString("N")[..8]);
