@@ -162,10 +162,22 @@ public static class LoadBenchmark
         start.Environment[PinnedVariable] = "1";
         start.Environment[GatewayCpusVariable] = GatewayCpus();
         start.Environment[LoadCpusVariable] = LoadCpus();
-        using System.Diagnostics.Process child = System.Diagnostics.Process.Start(start)
-            ?? throw new InvalidOperationException("could not start taskset");
-        await child.WaitForExitAsync();
-        return child.ExitCode;
+        System.Diagnostics.Process? child;
+        try
+        {
+            child = System.Diagnostics.Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Console.Error.WriteLine($"--isolate pins processes with taskset (Linux, util-linux), which could not be started: {ex.Message}");
+            return 2;
+        }
+
+        using (child ?? throw new InvalidOperationException("could not start taskset"))
+        {
+            await child.WaitForExitAsync();
+            return child.ExitCode;
+        }
     }
 
     private static async Task CompareAsync(string name, Func<ProxyTarget, Task<(long Count, TimeSpan Elapsed)>> run, ProxyTarget gateway, ProxyTarget oneHop, double unit, string path, Func<TimeSpan>? gatewayCpu)
