@@ -29,7 +29,10 @@ internal sealed class ForwardingTransformer(
     /// <summary>Timestamp at which the response head arrived, or 0 when it never did.</summary>
     public long ResponseTimestamp { get; private set; }
 
-    public long? ResponseContentLength { get; private set; }
+    private readonly CountingResponseContent.Counter _responseBytes = new();
+
+    /// <summary>Response body bytes read from the upstream (and relayed), once the forwarder has finished.</summary>
+    public long ResponseBytes => _responseBytes.Bytes;
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -82,7 +85,9 @@ internal sealed class ForwardingTransformer(
         }
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
-        ResponseContentLength = proxyResponse.Content.Headers.ContentLength;
+
+        // Counted as it is read, so chunked and read-until-close bodies are counted too (headers already copied).
+        proxyResponse.Content = new CountingResponseContent(proxyResponse.Content, _responseBytes);
         IHeaderDictionary headers = httpContext.Response.Headers;
         headers.Remove("Proxy-Authenticate");
         headers.Remove("Proxy-Connection");

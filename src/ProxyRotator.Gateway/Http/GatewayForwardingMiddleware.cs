@@ -134,7 +134,7 @@ public sealed class GatewayForwardingMiddleware(
         if (error == ForwarderError.None && transformer.HeldBackStatus == 0)
         {
             upstream.Load.Exit(failed: false);
-            outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.Success, latency, bodySent, transformer.ResponseContentLength ?? 0));
+            outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.Success, latency, bodySent, transformer.ResponseBytes));
             await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
             state.UsedPool = upstream.PoolName;
             return AttemptOutcome.Success;
