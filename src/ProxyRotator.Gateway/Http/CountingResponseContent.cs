@@ -7,13 +7,13 @@ namespace ProxyRotator.Gateway.Http;
 /// client), whatever the framing: Content-Length, chunked or until close. The headers stay with the original,
 /// which the forwarder has already copied to the client's response.
 /// </summary>
-internal sealed class CountingResponseContent(HttpContent inner, CountingResponseContent.Counter counter) : HttpContent
+internal sealed class CountingResponseContent(HttpContent inner, ByteCounter counter) : HttpContent
 {
-    private CountingReadStream? _stream;
+    private ReadCountingStream? _stream;
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
     {
-        _stream = new CountingReadStream(await inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), counter);
+        _stream = new ReadCountingStream(await inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), counter, ownsInner: true);
         return _stream;
     }
 
@@ -43,52 +43,5 @@ internal sealed class CountingResponseContent(HttpContent inner, CountingRespons
         }
 
         base.Dispose(disposing);
-    }
-
-    /// <summary>The count, kept apart from the content, which the response message owns and disposes.</summary>
-    public sealed class Counter
-    {
-        public long Bytes { get; internal set; }
-    }
-
-    private sealed class CountingReadStream(Stream inner, Counter counter) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Count(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int read)
-        {
-            counter.Bytes += read;
-            return read;
-        }
     }
 }

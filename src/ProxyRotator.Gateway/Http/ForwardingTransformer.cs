@@ -29,10 +29,10 @@ internal sealed class ForwardingTransformer(
     /// <summary>Timestamp at which the response head arrived, or 0 when it never did.</summary>
     public long ResponseTimestamp { get; private set; }
 
-    private readonly CountingResponseContent.Counter _responseBytes = new();
+    private readonly ByteCounter _responseBytes = new();
 
     /// <summary>Response body bytes read from the upstream (and relayed), once the forwarder has finished.</summary>
-    public long ResponseBytes => _responseBytes.Bytes;
+    public long ResponseBytes => _responseBytes.Count;
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {

@@ -86,9 +86,9 @@ public sealed class GatewayForwardingMiddleware(
         // Drops the pooled connections of upstreams that left the pool (a no-op while the snapshot is unchanged).
         invokers.Prune(pool.Current);
         using UpstreamRoute route = await router.BeginAsync(admitted, context.RequestAborted).ConfigureAwait(false);
-        var body = new BodyReadTrackingStream(context.Request.Body);
-        context.Request.Body = body;
-        var state = new ForwardState(this, context, route, target, body);
+        var bodyRead = new ByteCounter();
+        context.Request.Body = new ReadCountingStream(context.Request.Body, bodyRead, ownsInner: false);
+        var state = new ForwardState(this, context, route, target, bodyRead);
         AttemptOutcome outcome = await pipeline.ExecuteAsync(static (s, ct) => s.Owner.AttemptAsync(s, ct), state, context.RequestAborted).ConfigureAwait(false);
         if (outcome.IsSuccess || context.Response.HasStarted)
         {
@@ -124,12 +124,12 @@ public sealed class GatewayForwardingMiddleware(
 
         upstream.Load.Enter();
         long start = timeProvider.GetTimestamp();
-        long bodyBefore = state.Body.BytesRead;
+        long bodyBefore = state.BodyRead.Count;
         ForwarderError error = await forwarder.SendAsync(context, state.DestinationPrefix, invoker.Invoker, _requestConfig, transformer, linked.Token).ConfigureAwait(false);
         TimeSpan latency = transformer.ResponseTimestamp != 0
             ? timeProvider.GetElapsedTime(start, transformer.ResponseTimestamp)
             : timeProvider.GetElapsedTime(start);
-        long bodySent = state.Body.BytesRead - bodyBefore;
+        long bodySent = state.BodyRead.Count - bodyBefore;
 
         if (error == ForwarderError.None && transformer.HeldBackStatus == 0)
         {
@@ -205,13 +205,14 @@ public sealed class GatewayForwardingMiddleware(
         await context.Response.WriteAsync(message + "\n", context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed class ForwardState(GatewayForwardingMiddleware owner, HttpContext context, UpstreamRoute route, Uri target, BodyReadTrackingStream body)
+    private sealed class ForwardState(GatewayForwardingMiddleware owner, HttpContext context, UpstreamRoute route, Uri target, ByteCounter bodyRead)
     {
         public GatewayForwardingMiddleware Owner { get; } = owner;
         public HttpContext Context { get; } = context;
         public UpstreamRoute Route { get; } = route;
         public Uri Target { get; } = target;
-        public BodyReadTrackingStream Body { get; } = body;
+        /// <summary>Request body bytes read so far (sent upstream).</summary>
+        public ByteCounter BodyRead { get; } = bodyRead;
         public string DestinationPrefix { get; } = target.GetLeftPart(UriPartial.Authority);
 
         /// <summary>The pool of the upstream that served the request, for the metrics.</summary>

@@ -1,26 +1,25 @@
 namespace ProxyRotator.Gateway.Http;
 
 /// <summary>
-/// Wraps a request body to learn whether any of it was read (sent upstream): a request whose body went out
-/// must never be replayed to another upstream.
+/// A read-only wrapper that counts the bytes read through it: how much of a client's request body went upstream (a
+/// request whose body went out must never be replayed to another upstream), and how much of an upstream's answer
+/// was relayed, whatever its framing.
 /// </summary>
-internal sealed class BodyReadTrackingStream(Stream inner) : Stream
+internal sealed class ReadCountingStream(Stream inner, ByteCounter counter, bool ownsInner) : Stream
 {
-    public long BytesRead { get; private set; }
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => counter.Add(inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        counter.Add(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Count(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
+        counter.Add(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
 
     public override void Flush()
     {
@@ -30,9 +29,13 @@ internal sealed class BodyReadTrackingStream(Stream inner) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    private int Count(int read)
+    protected override void Dispose(bool disposing)
     {
-        BytesRead += read;
-        return read;
+        if (disposing && ownsInner)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
