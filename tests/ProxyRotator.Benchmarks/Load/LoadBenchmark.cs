@@ -317,11 +317,8 @@ public static class LoadBenchmark
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
-    }
+    private static int Option(string[] args, string name, int fallback) =>
+        int.TryParse(OptionText(args, name, string.Empty), out int value) ? value : fallback;
 
     private sealed record ProxyTarget(IPEndPoint Endpoint, string Authorization, TimeSpan WarmupLength)
     {
