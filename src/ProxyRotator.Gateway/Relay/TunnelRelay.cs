@@ -149,7 +149,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         // that read without an exception (cancelling its token would throw one per tunnel). Only when the upstream
         // failed is the token cancelled as well, to stop a write that may still be waiting on the upstream.
         input.CancelPendingRead();
-        if (state.End is not (RelayEnd.UpstreamClosed or RelayEnd.ClientClosed or RelayEnd.Cancelled))
+        if (state.End == RelayEnd.UpstreamFailed)
         {
             await linked.CancelAsync().ConfigureAwait(false);
         }
