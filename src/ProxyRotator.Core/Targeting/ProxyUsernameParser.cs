@@ -15,6 +15,8 @@ namespace ProxyRotator.Core.Targeting;
 /// <item><c>sesstime</c>/<c>sessionduration</c>/<c>ttl</c>: whole minutes, 1 .. <see cref="SessionOptions.MaxTtl"/>.</item>
 /// <item><c>sessmode</c>: flex or strict.</item>
 /// <item><c>geo</c>: verified.</item>
+/// <item><c>state</c>/<c>st</c>: <c>[a-z_]{2,64}</c> (a region code or name, <c>_</c> for spaces), upper case accepted and stored lower case.</item>
+/// <item><c>asn</c>: an autonomous system number, 1 .. 4294967295, digits only.</item>
 /// </list>
 /// Decisions: <c>sesstime</c> or <c>sessmode</c> without <c>session</c> is an error (it would silently do nothing);
 /// a key given twice (also through an alias, e.g. <c>country</c> and <c>cc</c>) is an error; an account name may not
@@ -26,6 +28,8 @@ public static class ProxyUsernameParser
     public const int MaxLength = 255;
 
     public const int MaxSessionIdLength = 64;
+
+    public const int MaxStateLength = 64;
 
     private const string UsernameParameter = "username";
 
@@ -41,6 +45,8 @@ public static class ProxyUsernameParser
         SessionTime = 32,
         SessionMode = 64,
         Geo = 128,
+        State = 256,
+        Asn = 512,
     }
 
     public static bool TryParse(ReadOnlySpan<char> username, SessionOptions sessions, out TargetingParameters? parameters, out TargetingError error) =>
@@ -99,6 +105,8 @@ public static class ProxyUsernameParser
         TimeSpan? ttl = null;
         var mode = SessionMode.Flex;
         bool geoVerified = false;
+        string? state = null;
+        uint? asn = null;
         Seen seen = Seen.None;
 
         ReadOnlySpan<char> rest = dash < 0 ? [] : username[(dash + 1)..];
@@ -217,6 +225,23 @@ public static class ProxyUsernameParser
 
                     geoVerified = true;
                     break;
+                case Seen.State:
+                    if (value.Length is < 2 or > MaxStateLength || !TryLowerToken(value, allowDigits: false, out state))
+                    {
+                        error = new TargetingError(canonicalKey, $"expected 2 to {MaxStateLength} letters and '_' for spaces");
+                        return false;
+                    }
+
+                    break;
+                case Seen.Asn:
+                    if (!TryParseAsn(value, out uint parsedAsn))
+                    {
+                        error = new TargetingError(canonicalKey, "expected an AS number from 1 to 4294967295 (digits only)");
+                        return false;
+                    }
+
+                    asn = parsedAsn;
+                    break;
             }
         }
 
@@ -242,6 +267,8 @@ public static class ProxyUsernameParser
             SessionTtl = ttl,
             SessionMode = mode,
             GeoVerifiedOnly = geoVerified,
+            State = state,
+            Asn = asn,
         };
         error = default;
         return true;
@@ -279,6 +306,9 @@ public static class ProxyUsernameParser
         (which, canonicalKey) = key.Length switch
         {
             2 when key.Equals("cc", StringComparison.OrdinalIgnoreCase) => (Seen.Country, "country"),
+            2 when key.Equals("st", StringComparison.OrdinalIgnoreCase) => (Seen.State, "state"),
+            3 when key.Equals("asn", StringComparison.OrdinalIgnoreCase) => (Seen.Asn, "asn"),
+            5 when key.Equals("state", StringComparison.OrdinalIgnoreCase) => (Seen.State, "state"),
             3 when key.Equals("ttl", StringComparison.OrdinalIgnoreCase) => (Seen.SessionTime, "sesstime"),
             3 when key.Equals("geo", StringComparison.OrdinalIgnoreCase) => (Seen.Geo, "geo"),
             4 when key.Equals("type", StringComparison.OrdinalIgnoreCase) => (Seen.Type, "type"),
@@ -369,6 +399,34 @@ public static class ProxyUsernameParser
             minutes = (minutes * 10) + (c - '0');
         }
 
+        return true;
+    }
+
+    private static bool TryParseAsn(ReadOnlySpan<char> value, out uint asn)
+    {
+        asn = 0;
+        if (value.Length > 10)
+        {
+            return false;
+        }
+
+        ulong number = 0;
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            number = (number * 10) + (ulong)(c - '0');
+        }
+
+        if (number is 0 or > uint.MaxValue)
+        {
+            return false;
+        }
+
+        asn = (uint)number;
         return true;
     }
 }

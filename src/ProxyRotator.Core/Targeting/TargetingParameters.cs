@@ -20,5 +20,11 @@ public sealed record TargetingParameters
     /// <summary><c>geo-verified</c>: only upstreams whose exit country GeoIP verified (fail-closed).</summary>
     public bool GeoVerifiedOnly { get; init; }
 
+    /// <summary><c>state</c>/<c>st</c>: a region code or name, lower case with <c>_</c> for spaces; only backconnect dialects that have it honour it.</summary>
+    public string? State { get; init; }
+
+    /// <summary><c>asn</c>: the exit's autonomous system number; only backconnect dialects that have it honour it.</summary>
+    public uint? Asn { get; init; }
+
     public bool IsSticky => SessionId is not null;
 }

@@ -95,7 +95,17 @@ public sealed class ProxyAccountAuthenticator
             return false;
         }
 
-        if (parameters!.Pool is { } pool && !account.Pools.Allows(pool))
+        // Only backconnect dialects honour state and asn, and they are not wired into the pick yet: refuse them
+        // rather than send a request that silently ignores them.
+        if (parameters!.State is not null || parameters.Asn is not null)
+        {
+            string key = parameters.State is not null ? "state" : "asn";
+            parameters = null;
+            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError(key, "no upstream here can honour it yet (backconnect gateways only)"));
+            return false;
+        }
+
+        if (parameters.Pool is { } pool && !account.Pools.Allows(pool))
         {
             parameters = null;
             failure = new AuthenticationFailure(AuthenticationFailureKind.PoolNotAllowed, new TargetingError("pool", "not allowed for this account"));

@@ -43,6 +43,18 @@ public sealed class ProxyAccountAuthenticatorTests
         Assert.Equal(AuthenticationFailureKind.BadCredentials, failure.Kind);
     }
 
+    [Theory]
+    [InlineData("scraper-country-us-state-ny", "state")]
+    [InlineData("scraper-asn-7922", "asn")]
+    public void TryAuthenticate_StateOrAsnBeforeBackconnectIsWired_BadTargetingNotSilentlyDropped(string username, string parameter)
+    {
+        Assert.False(CreateSut().TryAuthenticate(username, "s3cret:with:colons", out TargetingParameters? p, out AuthenticationFailure failure));
+
+        Assert.Null(p);
+        Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
+        Assert.Equal(parameter, failure.TargetingError!.Value.Parameter);
+    }
+
     [Fact]
     public void TryAuthenticate_WrongPasswordAndBadTargeting_BadCredentialsNot400()
     {
