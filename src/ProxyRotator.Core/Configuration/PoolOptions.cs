@@ -9,4 +9,7 @@ public sealed class PoolOptions
     public UpstreamType Type { get; set; } = UpstreamType.Residential;
     public List<ProxyEntryOptions> Proxies { get; set; } = [];
     public List<ProviderOptions> Providers { get; set; } = [];
+
+    /// <summary>The cost of its upstreams unless an upstream states its own; null means not known.</summary>
+    public UpstreamCost? Cost { get; set; }
 }

@@ -79,6 +79,7 @@ internal static class PoolsParser
                 pool.Providers.Add(options);
             }
 
+            pool.Cost = BackconnectEntryParser.ReadCost(reader);
             reader.RejectUnknownFields();
             pools.Add(pool);
         }
@@ -116,7 +117,7 @@ internal static class PoolsParser
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            context.Error(path, $"must be a proxy URL string or an object {{url, country, city, type}}, not {ConfigReadContext.Describe(element)}");
+            context.Error(path, $"must be a proxy URL string or an object {{url, country, city, type, kind, dialect, countries, cost}}, not {ConfigReadContext.Describe(element)}");
             return null;
         }
 
@@ -158,8 +159,10 @@ internal static class PoolsParser
         }
 
         UpstreamType? type = reader.TryGet("type", out JsonElement typeElement) ? ReadType(context, typeElement, reader.PathOf("type")) : null;
+        BackconnectOptions? backconnect = BackconnectEntryParser.ReadKind(reader, parsed, type);
+        UpstreamCost? cost = BackconnectEntryParser.ReadCost(reader);
         reader.RejectUnknownFields();
-        return parsed is null ? null : new ProxyEntryOptions { Endpoint = parsed, Country = country, City = city, Type = type };
+        return parsed is null ? null : new ProxyEntryOptions { Endpoint = parsed, Country = country, City = city, Type = type, Backconnect = backconnect, Cost = cost };
     }
 
     private static UpstreamEndpoint? ReadEndpoint(ConfigReadContext context, JsonElement element, string path)

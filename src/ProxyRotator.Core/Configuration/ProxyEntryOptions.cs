@@ -11,4 +11,12 @@ public sealed class ProxyEntryOptions
     public UpstreamType? Type { get; set; }
     public string? Country { get; set; }
     public string? City { get; set; }
+
+    /// <summary>Set for <c>"kind": "backconnect"</c> (a vendor gateway), null for a static proxy.</summary>
+    public BackconnectOptions? Backconnect { get; set; }
+
+    public UpstreamKind Kind => Backconnect is null ? UpstreamKind.Static : UpstreamKind.Backconnect;
+
+    /// <summary>Null means the pool's cost.</summary>
+    public UpstreamCost? Cost { get; set; }
 }
