@@ -7,7 +7,8 @@ namespace ProxyRotator.Core.Backconnect;
 /// <summary>
 /// IPRoyal residential (<c>geo.iproyal.com:12321</c>): the parameters go in the <b>password</b>,
 /// <c>PASSWORD_country-br_city-chicago_state-iowa_session-ID_lifetime-10m</c>. States are US only (with country US),
-/// written by name; the session id is exactly 8 alphanumerics; the lifetime is 1 s .. 7 d in one unit
+/// written by name; <c>_</c> separates parameters here, so multi-word cities and states lose it
+/// (<c>new_york</c> → <c>newyork</c>); the session id is exactly 8 alphanumerics; the lifetime is 1 s .. 7 d in one unit
 /// (<c>30s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c>). No ASN parameter and no strict switch: those are refused.
 /// </summary>
 public sealed class IpRoyalDialect : IBackconnectDialect
@@ -41,7 +42,7 @@ public sealed class IpRoyalDialect : IBackconnectDialect
 
         if (targeting.City is { } city)
         {
-            password.Append("_city-").Append(city);
+            password.Append("_city-").Append(Joined(city));
         }
 
         if (targeting.State is not null)
@@ -51,7 +52,7 @@ public sealed class IpRoyalDialect : IBackconnectDialect
                 return refusal;
             }
 
-            password.Append("_state-").Append(name);
+            password.Append("_state-").Append(Joined(name));
         }
 
         string? vendorSession = null;

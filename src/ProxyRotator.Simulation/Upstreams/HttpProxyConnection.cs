@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -15,6 +16,11 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
     private const int OriginBufferSize = 64 * 1024;
     private BufferedSocket? _origin;
     private string? _originKey;
+
+    // The exit of the current request when an authorizer picks it per request (a simulated backconnect gateway).
+    private IPAddress? _exit;
+
+    private IPAddress Exit => _exit ?? proxy.OutgoingAddress;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -60,7 +66,19 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
             return false;
         }
 
-        if (fault == SimulatedFault.Answer407 || !IsAuthorized(request))
+        if (options.Authorizer is { } authorize && fault != SimulatedFault.Answer407)
+        {
+            (string? user, string? password) = ReadBasicCredentials(request);
+            SimulatedAuthorization decision = authorize(user, password);
+            if (decision.Exit is null)
+            {
+                await AnswerAsync(decision.Status, decision.Reason, closeOnError, cancellationToken, decision.Headers).ConfigureAwait(false);
+                return !closeOnError;
+            }
+
+            _exit = decision.Exit;
+        }
+        else if (fault == SimulatedFault.Answer407 || !IsAuthorized(request))
         {
             await AnswerAsync(407, "Proxy Authentication Required", closeOnError, cancellationToken,
                 "Proxy-Authenticate: Basic realm=\"simulated-upstream\"\r\n").ConfigureAwait(false);
@@ -233,7 +251,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         try
         {
             target = await OutboundConnector.ConnectAsync(
-                proxy.OutgoingAddress, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+                Exit, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
@@ -286,7 +304,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
     /// <summary>The kept-alive origin connection when it goes to the same target and is still open, else a new one.</summary>
     private async Task<(BufferedSocket Origin, bool Reused)> GetOriginAsync(string host, int port, CancellationToken cancellationToken)
     {
-        string key = host + ":" + port;
+        string key = Exit + ">" + host + ":" + port;
         if (_origin is not null && _originKey == key && _origin.BufferedCount == 0 && IsStillOpen(_origin.Socket))
         {
             return (_origin, true);
@@ -294,7 +312,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
 
         DropOrigin();
         Socket socket = await OutboundConnector.ConnectAsync(
-            proxy.OutgoingAddress, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            Exit, host, port, proxy.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         _origin = new BufferedSocket(socket, OriginBufferSize);
         _originKey = key;
         return (_origin, false);
@@ -305,6 +323,25 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         _origin?.Dispose();
         _origin = null;
         _originKey = null;
+    }
+
+    private static (string? User, string? Password) ReadBasicCredentials(HttpHead request)
+    {
+        string? value = request.Get("Proxy-Authorization");
+        if (value is null || !value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null);
+        }
+
+        Span<byte> decoded = stackalloc byte[1024];
+        if (!Convert.TryFromBase64String(value[6..].Trim(), decoded, out int written))
+        {
+            return (null, null);
+        }
+
+        string credentials = Encoding.UTF8.GetString(decoded[..written]);
+        int colon = credentials.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (credentials, string.Empty) : (credentials[..colon], credentials[(colon + 1)..]);
     }
 
     private bool IsAuthorized(HttpHead request)

@@ -35,6 +35,13 @@ public sealed class SimulatedUpstreamOptions
 
     public int MaxHeadBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Decides each HTTP request from its Basic credentials (username, password; null when absent) instead of the
+    /// fixed <see cref="Username"/>/<see cref="Password"/>: a simulated backconnect gateway parses its vendor's syntax
+    /// here and picks the exit address per request. HTTP only.
+    /// </summary>
+    internal Func<string?, string?, SimulatedAuthorization>? Authorizer { get; set; }
+
     /// <summary>After one direction of a tunnel ends, how long the other may go on before both are closed.</summary>
     public TimeSpan HalfCloseGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

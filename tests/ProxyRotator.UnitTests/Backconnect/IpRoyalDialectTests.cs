@@ -16,6 +16,7 @@ public sealed class IpRoyalDialectTests
     [InlineData("scraper-country-us-city-chicago", "password_country-us_city-chicago")]
     [InlineData("scraper-country-us-state-iowa", "password_country-us_state-iowa")]
     [InlineData("scraper-country-us-st-ia", "password_country-us_state-iowa")]
+    [InlineData("scraper-country-us-city-new_york-state-new_york", "password_country-us_city-newyork_state-newyork")]
     [InlineData("scraper-country-br-session-a1-sesstime-120", "password_country-br_session-sgn34f3e_lifetime-2h")]
     [InlineData("scraper-country-br-session-a1-sesstime-90", "password_country-br_session-sgn34f3e_lifetime-90m")]
     [InlineData("scraper-country-br-session-a1-sesstime-1440", "password_country-br_session-sgn34f3e_lifetime-1d")]
