@@ -69,21 +69,9 @@ public sealed class TemplateDialect : IBackconnectDialect
     public BackconnectTranslation Translate(in BackconnectRequest request)
     {
         TargetingParameters targeting = request.Targeting;
-        foreach ((string placeholder, bool asked) in new[]
+        if (FirstMissingPlaceholder(targeting) is { } unexpressible)
         {
-            ("country", targeting.Country is not null),
-            ("city", targeting.City is not null),
-            ("state", targeting.State is not null),
-            ("asn", targeting.Asn is not null),
-            ("session", targeting.SessionId is not null),
-            ("strict", targeting.SessionMode == SessionMode.Strict && targeting.SessionId is not null),
-        })
-        {
-            if (asked && !_used.Contains(placeholder))
-            {
-                string parameter = placeholder == "strict" ? DialectChecks.SessionModeKey : placeholder;
-                return BackconnectTranslation.Refuse(parameter, "this upstream's template has no such parameter");
-            }
+            return BackconnectTranslation.Refuse(unexpressible, "this upstream's template has no such parameter");
         }
 
         string? ttl = null;
@@ -118,6 +106,42 @@ public sealed class TemplateDialect : IBackconnectDialect
         }
 
         return BackconnectTranslation.Success(username!, password!, vendorSession);
+    }
+
+    /// <summary>The first asked-for parameter whose placeholder neither template has; null when all can be written.</summary>
+    private string? FirstMissingPlaceholder(TargetingParameters targeting)
+    {
+        if (targeting.Country is not null && !_used.Contains("country"))
+        {
+            return "country";
+        }
+
+        if (targeting.City is not null && !_used.Contains("city"))
+        {
+            return "city";
+        }
+
+        if (targeting.State is not null && !_used.Contains("state"))
+        {
+            return "state";
+        }
+
+        if (targeting.Asn is not null && !_used.Contains("asn"))
+        {
+            return "asn";
+        }
+
+        if (targeting.SessionId is null)
+        {
+            return null;
+        }
+
+        if (!_used.Contains("session"))
+        {
+            return "session";
+        }
+
+        return targeting.SessionMode == SessionMode.Strict && !_used.Contains("strict") ? DialectChecks.SessionModeKey : null;
     }
 
     private static string UnitName(TemplateTtlUnit unit) => unit switch
@@ -163,7 +187,7 @@ public sealed class TemplateDialect : IBackconnectDialect
         {
             if (part.Group is { } group)
             {
-                if (group.All(p => p.Placeholder is null || values.Get(p.Placeholder) is not null))
+                if (AllHaveValues(group, values))
                 {
                     foreach (Part inner in group)
                     {
@@ -188,6 +212,19 @@ public sealed class TemplateDialect : IBackconnectDialect
         }
 
         text = builder.ToString();
+        return true;
+    }
+
+    private static bool AllHaveValues(Part[] group, Values values)
+    {
+        foreach (Part part in group)
+        {
+            if (part.Placeholder is not null && values.Get(part.Placeholder) is null)
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -97,6 +97,10 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
             : null;
     }
 
+    /// <summary>Its exit networks (one /24 per country) with their countries, e.g. for a GeoIP database that agrees with <see cref="CountryOfExit"/>.</summary>
+    public IEnumerable<(IPAddress Network, int PrefixLength, string Country)> ExitNetworks() =>
+        _options.Countries.Select((country, index) => (new IPAddress([127, _options.ExitNetwork, (byte)(index + 1), 0]), 24, country));
+
     /// <summary>The vendor's peer behind a session goes away: false when no such session is alive.</summary>
     public bool DropSessionExit(string vendorSessionId)
     {

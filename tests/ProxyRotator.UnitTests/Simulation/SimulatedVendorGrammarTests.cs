@@ -97,4 +97,25 @@ public sealed class SimulatedVendorGrammarTests
     [InlineData("country-us-region-ny")]
     public void Soax_Malformed_RefusedWithSoaxError(string rules) =>
         Assert.Equal("X-SOAX-Error", Refuse(new SoaxGrammar(), rules, "pk_live_7Hq2").HeaderName);
+
+    [Fact]
+    public async Task ExitNetworks_EveryExitAddressInItsCountrysNetwork()
+    {
+        await using SimulatedBackconnectGateway gateway = SimulatedBackconnectGateway.Start(new SimulatedBackconnectGatewayOptions
+        {
+            Grammar = new SoaxGrammar(),
+            ListenAddress = System.Net.IPAddress.Parse("127.0.20.9"),
+            ExitNetwork = 29,
+            Countries = ["US", "DE"],
+            ExitsPerCountry = 3,
+        });
+
+        var networks = gateway.ExitNetworks().ToList();
+
+        Assert.Equal(["127.29.1.0/24 US", "127.29.2.0/24 DE"], networks.Select(n => $"{n.Network}/{n.PrefixLength} {n.Country}"));
+        Assert.Equal("127.29.2.3", gateway.ExitAddress("DE", 3).ToString());
+        Assert.Equal("DE", gateway.CountryOfExit(gateway.ExitAddress("DE", 3)));
+        Assert.Null(gateway.CountryOfExit(System.Net.IPAddress.Parse("127.29.2.4")));
+        Assert.Null(gateway.CountryOfExit(System.Net.IPAddress.Parse("127.0.1.1")));
+    }
 }
