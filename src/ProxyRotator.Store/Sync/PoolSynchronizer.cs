@@ -54,7 +54,9 @@ public sealed class PoolSynchronizer(
                 result += poolResult;
                 SyncProviderSources(pool, poolOptions);
 
-                IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City));
+                // Backconnect gateways are parsed and validated but not routable yet: storing one as a static proxy would
+                // send every client's traffic with the vendor account's bare credentials and ignore their targeting.
+                IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Where(p => p.Kind == UpstreamKind.Static).Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City));
                 result += await MergeAsync(db, pool, UpstreamEntity.ConfigSource, listed, RemovedFromConfigurationReason, now, cancellationToken)
                     .ConfigureAwait(false);
             }

@@ -40,6 +40,22 @@ public sealed class PoolSynchronizerTests
     }
 
     [Fact]
+    public async Task SyncConfigAsync_BackconnectEntry_NotStoredAsStaticProxy()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        ProxyEntryOptions backconnect = Proxy("http://brd-customer-c1-zone-z1:pw@198.51.100.20:33335");
+        backconnect.Backconnect = new BackconnectOptions { DialectName = "brightdata", Dialect = new ProxyRotator.Core.Backconnect.BrightDataDialect() };
+        ProxyRotatorConfig config = database.Config(
+            Pool("res", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), backconnect));
+
+        PoolSyncResult result = await database.Get<PoolSynchronizer>().SyncConfigAsync(config, None);
+
+        Assert.Equal(1, result.Added);
+        await using ProxyRotatorDbContext db = await database.OpenContextAsync();
+        Assert.False(await db.Upstreams.AnyAsync(u => u.Port == 33335));
+    }
+
+    [Fact]
     public async Task SyncConfigAsync_SameConfigTwice_SecondChangesNothing()
     {
         await using StoreTestDatabase database = await CreateAsync();
