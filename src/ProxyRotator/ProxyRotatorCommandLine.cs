@@ -46,10 +46,14 @@ public static class ProxyRotatorCommandLine
         };
 
         ParseResult parseResult = CreateRootCommand().Parse(args);
-        if (parseResult.Action is ParseErrorAction parseError)
+        if (parseResult.Action is ParseErrorAction)
         {
-            parseError.ShowHelp = false;
-            await parseResult.InvokeAsync(configuration, cancellationToken);
+            // Our own wording: System.CommandLine's names .NET types ("as expected type 'System.Int64'").
+            foreach (System.CommandLine.Parsing.ParseError parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync(ParseErrorText.Describe(parseError.Message));
+            }
+
             await error.WriteLineAsync("Run 'proxyrotator --help' (or 'proxyrotator COMMAND --help') for usage.");
             return ExitCodes.UsageError;
         }

@@ -10,7 +10,7 @@ public sealed class AdminConnectionOptions
 
     public Option<string> Admin { get; } = new("--admin")
     {
-        Description = $"Base URL of the server's admin API (default {DefaultAdminUrl})",
+        Description = "Base URL of the server's admin API", // the help adds "[default: ...]" itself
         DefaultValueFactory = _ => DefaultAdminUrl,
     };
 
