@@ -16,7 +16,11 @@ public static class ProxyRotatorCommandLine
     {
         var root = new RootCommand("ProxyRotator: a rotating proxy pool manager (HTTP proxy, CONNECT and SOCKS5 on one port)");
         root.Subcommands.Add(ServeCommand.Create());
+#if PROXYROTATOR_SIMULATION
         root.Subcommands.Add(DemoCommand.Create());
+#else
+        root.Subcommands.Add(DemoUnavailableCommand.Create());
+#endif
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ProxiesCommand.Create());
@@ -24,6 +28,7 @@ public static class ProxyRotatorCommandLine
         root.Subcommands.Add(SessionsCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(GeoIpCommand.Create());
+        root.Subcommands.Add(HealthCheckCommand.Create());
         return root;
     }
 
