@@ -17,13 +17,14 @@ COPY src/ProxyRotator.Gateway/ProxyRotator.Gateway.csproj src/ProxyRotator.Gatew
 COPY src/ProxyRotator.Health/ProxyRotator.Health.csproj src/ProxyRotator.Health/
 COPY src/ProxyRotator.Providers/ProxyRotator.Providers.csproj src/ProxyRotator.Providers/
 COPY src/ProxyRotator.Admin/ProxyRotator.Admin.csproj src/ProxyRotator.Admin/
-COPY src/ProxyRotator.Simulation/ProxyRotator.Simulation.csproj src/ProxyRotator.Simulation/
 COPY migrations/ProxyRotator.Migrations/ProxyRotator.Migrations.csproj migrations/ProxyRotator.Migrations/
-RUN dotnet restore src/ProxyRotator/ProxyRotator.csproj
+# The simulated world (demo, tests) stays out of the production image: IncludeSimulation=false drops the reference.
+RUN dotnet restore src/ProxyRotator/ProxyRotator.csproj -p:IncludeSimulation=false
 
 COPY src/ src/
 COPY migrations/ migrations/
-RUN dotnet publish src/ProxyRotator/ProxyRotator.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/ProxyRotator/ProxyRotator.csproj -c Release -o /app --no-restore -p:IncludeSimulation=false \
+ && test ! -e /app/ProxyRotator.Simulation.dll
 
 # The container's default configuration is the sample with container paths and addresses, and with secrets that
 # MUST come from the environment (no built-in defaults on an exposed port): a missing one stops start-up by name.
@@ -36,7 +37,10 @@ RUN mkdir -p /config \
         -e 's|${SCRAPER_PASSWORD:-scraper-local-password}|${SCRAPER_PASSWORD}|' \
         /tmp/pools.sample.json > /config/pools.json \
  && grep -q '"Data Source=/data/proxyrotator.db"' /config/pools.json \
- && grep -q '"\*:8081"' /config/pools.json
+ && grep -q '"\*:8081"' /config/pools.json \
+ && grep -q '"${PROXYROTATOR_API_KEY}"' /config/pools.json \
+ && grep -q '"${SCRAPER_PASSWORD}"' /config/pools.json \
+ && ! grep -Eq 'change-me-local-only-key|scraper-local-password' /config/pools.json
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
@@ -55,6 +59,11 @@ USER $APP_UID
 
 # gateway (HTTP proxy, CONNECT, SOCKS5) and admin API / metrics / dashboard
 EXPOSE 8080 8081
+
+# Liveness through the binary itself (the image has no curl): exit 0 when the admin listener's /healthz answers 200.
+# Orchestrators that want readiness (some upstream eligible) ask `proxyrotator healthcheck --ready` or GET /readyz.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["dotnet", "proxyrotator.dll", "healthcheck", "--admin", "http://127.0.0.1:8081"]
 
 ENTRYPOINT ["dotnet", "proxyrotator.dll"]
 CMD ["serve", "--config", "/etc/proxyrotator/pools.json"]

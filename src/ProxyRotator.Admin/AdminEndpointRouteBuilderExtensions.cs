@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Admin.Endpoints;
 using ProxyRotator.Admin.Security;
 
@@ -17,6 +18,10 @@ public static class AdminEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapProxyRotatorAdmin(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Uptime counts from here (the app is built), not from the first /api/stats call that would create it.
+        _ = app.ServiceProvider.GetRequiredService<ServerUptime>();
+
         RouteGroupBuilder root = app.MapGroup(string.Empty).AddEndpointFilter<AdminListenerEndpointFilter>();
         OperatorEndpoints.Map(root);
         root.MapOpenApi(); // a route handler too, so the group's listener filter covers it

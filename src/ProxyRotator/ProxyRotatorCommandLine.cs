@@ -16,7 +16,11 @@ public static class ProxyRotatorCommandLine
     {
         var root = new RootCommand("ProxyRotator: a rotating proxy pool manager (HTTP proxy, CONNECT and SOCKS5 on one port)");
         root.Subcommands.Add(ServeCommand.Create());
+#if PROXYROTATOR_SIMULATION
         root.Subcommands.Add(DemoCommand.Create());
+#else
+        root.Subcommands.Add(DemoUnavailableCommand.Create());
+#endif
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ProxiesCommand.Create());
@@ -24,6 +28,7 @@ public static class ProxyRotatorCommandLine
         root.Subcommands.Add(SessionsCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(GeoIpCommand.Create());
+        root.Subcommands.Add(HealthCheckCommand.Create());
         return root;
     }
 
@@ -46,10 +51,14 @@ public static class ProxyRotatorCommandLine
         };
 
         ParseResult parseResult = CreateRootCommand().Parse(args);
-        if (parseResult.Action is ParseErrorAction parseError)
+        if (parseResult.Action is ParseErrorAction)
         {
-            parseError.ShowHelp = false;
-            await parseResult.InvokeAsync(configuration, cancellationToken);
+            // Our own wording: System.CommandLine's names .NET types ("as expected type 'System.Int64'").
+            foreach (System.CommandLine.Parsing.ParseError parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync(ParseErrorText.Describe(parseError.Message));
+            }
+
             await error.WriteLineAsync("Run 'proxyrotator --help' (or 'proxyrotator COMMAND --help') for usage.");
             return ExitCodes.UsageError;
         }

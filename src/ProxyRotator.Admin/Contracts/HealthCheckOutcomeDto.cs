@@ -19,7 +19,7 @@ public sealed record HealthCheckOutcomeDto
     public string? VerifiedCountry { get; init; }
     public string? ConnectionType { get; init; }
 
-    /// <summary>What kind of failure (e.g. <c>connectFailed</c>, <c>timeout</c>); null on success.</summary>
+    /// <summary>What kind of failure, kebab-case like every code the product shows (e.g. <c>connect-refused</c>, <c>timeout</c>); null on success.</summary>
     public string? ErrorKind { get; init; }
     public string? Error { get; init; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Admin.Dashboard;
@@ -8,7 +9,7 @@ using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Admin.Endpoints;
 
-/// <summary>The key-less routes of the admin listener: <c>/healthz</c>, <c>/metrics</c> and the dashboard.</summary>
+/// <summary>The key-less routes of the admin listener: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and the dashboard.</summary>
 internal static class OperatorEndpoints
 {
     public static void Map(RouteGroupBuilder root)
@@ -19,6 +20,16 @@ internal static class OperatorEndpoints
                 return TypedResults.Ok(new HealthDto("ok", snapshot.All.Count, snapshot.All.Count(u => u.IsEligible)));
             })
             .WithName("Health").WithSummary("Liveness; no key needed");
+
+        // Readiness: a load balancer or orchestrator sends traffic only while a request could be routed.
+        root.MapGet("/readyz", Results<Ok<ReadinessDto>, JsonHttpResult<ReadinessDto>> (IPoolSnapshotSource snapshots) =>
+            {
+                ReadinessDto readiness = ReadinessDto.Of(snapshots.Current);
+                return readiness.Eligible > 0
+                    ? TypedResults.Ok(readiness)
+                    : TypedResults.Json(readiness, statusCode: StatusCodes.Status503ServiceUnavailable);
+            })
+            .WithName("Ready").WithSummary("Readiness: 200 while at least one upstream is eligible (active or pending), else 503; no key needed");
 
         root.MapGet("/metrics", async (MetricsExposition exposition, CancellationToken ct) =>
                 Results.Text(await exposition.RenderAsync(ct), PrometheusTextWriter.ContentType))

@@ -21,6 +21,12 @@ internal static class ProxyEndpoints
 
         api.MapPost("/proxies", AddAsync).WithName("AddProxy").WithSummary("Add one upstream to a pool (as pending)");
 
+        api.MapGet("/proxies/{id:long}", async Task<Results<Ok<UpstreamDto>, ProblemHttpResult>> (long id, UpstreamCatalog catalog, CancellationToken ct) =>
+                await catalog.GetAsync(id, ct) is UpstreamDto upstream
+                    ? TypedResults.Ok(upstream)
+                    : AdminProblems.NotFound($"no upstream with id {id}"))
+            .WithName("GetProxy").WithSummary("One upstream, retired ones included");
+
         api.MapDelete("/proxies/{id:long}", async Task<Results<Ok<UpstreamDto>, ProblemHttpResult>> (long id, UpstreamCatalog catalog, CancellationToken ct) =>
                 await catalog.RetireAsync(id, ct) is UpstreamDto retired
                     ? TypedResults.Ok(retired)

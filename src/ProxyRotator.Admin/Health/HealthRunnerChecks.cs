@@ -29,7 +29,7 @@ public sealed class HealthRunnerChecks(HealthCheckRunner runner) : IAdminHealthC
             ExitIp = outcome.ExitIp,
             VerifiedCountry = outcome.VerifiedCountry,
             ConnectionType = outcome.ConnectionType,
-            ErrorKind = outcome.Success ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(outcome.ErrorKind.ToString()),
+            ErrorKind = outcome.Success ? null : System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.ErrorKind.ToString()),
             Error = outcome.Error,
         };
     }

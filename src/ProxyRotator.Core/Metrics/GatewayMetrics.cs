@@ -157,17 +157,18 @@ public sealed class GatewayMetrics
         _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
     }
 
-    // Enum.ToString allocates; the set of kinds is small and fixed.
+    // Enum.ToString allocates; the set of kinds is small and fixed. Spelled as the answers' X-ProxyRotator-Error codes
+    // (kebab-case, e.g. upstream-timeout in both): Prometheus constrains label names, not label values.
     private static string KindName(UpstreamOutcomeKind kind) => kind switch
     {
         UpstreamOutcomeKind.Success => "success",
-        UpstreamOutcomeKind.UpstreamConnectFailed => "upstream_connect_failed",
-        UpstreamOutcomeKind.UpstreamTimeout => "upstream_timeout",
-        UpstreamOutcomeKind.UpstreamProtocolError => "upstream_protocol_error",
-        UpstreamOutcomeKind.UpstreamAuthRejected => "upstream_auth_rejected",
-        UpstreamOutcomeKind.UpstreamError => "upstream_error",
-        UpstreamOutcomeKind.ClientAborted => "client_aborted",
-        UpstreamOutcomeKind.TargetError => "target_error",
+        UpstreamOutcomeKind.UpstreamConnectFailed => "upstream-connect-failed",
+        UpstreamOutcomeKind.UpstreamTimeout => "upstream-timeout",
+        UpstreamOutcomeKind.UpstreamProtocolError => "upstream-protocol-error",
+        UpstreamOutcomeKind.UpstreamAuthRejected => "upstream-auth-rejected",
+        UpstreamOutcomeKind.UpstreamError => "upstream-error",
+        UpstreamOutcomeKind.ClientAborted => "client-aborted",
+        UpstreamOutcomeKind.TargetError => "target-error",
         _ => "other",
     };
 

@@ -111,6 +111,7 @@ public static class ProxyUsernameParser
 
         ReadOnlySpan<char> rest = dash < 0 ? [] : username[(dash + 1)..];
         bool expectMore = dash >= 0;
+        bool afterSession = false; // the last value read was the session id, for a clearer "unknown parameter"
         while (expectMore)
         {
             ReadOnlySpan<char> key = NextSegment(ref rest, out bool moreAfterKey);
@@ -122,7 +123,10 @@ public static class ProxyUsernameParser
 
             if (!TryClassifyKey(key, out Seen which, out string canonicalKey))
             {
-                error = new TargetingError(key.ToString(), "unknown parameter");
+                // "session-acct-42": the user meant the id "acct-42", not a parameter "42"; say so.
+                error = afterSession && sessionId is not null
+                    ? new TargetingError("session", $"the session id '{sessionId}-{key}' contains '-', which separates parameters (use letters, digits or '_')")
+                    : new TargetingError(key.ToString(), "unknown parameter");
                 return false;
             }
 
@@ -146,6 +150,7 @@ public static class ProxyUsernameParser
             }
 
             seen |= which;
+            afterSession = which == Seen.Session;
             switch (which)
             {
                 case Seen.Type:

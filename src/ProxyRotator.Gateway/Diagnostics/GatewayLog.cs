@@ -15,16 +15,13 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Gateway connection {ConnectionId}: client too slow with its request head or handshake")]
     public static partial void HeadTimedOut(ILogger logger, string connectionId);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "{Protocol} client refused: {Reason}")]
-    public static partial void ClientRefused(ILogger logger, string protocol, string reason);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Attempt {Attempt} through upstream {UpstreamId} failed: {Kind}")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Attempt {Attempt} through upstream {UpstreamId} failed: {Kind}")]
     public static partial void AttemptFailed(ILogger logger, int attempt, long upstreamId, UpstreamOutcomeKind kind);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Tunnel through upstream {UpstreamId} ended ({End}): {BytesFromClient} bytes up, {BytesToClient} bytes down")]
     public static partial void TunnelEnded(ILogger logger, long upstreamId, Relay.RelayEnd end, long bytesFromClient, long bytesToClient);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Request failed after {Attempts} attempt(s): {Failure}")]
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Request failed after {Attempts} attempt(s): {Failure}")]
     public static partial void RequestFailed(ILogger logger, int attempts, Routing.GatewayFailure failure);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Target {Host}:{Port} refused by the target policy")]

@@ -36,7 +36,7 @@ public sealed class ConnectTunnelHandler(
         AdmissionResult admitted = admission.AdmitBasic(head.Get("Proxy-Authorization"));
         if (!admitted.IsAdmitted)
         {
-            GatewayLog.ClientRefused(logger, "CONNECT", admitted.Message);
+            admission.LogRefused(admitted, "CONNECT", connection.RemoteEndPoint);
             (int status, string code) = admitted.HttpAnswer;
             await RefuseAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
             return;

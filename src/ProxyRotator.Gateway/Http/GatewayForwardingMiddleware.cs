@@ -64,7 +64,7 @@ public sealed class GatewayForwardingMiddleware(
         AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString());
         if (!admitted.IsAdmitted)
         {
-            GatewayLog.ClientRefused(logger, "HTTP", admitted.Message);
+            admission.LogRefused(admitted, "HTTP", context.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, context.Connection.RemotePort) : null);
             (int status, string code) = admitted.HttpAnswer;
             if (status == 407)
             {

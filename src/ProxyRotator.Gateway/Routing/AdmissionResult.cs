@@ -17,6 +17,9 @@ public sealed class AdmissionResult
 
     public TargetingParameters? Targeting { get; private init; }
 
+    /// <summary>Refused because the client sent no credentials at all (not wrong ones).</summary>
+    public bool CredentialsMissing { get; private init; }
+
     /// <summary>Pools the account may use.</summary>
     public PoolAccess PoolAccess { get; private init; } = PoolAccess.All;
 
@@ -35,4 +38,6 @@ public sealed class AdmissionResult
         new() { Targeting = targeting, PoolAccess = poolAccess };
 
     public static AdmissionResult Refused(AuthenticationFailure failure) => new() { Failure = failure };
+
+    public static AdmissionResult RefusedWithoutCredentials() => new() { Failure = AuthenticationFailure.BadCredentials, CredentialsMissing = true };
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
 using ProxyRotator.Gateway.Security;
@@ -6,18 +9,58 @@ namespace ProxyRotator.Gateway.Routing;
 
 /// <summary>
 /// The one place where the gateway's protocols (Basic proxy auth, RFC 1929) turn client credentials into
-/// targeting, so HTTP and SOCKS5 answer bad credentials and bad targeting alike.
+/// targeting, so HTTP and SOCKS5 answer bad credentials and bad targeting alike, and log a refusal alike.
 /// </summary>
-public sealed class ClientAdmission(ProxyAccountAuthenticator authenticator)
+public sealed partial class ClientAdmission(ProxyAccountAuthenticator authenticator, ILogger<ClientAdmission>? logger = null)
 {
-    public AdmissionResult AdmitBasic(string? proxyAuthorization) =>
-        authenticator.TryParseBasic(proxyAuthorization ?? string.Empty, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure)
+    private readonly ILogger _logger = logger ?? NullLogger<ClientAdmission>.Instance;
+
+    public AdmissionResult AdmitBasic(string? proxyAuthorization)
+    {
+        if (string.IsNullOrEmpty(proxyAuthorization))
+        {
+            return AdmissionResult.RefusedWithoutCredentials();
+        }
+
+        return authenticator.TryParseBasic(proxyAuthorization, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure)
             ? AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All)
             : AdmissionResult.Refused(failure);
+    }
 
     /// <summary>RFC 1929 credentials as the client sent them (UTF-8).</summary>
     public AdmissionResult AdmitUtf8(ReadOnlySpan<byte> username, ReadOnlySpan<byte> password) =>
         authenticator.TryAuthenticateUtf8(username, password, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure)
             ? AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All)
             : AdmissionResult.Refused(failure);
+
+    /// <summary>
+    /// One line per refused client, so an operator can see why: protocol, client address, the answer and its reason.
+    /// Never a username or password. A request without credentials (a browser's first try, answered 407 and then
+    /// repeated with them) is only logged at Debug.
+    /// </summary>
+    public void LogRefused(AdmissionResult refused, string protocol, EndPoint? client)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        if (refused.IsAdmitted)
+        {
+            return;
+        }
+
+        string address = client?.ToString() ?? "unknown";
+        string code = refused.HttpAnswer.ErrorCode;
+        if (refused.CredentialsMissing)
+        {
+            LogNoCredentials(_logger, protocol, address);
+            return;
+        }
+
+        string reason = refused.Failure.Kind == AuthenticationFailureKind.BadCredentials ? "wrong username or password" : refused.Message;
+        LogClientRefused(_logger, protocol, address, code, reason);
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "{Protocol} client {Client} refused ({Code}): {Reason}")]
+    private static partial void LogClientRefused(ILogger logger, string protocol, string client, string code, string reason);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "{Protocol} client {Client} sent no credentials: asked for them (407)")]
+    private static partial void LogNoCredentials(ILogger logger, string protocol, string client);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
@@ -30,14 +31,20 @@ public sealed class ProxyAccountAuthenticator
     private readonly Dictionary<string, Account>.AlternateLookup<ReadOnlySpan<char>> _accountsBySpan;
     private readonly SessionOptions _sessions;
 
+    // Configured pool names; null when the caller does not know them (then -pool-NAME is not checked here).
+    private readonly FrozenSet<string>? _knownPools;
+
     // Compared against when the account is unknown, so unknown and wrong cost the same.
     private readonly byte[] _unknownAccountDigest = RandomNumberGenerator.GetBytes(DigestLength);
 
-    public ProxyAccountAuthenticator(IEnumerable<UserOptions> users, SessionOptions sessions)
+    /// <param name="knownPools">The configured pool names: a <c>-pool-NAME</c> naming none of them gets 400 naming it
+    /// (a typo is the client's fault, not "no upstream matches"). Null leaves pool names unchecked.</param>
+    public ProxyAccountAuthenticator(IEnumerable<UserOptions> users, SessionOptions sessions, IEnumerable<string>? knownPools = null)
     {
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(sessions);
         _sessions = sessions;
+        _knownPools = knownPools?.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         _accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
         foreach (UserOptions user in users)
         {
@@ -56,7 +63,7 @@ public sealed class ProxyAccountAuthenticator
     }
 
     public ProxyAccountAuthenticator(ProxyRotatorConfig config)
-        : this((config ?? throw new ArgumentNullException(nameof(config))).Users, config.Sessions)
+        : this((config ?? throw new ArgumentNullException(nameof(config))).Users, config.Sessions, config.Pools.Select(pool => pool.Name))
     {
     }
 
@@ -102,6 +109,13 @@ public sealed class ProxyAccountAuthenticator
             string key = parameters.State is not null ? "state" : "asn";
             parameters = null;
             failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError(key, "no upstream here can honour it yet (backconnect gateways only)"));
+            return false;
+        }
+
+        if (parameters.Pool is { } unknown && _knownPools is not null && !_knownPools.Contains(unknown))
+        {
+            parameters = null;
+            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError("pool", UnknownPoolMessage(unknown, account.Pools)));
             return false;
         }
 
@@ -197,6 +211,15 @@ public sealed class ProxyAccountAuthenticator
         }
 
         return TryAuthenticate(credentials[..colon], credentials[(colon + 1)..], out parameters, out poolAccess, out failure);
+    }
+
+    /// <summary>Names the unknown pool and the pools this account may use (only after its password was right).</summary>
+    private string UnknownPoolMessage(string unknown, PoolAccess access)
+    {
+        string[] usable = [.. _knownPools!.Where(access.Allows).Order(StringComparer.Ordinal)];
+        return usable.Length == 0
+            ? $"unknown pool '{unknown}'"
+            : $"unknown pool '{unknown}' (this account's pools: {string.Join(", ", usable)})";
     }
 
     private static bool PasswordMatches(ReadOnlySpan<char> password, byte[] expectedDigest)

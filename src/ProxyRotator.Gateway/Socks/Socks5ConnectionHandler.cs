@@ -59,7 +59,7 @@ public sealed class Socks5ConnectionHandler(
         AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
         if (!admitted.IsAdmitted)
         {
-            GatewayLog.ClientRefused(logger, "SOCKS5", admitted.Message);
+            admission.LogRefused(admitted, "SOCKS5", connection.RemoteEndPoint);
             metrics.RecordRequest(null, admitted.HttpAnswer.ErrorCode);
             await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthFailed], connectionToken).ConfigureAwait(false);
             return;

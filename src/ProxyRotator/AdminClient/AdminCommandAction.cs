@@ -15,6 +15,8 @@ internal static class AdminCommandAction
     public const int RuntimeFailure = 1;
     public const int UsageError = 2;
 
+    private const string GatewayErrorHeader = "X-ProxyRotator-Error";
+
     public static void Set(Command command, AdminConnectionOptions connection, TimeSpan timeout, Func<ParseResult, IAdminApi, TextWriter, CancellationToken, Task<int>> run)
     {
         command.SetAction((parse, ct) => RunAsync(parse, connection, timeout, run, ct));
@@ -102,10 +104,20 @@ internal static class AdminCommandAction
         }
 
         string detail = problem?.Detail ?? problem?.Title ?? ex.ReasonPhrase ?? ex.StatusCode.ToString();
+        if (ex.Headers.Contains(GatewayErrorHeader))
+        {
+            // The gateway answers every request it refuses with this header; the admin API never does.
+            await error.WriteLineAsync($"{adminUrl} is a ProxyRotator gateway (proxy) port, not the admin API: pass --admin with the admin.listen address (default {AdminConnectionOptions.DefaultAdminUrl})");
+            return UsageError;
+        }
+
         switch (ex.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
                 await error.WriteLineAsync($"the admin API at {adminUrl} refused the API key (401): check --api-key or {AdminConnectionOptions.ApiKeyVariable}");
+                return UsageError;
+            case HttpStatusCode.BadRequest when problem is null:
+                await error.WriteLineAsync($"{adminUrl} does not look like a ProxyRotator admin API (400 {ex.ReasonPhrase}): check --admin");
                 return UsageError;
             case HttpStatusCode.BadRequest:
                 await error.WriteLineAsync($"rejected: {detail}");

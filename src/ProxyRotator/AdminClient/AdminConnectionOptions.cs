@@ -8,10 +8,13 @@ public sealed class AdminConnectionOptions
     public const string DefaultAdminUrl = "http://127.0.0.1:8081";
     public const string ApiKeyVariable = "PROXYROTATOR_API_KEY";
 
+    /// <summary>Where <c>--admin</c> comes from when not given (the line <c>demo</c> prints sets it).</summary>
+    public const string AdminUrlVariable = "PROXYROTATOR_ADMIN";
+
     public Option<string> Admin { get; } = new("--admin")
     {
-        Description = $"Base URL of the server's admin API (default {DefaultAdminUrl})",
-        DefaultValueFactory = _ => DefaultAdminUrl,
+        Description = $"Base URL of the server's admin API (or the {AdminUrlVariable} environment variable)", // the help adds "[default: ...]"
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(AdminUrlVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultAdminUrl,
     };
 
     public Option<string?> ApiKey { get; } = new("--api-key")

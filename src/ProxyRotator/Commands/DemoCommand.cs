@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ProxyRotator.AdminClient;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Hosting;
@@ -21,6 +22,7 @@ namespace ProxyRotator.Commands;
 public static class DemoCommand
 {
     private const string Account = "demo";
+    private const string PoolName = "simulated";
 
     public static Command Create()
     {
@@ -66,7 +68,7 @@ public static class DemoCommand
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
 
         await using SimulatedWorld world = await SimulatedWorld.StartAsync(
-            new SimulatedWorldOptions { UpstreamCount = upstreamCount, DataDirectory = Path.Combine(dataDir, "world") }, stop.Token);
+            new SimulatedWorldOptions { UpstreamCount = upstreamCount, DataDirectory = Path.Combine(dataDir, "world"), PoolName = PoolName }, stop.Token);
 
         string password = Secret(12);
         string apiKey = Secret(24);
@@ -106,10 +108,13 @@ public static class DemoCommand
 
         Console.WriteLine($"""
 
-            ProxyRotator demo: {world.Upstreams.Count} simulated upstreams on {world.Upstreams[0].ExitAddress}..{world.Upstreams[^1].ExitAddress}, echo origin {origin}
+            ProxyRotator demo: {world.Upstreams.Count} simulated upstreams on {world.Upstreams[0].ExitAddress}..{world.Upstreams[^1].ExitAddress} (pool {PoolName}), echo origin {origin}
               gateway (HTTP proxy + CONNECT + SOCKS5): {hostPort}   account: {Account}   password: {password}
               admin API: {app.AdminUri}   API key: {apiKey}
               data: {dataDir}
+
+            # Paste this line into another shell: the README's examples use these variables (and the CLI the last two)
+            export PROXY={hostPort} PASS={password} ORIGIN={origin} ORIGIN_TLS={originTls} {AdminConnectionOptions.AdminUrlVariable}={app.AdminUri} {AdminConnectionOptions.ApiKeyVariable}={apiKey}
 
             # Rotation: every request leaves through another upstream (the origin answers with the caller's address)
             for i in 1 2 3 4 5; do curl -s -x http://{Account}:{password}@{hostPort} {origin}; echo; done

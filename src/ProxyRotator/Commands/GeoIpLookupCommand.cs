@@ -9,7 +9,8 @@ namespace ProxyRotator.Commands;
 /// <summary>
 /// <c>geoip lookup IP [--country-db F] [--connection-type-db F] [--config FILE] [--json]</c>: what the databases
 /// say about one address. Databases given as options win over those of the configuration file.
-/// Exit 0 whether or not the address is found (that is the answer); 2 for an invalid IP or database file.
+/// Exit 0 whether or not the address is found (that is the answer); 2 for an invalid IP, an invalid database file,
+/// or no database at all.
 /// </summary>
 public static class GeoIpLookupCommand
 {
@@ -47,6 +48,14 @@ public static class GeoIpLookupCommand
             GeoIpOptions databases = parseResult.GetValue(config) is { } configFile ? ConfigLoader.Load(configFile).GeoIp : new GeoIpOptions();
             string? country = parseResult.GetValue(countryDb) ?? databases.CountryDb;
             string? connectionType = parseResult.GetValue(connectionTypeDb) ?? databases.ConnectionTypeDb;
+
+            if (string.IsNullOrEmpty(country) && string.IsNullOrEmpty(connectionType))
+            {
+                // Nothing to look in is a usage error, not an answer.
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    "no GeoIP database: pass --country-db FILE and/or --connection-type-db FILE, or --config FILE with a geoip section".AsMemory(), cancellationToken);
+                return ExitCodes.UsageError;
+            }
 
             using GeoIpLookup lookup = GeoIpLookup.Open(country, connectionType);
             GeoIpResult result = lookup.Lookup(query);

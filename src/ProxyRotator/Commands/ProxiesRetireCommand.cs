@@ -10,7 +10,21 @@ public static class ProxiesRetireCommand
     public static Command Create()
     {
         var connection = new AdminConnectionOptions();
-        var id = new Argument<long>("ID") { Description = "Upstream id (see proxies list)" };
+        var id = new Argument<long>("ID")
+        {
+            Description = "Upstream id (see proxies list)",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long parsed) && parsed > 0)
+                {
+                    return parsed;
+                }
+
+                result.AddError($"ID: '{text}' is not an upstream id (a whole number, as the first column of 'proxies list' shows)");
+                return 0;
+            },
+        };
         var command = new Command("retire", "Retire one upstream: never picked again, kept for history");
         command.Arguments.Add(id);
         connection.AddTo(command);

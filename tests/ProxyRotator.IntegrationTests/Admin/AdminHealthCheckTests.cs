@@ -22,7 +22,7 @@ public sealed class AdminHealthCheckTests : AdminApiTestBase
         Assert.Equal((4, 0, 4), (run.GetProperty("checked").GetInt32(), run.GetProperty("succeeded").GetInt32(), run.GetProperty("failed").GetInt32()));
         JsonElement[] outcomes = [.. run.GetProperty("outcomes").EnumerateArray()];
         Assert.All(outcomes, o => Assert.Equal("res-eu", o.GetProperty("pool").GetString()));
-        Assert.All(outcomes, o => Assert.Equal("connectRefused", o.GetProperty("errorKind").GetString()));
+        Assert.All(outcomes, o => Assert.Equal("connect-refused", o.GetProperty("errorKind").GetString()));
         Assert.Contains(outcomes, o => o.GetProperty("url").GetString() == "http://alice:***@127.0.3.1:8001");
         Assert.DoesNotContain(AdminTestServer.SeedPassword, run.GetRawText(), StringComparison.Ordinal);
     }

@@ -55,7 +55,7 @@ public sealed class MetricsEndpointTests : AdminApiTestBase
         Assert.Equal(5, Value(after, "proxyrotator_gateway_active_connections"));
         Assert.Equal(5, Value(after, "proxyrotator_gateway_pick_duration_seconds_count"));
         Assert.Equal(5, Value(after, "proxyrotator_gateway_pick_duration_seconds_bucket", ("le", "2.5E-06")));
-        Assert.Equal(1, Value(after, "proxyrotator_health_checks_total", ("outcome", "upstream_connect_failed")));
+        Assert.Equal(1, Value(after, "proxyrotator_health_checks_total", ("outcome", "upstream-connect-failed")));
     }
 
     [Theory]

@@ -17,9 +17,11 @@ internal sealed class CliWorkspace : IDisposable
 
     public string DatabasePath => Path.Combine(Folder, "proxyrotator.db");
 
-    /// <summary>Writes pools.json with the given pools (JSON array text) and listeners on the given ports.</summary>
-    public string WriteConfig(string poolsJson, int gatewayPort = 18080, int adminPort = 18081)
+    /// <summary>Writes pools.json with the given pools (JSON array text) and listeners on the given ports (free ones by default).</summary>
+    public string WriteConfig(string poolsJson, int? gatewayPort = null, int? adminPort = null)
     {
+        gatewayPort ??= FreePort();
+        adminPort ??= FreePort();
         File.WriteAllText(ConfigPath, $$"""
             // written by a test
             {

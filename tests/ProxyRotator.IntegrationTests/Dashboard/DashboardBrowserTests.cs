@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ProxyRotator.Core.Outcomes;
 using ProxyRotator.IntegrationTests.Admin;
 
 namespace ProxyRotator.IntegrationTests.Dashboard;
@@ -96,6 +97,39 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(resRow).ToBeVisibleAsync();
         Assert.False(await page.Locator("#key-dialog").IsVisibleAsync());
         Assert.DoesNotContain(consoleErrors, e => !e.Contains("401", StringComparison.Ordinal));
+    }
+
+    [ChromiumFact]
+    public async Task Dashboard_LongFailureKinds_LabelsNeverOverlapTheirBarsAndPendingIsMarkedRouted()
+    {
+        foreach (UpstreamOutcomeKind kind in Enum.GetValues<UpstreamOutcomeKind>().Where(k => k != UpstreamOutcomeKind.Success))
+        {
+            _server.Metrics.RecordOutcome(new UpstreamOutcome(1, kind, TimeSpan.FromMilliseconds(3), 0, 0), "res-eu");
+        }
+
+        IPage page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 900 } });
+        await page.GotoAsync(_server.AdminUrl.ToString());
+        await page.FillAsync("#key-input", AdminTestServer.ApiKey);
+        await page.ClickAsync("#key-submit");
+        ILocator kinds = page.Locator("#failure-kinds .bar-row");
+        await Assertions.Expect(kinds).ToHaveCountAsync(7);
+
+        foreach (ILocator row in await kinds.AllAsync())
+        {
+            LocatorBoundingBoxResult label = (await row.Locator(".bar-label").BoundingBoxAsync())!;
+            LocatorBoundingBoxResult track = (await row.Locator(".bar-track").BoundingBoxAsync())!;
+            string text = (await row.Locator(".bar-label").TextContentAsync())!;
+            float textWidth = await row.Locator(".bar-label").EvaluateAsync<float>("e => e.scrollWidth");
+            Assert.True(label.X + label.Width <= track.X, $"'{text}' ends at {label.X + label.Width}, its bar starts at {track.X}");
+            Assert.True(textWidth <= label.Width + 0.5, $"'{text}' is cut: {textWidth} px of text in {label.Width} px");
+        }
+
+        await Assertions.Expect(page.Locator("#failure-kinds .bar-row[data-label='upstream-protocol-error']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".card.pending .card-label")).ToHaveTextAsync("Pending · routed");
+        await Assertions.Expect(page.Locator("#upstream-table .badge.pending").First).ToHaveTextAsync("pending · routed");
+        string screenshot = Path.Combine(Path.GetDirectoryName(ScreenshotPath)!, "dashboard-failure-kinds.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.Locator("#failure-kinds").ScreenshotAsync(new LocatorScreenshotOptions { Path = screenshot });
     }
 
     private static async Task<string[]> CellsAsync(ILocator row, params string[] classes)

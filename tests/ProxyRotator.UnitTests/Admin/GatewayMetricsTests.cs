@@ -42,7 +42,7 @@ public sealed class GatewayMetricsTests : IDisposable
         TrafficCounters upstream = metrics.Upstreams.Single(u => u.Key == 7).Value;
         Assert.Equal((2L, 1L, 150L, 2000L), (upstream.Requests, upstream.Failures, upstream.BytesIn, upstream.BytesOut));
         Assert.Equal((150L, 2000L), (metrics.Total.BytesIn, metrics.Total.BytesOut));
-        Assert.Equal(1, metrics.FailuresByKind.Single(k => k.Key == "upstream_timeout").Value);
+        Assert.Equal(1, metrics.FailuresByKind.Single(k => k.Key == "upstream-timeout").Value);
         Assert.Equal(0, metrics.Total.Requests); // attempts are not client requests
     }
 
@@ -56,7 +56,7 @@ public sealed class GatewayMetricsTests : IDisposable
 
         Assert.Empty(metrics.Upstreams);
         Assert.Empty(metrics.FailuresByKind);
-        Assert.Equal(new Dictionary<string, long> { ["success"] = 1, ["upstream_connect_failed"] = 1 }, metrics.HealthCheckOutcomes.ToDictionary());
+        Assert.Equal(new Dictionary<string, long> { ["success"] = 1, ["upstream-connect-failed"] = 1 }, metrics.HealthCheckOutcomes.ToDictionary());
     }
 
     [Fact]

@@ -70,14 +70,16 @@ public sealed class GeoIpLookupCommandTests : IDisposable
         Assert.Equal("no-database", json.RootElement.GetProperty("connectionType").GetProperty("status").GetString());
     }
 
-    [Fact]
-    public async Task Lookup_NoDatabase_SaysSoAndSucceeds()
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--country-db", "")]
+    public async Task Lookup_NoDatabase_ExitsTwoSayingHowToGiveOne(params string[] extra)
     {
-        CliRun run = await CliRun.RunAsync("geoip", "lookup", "81.2.69.160", "--json");
+        CliRun run = await CliRun.RunAsync(["geoip", "lookup", "81.2.69.160", .. extra]);
 
-        Assert.Equal(0, run.ExitCode);
-        using JsonDocument json = JsonDocument.Parse(run.Output);
-        Assert.Equal("no-database", json.RootElement.GetProperty("country").GetProperty("status").GetString());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Output);
+        Assert.Contains("no GeoIP database: pass --country-db FILE", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,22 @@ public sealed class ProxyUsernameParserTests
         return error;
     }
 
+    [Theory]
+    [InlineData("scraper-session-acct-42", "acct-42")]
+    [InlineData("scraper-country-de-session-a_b-c-sesstime-5", "a_b-c")]
+    public void TryParse_SessionIdWithDash_NamesTheSessionId(string username, string meant)
+    {
+        TargetingError error = Fail(username);
+
+        Assert.Equal("session", error.Parameter);
+        Assert.Contains($"'{meant}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'-'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_UnknownKeyAfterAnotherValue_StillNamesTheKey() =>
+        Assert.Equal("42", Fail("scraper-country-de-42-x").Parameter);
+
     [Fact]
     public void TryParse_AccountOnly_NoTargeting()
     {

@@ -244,7 +244,9 @@
       const fill = el("div", `bar-fill ${className || ""}`);
       fill.style.width = `${(100 * count) / max}%`;
       track.append(fill);
-      row.append(el("span", null, label), track, el("span", "bar-value", formatNumber(count)));
+      const name = el("span", "bar-label", label);
+      name.title = label;
+      row.append(name, track, el("span", "bar-value", formatNumber(count)));
       host.append(row);
     }
   }
@@ -343,8 +345,9 @@
       if (u.verifiedCountry) countryCell.title = "verified by GeoIP";
       if (u.mismatch) { countryCell.textContent = `${country} ⚠`; countryCell.title = u.mismatch; }
       const status = el("td");
-      const badge = el("span", `badge ${u.status}`, u.status);
+      const badge = el("span", `badge ${u.status}`, u.status === "pending" ? "pending · routed" : u.status);
       if (u.statusReason) badge.title = u.statusReason;
+      else if (u.status === "pending") badge.title = "not yet health-checked; routed like an active upstream until its first probe";
       status.append(badge);
       const url = el("td", "url", u.url);
       url.title = u.lastError ? `${u.url}\nlast error: ${u.lastError}` : u.url;

@@ -2,6 +2,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.UnitTests.Gateway.Security;
@@ -86,6 +87,51 @@ public sealed class ProxyAccountAuthenticatorTests
         Assert.Equal("eu", p!.Pool);
         Assert.False(access!.AllowsAll);
         Assert.Same(access, sut.GetPoolAccess("limited"));
+    }
+
+    [Fact]
+    public void TryAuthenticate_UnknownPool_BadTargetingNamingThePool()
+    {
+        var sut = new ProxyAccountAuthenticator(
+            [new UserOptions { Name = "limited", Password = "pw", Pools = ["eu", "dc"] }], new SessionOptions(), ["eu", "dc", "us"]);
+
+        Assert.False(sut.TryAuthenticate("limited-pool-res_ue", "pw", out TargetingParameters? p, out AuthenticationFailure failure));
+
+        Assert.Null(p);
+        Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
+        Assert.Equal("pool", failure.TargetingError!.Value.Parameter);
+        Assert.Equal("bad targeting parameter 'pool': unknown pool 'res_ue' (this account's pools: dc, eu)", failure.Message);
+        Assert.Equal(400, AdmissionResult.Refused(failure).HttpAnswer.StatusCode);
+    }
+
+    [Fact]
+    public void TryAuthenticate_KnownPoolOtherCase_Admitted()
+    {
+        var sut = new ProxyAccountAuthenticator([new UserOptions { Name = "u", Password = "pw", Pools = ["*"] }], new SessionOptions(), ["res_eu"]);
+
+        Assert.True(sut.TryAuthenticate("u-pool-RES_EU", "pw", out _, out _));
+    }
+
+    [Fact]
+    public void TryAuthenticate_UnknownPoolWrongPassword_BadCredentials()
+    {
+        var sut = new ProxyAccountAuthenticator([new UserOptions { Name = "u", Password = "pw", Pools = ["*"] }], new SessionOptions(), ["res_eu"]);
+
+        Assert.False(sut.TryAuthenticate("u-pool-nope", "wrong", out _, out AuthenticationFailure failure));
+        Assert.Equal(AuthenticationFailureKind.BadCredentials, failure.Kind);
+    }
+
+    [Fact]
+    public void Constructor_FromConfig_KnowsTheConfiguredPools()
+    {
+        var config = new ProxyRotatorConfig
+        {
+            Users = [new UserOptions { Name = "u", Password = "pw", Pools = ["*"] }],
+            Pools = [new PoolOptions { Name = "res_eu" }],
+        };
+
+        Assert.False(new ProxyAccountAuthenticator(config).TryAuthenticate("u-pool-res_ue", "pw", out _, out AuthenticationFailure failure));
+        Assert.Contains("unknown pool 'res_ue' (this account's pools: res_eu)", failure.Message, StringComparison.Ordinal);
     }
 
     [Theory]
