@@ -19,6 +19,7 @@ COPY src/ProxyRotator.Providers/ProxyRotator.Providers.csproj src/ProxyRotator.P
 COPY src/ProxyRotator.Admin/ProxyRotator.Admin.csproj src/ProxyRotator.Admin/
 COPY src/ProxyRotator.Simulation/ProxyRotator.Simulation.csproj src/ProxyRotator.Simulation/
 COPY migrations/ProxyRotator.Migrations/ProxyRotator.Migrations.csproj migrations/ProxyRotator.Migrations/
+COPY migrations/ProxyRotator.Migrations.PostgreSql/ProxyRotator.Migrations.PostgreSql.csproj migrations/ProxyRotator.Migrations.PostgreSql/
 RUN dotnet restore src/ProxyRotator/ProxyRotator.csproj
 
 COPY src/ src/
