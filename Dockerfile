@@ -18,6 +18,7 @@ COPY src/ProxyRotator.Health/ProxyRotator.Health.csproj src/ProxyRotator.Health/
 COPY src/ProxyRotator.Providers/ProxyRotator.Providers.csproj src/ProxyRotator.Providers/
 COPY src/ProxyRotator.Admin/ProxyRotator.Admin.csproj src/ProxyRotator.Admin/
 COPY migrations/ProxyRotator.Migrations/ProxyRotator.Migrations.csproj migrations/ProxyRotator.Migrations/
+COPY migrations/ProxyRotator.Migrations.PostgreSql/ProxyRotator.Migrations.PostgreSql.csproj migrations/ProxyRotator.Migrations.PostgreSql/
 # The simulated world (demo, tests) stays out of the production image: IncludeSimulation=false drops the reference.
 RUN dotnet restore src/ProxyRotator/ProxyRotator.csproj -p:IncludeSimulation=false
 

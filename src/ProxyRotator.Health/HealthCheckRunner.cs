@@ -174,8 +174,27 @@ public sealed partial class HealthCheckRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes one batch of probe results. A row that another writer changed since it was read (an operator's retire,
+    /// live quarantine, another instance) makes the save fail on the upstream's concurrency token; the batch is then
+    /// read and applied again on top of that change instead of overwriting it.
+    /// </summary>
     /// <returns>True when a status or a verified country changed (what the gateway selects by).</returns>
     private async Task<bool> WriteBatchAsync(List<ProbedUpstream> batch, List<HealthCheckOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var written = new List<HealthCheckOutcome>(batch.Count);
+        var recorded = new HashSet<long>(); // a retried batch must not count its probes in the score twice
+        bool selectionChanged = await OptimisticConcurrency.RetryAsync(ct =>
+        {
+            written.Clear();
+            return WriteBatchOnceAsync(batch, written, recorded, ct);
+        }, cancellationToken).ConfigureAwait(false);
+        outcomes.AddRange(written);
+        return selectionChanged;
+    }
+
+    private async Task<bool> WriteBatchOnceAsync(
+        List<ProbedUpstream> batch, List<HealthCheckOutcome> outcomes, HashSet<long> recorded, CancellationToken cancellationToken)
     {
         long[] ids = [.. batch.Select(b => b.Target.UpstreamId).Distinct()];
         bool selectionChanged = false;
@@ -194,7 +213,7 @@ public sealed partial class HealthCheckRunner : IDisposable
                 }
 
                 string? countryBefore = upstream.VerifiedCountry;
-                HealthCheckOutcome outcome = Apply(upstream, probed, recentExits.GetValueOrDefault(upstream.Id) ?? [], db);
+                HealthCheckOutcome outcome = Apply(upstream, probed, recentExits.GetValueOrDefault(upstream.Id) ?? [], db, recorded.Add(upstream.Id));
                 selectionChanged |= outcome.StatusChanged || !string.Equals(countryBefore, upstream.VerifiedCountry, StringComparison.Ordinal);
                 outcomes.Add(outcome);
             }
@@ -217,7 +236,7 @@ public sealed partial class HealthCheckRunner : IDisposable
         return selectionChanged;
     }
 
-    private HealthCheckOutcome Apply(UpstreamEntity upstream, ProbedUpstream probed, List<string> recentExits, ProxyRotatorDbContext db)
+    private HealthCheckOutcome Apply(UpstreamEntity upstream, ProbedUpstream probed, List<string> recentExits, ProxyRotatorDbContext db, bool record)
     {
         ProbeResult result = probed.Result;
         DateTimeOffset at = probed.CheckedAt;
@@ -225,7 +244,7 @@ public sealed partial class HealthCheckRunner : IDisposable
 
         UpstreamHealthEntry entry = _book.Get(upstream.Id);
         entry.SeedOnce(UpstreamScorer.Seed(upstream.SuccessRate, upstream.LatencyMs, upstream.LastCheckedAt), _scorer, at);
-        ScoreFigures figures = entry.RecordProbe(_scorer, result.Success, result.Latency, at);
+        ScoreFigures figures = record ? entry.RecordProbe(_scorer, result.Success, result.Latency, at) : entry.Figures(_scorer);
         upstream.Score = figures.Score;
         upstream.SuccessRate = figures.SuccessRate;
         upstream.LatencyMs = figures.LatencyMs;

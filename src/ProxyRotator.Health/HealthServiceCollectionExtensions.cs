@@ -29,7 +29,8 @@ public static class HealthServiceCollectionExtensions
     /// <c>proxyrotator check</c>), <see cref="SessionSweeper"/>, the live <see cref="IUpstreamOutcomeSink"/>
     /// (<see cref="LiveOutcomeRecorder"/>, replacing any default registered before) with its background writer, and
     /// Quartz with <see cref="HealthCheckJob"/> every <c>healthCheck.interval</c> and <see cref="SessionSweepJob"/>
-    /// every minute. Needs the store (<c>AddProxyRotatorStore</c>). Call it after the gateway's registrations.
+    /// every minute, in the store <see cref="ClusteredJobStore"/> picks (clustered on PostgreSQL). Needs the store
+    /// (<c>AddProxyRotatorStore</c>). Call it after the gateway's registrations.
     /// </summary>
     public static IServiceCollection AddProxyRotatorHealth(this IServiceCollection services, ProxyRotatorConfig config)
     {
@@ -41,6 +42,7 @@ public static class HealthServiceCollectionExtensions
 
         services.AddQuartz(quartz =>
         {
+            quartz.UseProxyRotatorJobStore(StoreDatabase.Parse(config.Database));
             quartz.ScheduleJob<HealthCheckJob>(
                 trigger => trigger.WithIdentity(HealthCheckJob.TriggerKey)
                     .StartNow()

@@ -1,10 +1,16 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 
 namespace ProxyRotator.Store;
 
-/// <summary>Applies pending migrations; for SQLite it also creates the database file and its folder.</summary>
+/// <summary>
+/// Applies pending migrations from the provider's own migrations assembly (SQLite or PostgreSQL; on PostgreSQL they
+/// include Quartz's job store tables); for SQLite it also creates the database file and its folder. Instances that
+/// start together are safe: EF Core takes a migration lock, and every step is applied once.
+/// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<ProxyRotatorDbContext> contextFactory, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -17,7 +23,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<ProxyRotatorDbContext> co
                 EnsureSqliteFolder(db.Database.GetConnectionString());
             }
 
-            string[] pending = [.. await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)];
+            IReadOnlyList<string> applied = await AppliedAsync(db, cancellationToken).ConfigureAwait(false);
+            string[] pending = [.. db.Database.GetMigrations().Except(applied, StringComparer.Ordinal)];
             if (pending.Length == 0)
             {
                 logger.LogDebug("Database schema is up to date");
@@ -25,6 +32,14 @@ public sealed class DatabaseMigrator(IDbContextFactory<ProxyRotatorDbContext> co
             }
 
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Length, string.Join(", ", pending));
+            if (applied.Count == 0)
+            {
+                // The history table first (IF NOT EXISTS): on a fresh PostgreSQL database EF would otherwise query it
+                // before creating it and log that failed command as an error.
+                string create = db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
+                await db.Database.ExecuteSqlRawAsync(create, cancellationToken).ConfigureAwait(false);
+            }
+
             await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -35,8 +50,23 @@ public sealed class DatabaseMigrator(IDbContextFactory<ProxyRotatorDbContext> co
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            return [.. await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)];
+            return await AppliedAsync(db, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The applied migrations, or none when the history table does not exist yet. Asked directly, PostgreSQL's
+    /// provider would query the missing table and log the failed command as an error on every fresh database.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> AppliedAsync(ProxyRotatorDbContext db, CancellationToken cancellationToken)
+    {
+        IHistoryRepository history = db.GetService<IHistoryRepository>();
+        if (!await history.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return [];
+        }
+
+        return [.. await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)];
     }
 
     private static void EnsureSqliteFolder(string? connectionString)

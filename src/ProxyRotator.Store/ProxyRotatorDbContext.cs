@@ -12,8 +12,11 @@ namespace ProxyRotator.Store;
 /// </summary>
 public sealed class ProxyRotatorDbContext(DbContextOptions<ProxyRotatorDbContext> options) : DbContext(options)
 {
-    /// <summary>The assembly that holds the generated migrations.</summary>
+    /// <summary>The assembly that holds the generated SQLite migrations.</summary>
     public const string MigrationsAssembly = "ProxyRotator.Migrations";
+
+    /// <summary>The assembly that holds the generated PostgreSQL migrations (and Quartz's tables).</summary>
+    public const string PostgreSqlMigrationsAssembly = "ProxyRotator.Migrations.PostgreSql";
 
     public DbSet<PoolEntity> Pools => Set<PoolEntity>();
     public DbSet<UpstreamEntity> Upstreams => Set<UpstreamEntity>();

@@ -15,7 +15,8 @@ namespace ProxyRotator.Store;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the pool store: a pooled <see cref="IDbContextFactory{TContext}"/> over <c>config.Database</c>,
+    /// Registers the pool store: the <see cref="StoreDatabase"/> that <c>config.Database</c> names (SQLite or
+    /// PostgreSQL), a pooled <see cref="IDbContextFactory{TContext}"/> over it,
     /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="HealthCheckHistory"/>, the
     /// <see cref="IPoolSnapshotSource"/> and <see cref="ISessionStore"/> implementations, and the hosted services
     /// that build the first snapshot, refresh it and warm the session cache. Apply migrations
@@ -27,8 +28,10 @@ public static class StoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(config);
 
         services.TryAddSingleton(TimeProvider.System);
+        StoreDatabase database = StoreDatabase.Parse(config.Database);
+        services.TryAddSingleton(database);
         services.AddPooledDbContextFactory<ProxyRotatorDbContext>((provider, options) =>
-            options.UseProxyRotatorStore(config.Database, provider.GetRequiredService<TimeProvider>()));
+            options.UseProxyRotatorStore(database, provider.GetRequiredService<TimeProvider>()));
 
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<PoolSynchronizer>();

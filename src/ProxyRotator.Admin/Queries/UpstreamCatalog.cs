@@ -160,8 +160,14 @@ public sealed class UpstreamCatalog(
         }
     }
 
-    /// <summary>Retires one upstream (kept for history). Null when the id is unknown; retiring twice is harmless.</summary>
-    public async Task<UpstreamDto?> RetireAsync(long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Retires one upstream (kept for history). Null when the id is unknown; retiring twice is harmless. A health pass
+    /// that writes the same row meanwhile does not undo it: the save that loses on the concurrency token reads again.
+    /// </summary>
+    public Task<UpstreamDto?> RetireAsync(long id, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RetryAsync(ct => RetireOnceAsync(id, ct), cancellationToken);
+
+    private async Task<UpstreamDto?> RetireOnceAsync(long id, CancellationToken cancellationToken)
     {
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))

@@ -67,13 +67,25 @@ internal static class ConfigDocumentParser
 
     /// <summary>
     /// A bare file name means a SQLite file; a relative SQLite <c>Data Source</c> is made absolute against the
-    /// configuration's directory, so the database does not depend on where the command was started.
+    /// configuration's directory, so the database does not depend on where the command was started. A
+    /// <c>postgres://</c> / <c>postgresql://</c> URL or a <c>Host=…</c> connection string (PostgreSQL) passes
+    /// through; the store reads it. Error messages never repeat the value (it may hold a password).
     /// </summary>
     private static string ResolveDatabase(string value, string path, ConfigReadContext context)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             context.Error(path, "must not be empty (e.g. \"Data Source=proxyrotator.db\")");
+            return value;
+        }
+
+        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri? url) || string.IsNullOrEmpty(url.Host))
+            {
+                context.Error(path, "is not a valid PostgreSQL URL (e.g. \"postgres://user:password@db.example:5432/proxyrotator\")");
+            }
+
             return value;
         }
 

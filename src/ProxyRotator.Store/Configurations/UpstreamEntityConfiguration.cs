@@ -32,6 +32,7 @@ internal sealed class UpstreamEntityConfiguration : IEntityTypeConfiguration<Ups
         builder.Property(u => u.StatusReason).HasMaxLength(StoreLimits.NoteLength);
         builder.Property(u => u.LastError).HasMaxLength(StoreLimits.ErrorLength);
         builder.Property(u => u.Source).HasMaxLength(StoreLimits.SourceLength).IsRequired();
+        builder.Property(u => u.Version).IsConcurrencyToken(); // raised by UpdatedAtInterceptor; works on every provider
 
         builder.HasIndex(u => new { u.PoolId, u.AddressKey }).IsUnique();
         builder.HasIndex(u => u.Status);

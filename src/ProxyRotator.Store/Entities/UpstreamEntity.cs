@@ -79,6 +79,14 @@ public sealed class UpstreamEntity
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Optimistic concurrency token, raised by every <c>SaveChanges</c> that modifies the row: a writer that read an
+    /// older version (an admin action racing a health pass, or another instance) gets
+    /// <see cref="Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException"/> instead of overwriting the newer
+    /// state, reloads and retries. The additive live-figures UPDATE leaves it alone (it cannot lose anything).
+    /// </summary>
+    public long Version { get; set; }
+
     public List<UpstreamStatusTransitionEntity> StatusTransitions { get; set; } = [];
 
     public UpstreamEndpoint ToEndpoint() => new(Scheme, Host, Port, Username, Password);

@@ -7,8 +7,9 @@ namespace ProxyRotator.Store.Infrastructure;
 
 /// <summary>
 /// Stamps <see cref="UpstreamEntity.UpdatedAt"/> (and <see cref="UpstreamEntity.CreatedAt"/> of new rows) on every
-/// save, so the snapshot refresher can tell cheaply whether anything changed. Bulk <c>ExecuteUpdate</c> calls bypass
-/// this and must set <c>UpdatedAt</c> themselves.
+/// save, so the snapshot refresher can tell cheaply whether anything changed, and raises the concurrency token
+/// <see cref="UpstreamEntity.Version"/> of every modified row. Bulk <c>ExecuteUpdate</c> calls bypass this and must
+/// set <c>UpdatedAt</c> (and, where they overwrite state rather than add to it, <c>Version</c>) themselves.
 /// </summary>
 internal sealed class UpdatedAtInterceptor(TimeProvider timeProvider) : SaveChangesInterceptor
 {
@@ -47,6 +48,7 @@ internal sealed class UpdatedAtInterceptor(TimeProvider timeProvider) : SaveChan
             else if (entry.State == EntityState.Modified)
             {
                 entry.Entity.UpdatedAt = now;
+                entry.Entity.Version = entry.OriginalValues.GetValue<long>(nameof(UpstreamEntity.Version)) + 1;
             }
         }
     }

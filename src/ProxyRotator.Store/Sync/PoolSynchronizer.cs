@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
+using ProxyRotator.Store.Infrastructure;
 using ProxyRotator.Store.Snapshots;
 
 namespace ProxyRotator.Store.Sync;
@@ -14,9 +17,18 @@ namespace ProxyRotator.Store.Sync;
 /// Upstreams are identified per pool by <see cref="UpstreamEndpoint.Address"/> (scheme, host and port).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Ownership: each upstream belongs to one source. The configuration file takes over an upstream that a provider
 /// also lists (it is the operator's explicit word); a provider never takes over a live upstream of another source.
-/// Each call saves once, so a sync is applied whole or not at all.
+/// Each call is one transaction, so a sync is applied whole or not at all; it holds the cluster-wide sync lock
+/// (<see cref="PoolSyncLock"/>) and is read and applied again when a row it changes was written meanwhile
+/// (<see cref="OptimisticConcurrency"/>).
+/// </para>
+/// <para>
+/// Who owns the pool when several instances share a PostgreSQL database: the database is the truth. <c>serve</c>
+/// seeds an empty database from its file (<see cref="SeedConfigAsync"/>) and otherwise leaves the pool alone;
+/// <c>import</c> and <c>POST /api/import</c> apply a file in full (<see cref="SyncConfigAsync"/>).
+/// </para>
 /// </remarks>
 public sealed class PoolSynchronizer(
     IDbContextFactory<ProxyRotatorDbContext> contextFactory,
@@ -33,56 +45,95 @@ public sealed class PoolSynchronizer(
     public async Task<PoolSyncResult> SyncConfigAsync(ProxyRotatorConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
-        PoolSyncResult result = await SerializedAsync(ct => SyncConfigCoreAsync(config, ct), cancellationToken).ConfigureAwait(false);
+        PoolSyncResult result = (await SerializedAsync(ct => OptimisticConcurrency.RetryAsync(c => SyncConfigCoreAsync(config, onlyIfEmpty: false, c), ct), cancellationToken).ConfigureAwait(false))!;
         await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
-    private async Task<PoolSyncResult> SyncConfigCoreAsync(ProxyRotatorConfig config, CancellationToken cancellationToken)
+    /// <summary>
+    /// The start-up sync of an instance that shares its database with others (PostgreSQL): the database is the
+    /// truth, so the file is applied in full (<see cref="SyncConfigAsync"/>) only when the database holds no pool yet
+    /// — the first instance to start seeds it, under the cluster-wide sync lock. Otherwise nothing is changed: an
+    /// instance never retires (or revives, or re-tags) upstreams because its own file differs; <c>import</c>,
+    /// <c>POST /api/import</c> and the admin API change a shared pool. Returns null when the database was already seeded.
+    /// </summary>
+    public async Task<PoolSyncResult?> SeedConfigAsync(ProxyRotatorConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        PoolSyncResult? result = await SerializedAsync<PoolSyncResult?>(
+            ct => OptimisticConcurrency.RetryAsync(c => SyncConfigCoreAsync(config, onlyIfEmpty: true, c), ct), cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            logger.LogInformation("The database already holds the pools; this instance's configuration file was not applied (run 'import' to apply a file)");
+            return null;
+        }
+
+        await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<PoolSyncResult?> SyncConfigCoreAsync(ProxyRotatorConfig config, bool onlyIfEmpty, CancellationToken cancellationToken)
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
-            Dictionary<string, PoolEntity> pools = await db.Pools.Include(p => p.ProviderSources)
-                .ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
-
-            PoolSyncResult result = PoolSyncResult.None;
-            foreach (PoolOptions poolOptions in config.Pools)
+            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                (PoolEntity pool, PoolSyncResult poolResult) = EnsurePool(db, pools, poolOptions, now);
-                result += poolResult;
-                SyncProviderSources(pool, poolOptions);
-
-                // Backconnect gateways are parsed and validated but not routable yet: storing one as a static proxy would
-                // send every client's traffic with the vendor account's bare credentials and ignore their targeting.
-                IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Where(p => p.Kind == UpstreamKind.Static).Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City));
-                result += await MergeAsync(db, pool, UpstreamEntity.ConfigSource, listed, RemovedFromConfigurationReason, now, cancellationToken)
-                    .ConfigureAwait(false);
-            }
-
-            // Config upstreams of pools that left the file go too.
-            var configuredPoolNames = config.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            int[] droppedPoolIds = [.. pools.Values.Where(p => !configuredPoolNames.Contains(p.Name) && p.Id != 0).Select(p => p.Id)];
-            if (droppedPoolIds.Length > 0)
-            {
-                List<UpstreamEntity> orphans = await db.Upstreams
-                    .Where(u => droppedPoolIds.Contains(u.PoolId) && u.Source == UpstreamEntity.ConfigSource && u.Status != UpstreamStatus.Retired)
-                    .ToListAsync(cancellationToken).ConfigureAwait(false);
-                foreach (UpstreamEntity orphan in orphans)
+                await PoolSyncLock.AcquireAsync(db, cancellationToken).ConfigureAwait(false);
+                if (onlyIfEmpty && await db.Pools.AnyAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    orphan.ChangeStatus(UpstreamStatus.Retired, RemovedFromConfigurationReason, now);
+                    return null;
                 }
 
-                result += new PoolSyncResult(0, 0, orphans.Count);
+                PoolSyncResult result = await SyncConfigInTransactionAsync(db, config, now, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
+
+    private async Task<PoolSyncResult> SyncConfigInTransactionAsync(ProxyRotatorDbContext db, ProxyRotatorConfig config, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Dictionary<string, PoolEntity> pools = await db.Pools.Include(p => p.ProviderSources)
+            .ToDictionaryAsync(p => p.Name, StringComparer.Ordinal, cancellationToken).ConfigureAwait(false);
+
+        PoolSyncResult result = PoolSyncResult.None;
+        foreach (PoolOptions poolOptions in config.Pools)
+        {
+            (PoolEntity pool, PoolSyncResult poolResult) = EnsurePool(db, pools, poolOptions, now);
+            result += poolResult;
+            SyncProviderSources(pool, poolOptions);
+
+            // Backconnect gateways are parsed and validated but not routable yet: storing one as a static proxy would
+            // send every client's traffic with the vendor account's bare credentials and ignore their targeting.
+            IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Where(p => p.Kind == UpstreamKind.Static).Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City));
+            result += await MergeAsync(db, pool, UpstreamEntity.ConfigSource, listed, RemovedFromConfigurationReason, now, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        // Config upstreams of pools that left the file go too.
+        var configuredPoolNames = config.Pools.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        int[] droppedPoolIds = [.. pools.Values.Where(p => !configuredPoolNames.Contains(p.Name) && p.Id != 0).Select(p => p.Id)];
+        if (droppedPoolIds.Length > 0)
+        {
+            List<UpstreamEntity> orphans = await db.Upstreams
+                .Where(u => droppedPoolIds.Contains(u.PoolId) && u.Source == UpstreamEntity.ConfigSource && u.Status != UpstreamStatus.Retired)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (UpstreamEntity orphan in orphans)
+            {
+                orphan.ChangeStatus(UpstreamStatus.Retired, RemovedFromConfigurationReason, now);
             }
 
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            logger.LogInformation(
-                "Configuration sync: {Added} added, {Updated} updated, {Retired} retired, {PoolsAdded} pool(s) created",
-                result.Added, result.Updated, result.Retired, result.PoolsAdded);
-            return result;
+            result += new PoolSyncResult(0, 0, orphans.Count);
         }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(
+            "Configuration sync: {Added} added, {Updated} updated, {Retired} retired, {PoolsAdded} pool(s) created",
+            result.Added, result.Updated, result.Retired, result.PoolsAdded);
+        return result;
     }
 
     /// <summary>
@@ -96,7 +147,7 @@ public sealed class PoolSynchronizer(
         ArgumentException.ThrowIfNullOrWhiteSpace(poolName);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentNullException.ThrowIfNull(upstreams);
-        PoolSyncResult result = await SerializedAsync(ct => MergeSourceCoreAsync(poolName, source, upstreams, ct), cancellationToken)
+        PoolSyncResult result = await SerializedAsync(ct => OptimisticConcurrency.RetryAsync(c => MergeSourceCoreAsync(poolName, source, upstreams, c), ct), cancellationToken)
             .ConfigureAwait(false);
         await AfterChangeAsync(result, cancellationToken).ConfigureAwait(false);
         return result;
@@ -109,12 +160,16 @@ public sealed class PoolSynchronizer(
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
+            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using ConfiguredAsyncDisposable _ = transaction.ConfigureAwait(false);
+            await PoolSyncLock.AcquireAsync(db, cancellationToken).ConfigureAwait(false);
             PoolEntity pool = await db.Pools.SingleOrDefaultAsync(p => p.Name == poolName, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"pool '{poolName}' does not exist; sync the configuration first");
 
             string reason = source == UpstreamEntity.ConfigSource ? RemovedFromConfigurationReason : $"no longer listed by {source}";
             PoolSyncResult result = await MergeAsync(db, pool, source, upstreams, reason, now, cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             logger.LogInformation(
                 "Sync of {Source} into pool {Pool}: {Added} added, {Updated} updated, {Retired} retired",
                 source, poolName, result.Added, result.Updated, result.Retired);
@@ -337,7 +392,7 @@ public sealed class PoolSynchronizer(
 
     public void Dispose() => _syncGate.Dispose();
 
-    private async Task<PoolSyncResult> SerializedAsync(Func<CancellationToken, Task<PoolSyncResult>> sync, CancellationToken cancellationToken)
+    private async Task<T> SerializedAsync<T>(Func<CancellationToken, Task<T>> sync, CancellationToken cancellationToken)
     {
         await _syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
@@ -27,26 +26,13 @@ public static class MigrateCommand
             IReadOnlyList<string> after = await migrator.GetAppliedMigrationsAsync(cancellationToken);
 
             TextWriter output = parseResult.InvocationConfiguration.Output;
+            string database = app.Services.GetRequiredService<StoreDatabase>().Description; // never the password
             string[] applied = [.. after.Except(before, StringComparer.Ordinal)];
             await output.WriteLineAsync((applied.Length == 0
-                ? $"{DescribeDatabase(loaded.Database)}: up to date ({after.Count} migration(s), latest {(after.Count > 0 ? after[^1] : "none")})"
-                : $"{DescribeDatabase(loaded.Database)}: applied {applied.Length} migration(s): {string.Join(", ", applied)}").AsMemory(), cancellationToken);
+                ? $"{database}: up to date ({after.Count} migration(s), latest {(after.Count > 0 ? after[^1] : "none")})"
+                : $"{database}: applied {applied.Length} migration(s): {string.Join(", ", applied)}").AsMemory(), cancellationToken);
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The SQLite file, never the whole connection string (it may hold a password).</summary>
-    private static string DescribeDatabase(string connectionString)
-    {
-        try
-        {
-            string dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-            return string.IsNullOrEmpty(dataSource) ? "database" : dataSource;
-        }
-        catch (ArgumentException)
-        {
-            return "database";
-        }
     }
 }

@@ -54,7 +54,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
 
     public IServiceProvider Services => Web.Services;
 
-    /// <summary>What the start-up sync changed; null before <see cref="StartAsync"/>.</summary>
+    /// <summary>What the start-up sync changed; null before <see cref="StartAsync"/>, and on PostgreSQL when the database was already seeded.</summary>
     public PoolSyncResult? StartupSync { get; private set; }
 
     /// <summary>The admin listener's bound address (a connectable one for wildcard binds), after start.</summary>
@@ -141,11 +141,25 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
     public Task<PoolSyncResult> SyncConfigAsync(CancellationToken cancellationToken) =>
         Services.GetRequiredService<PoolSynchronizer>().SyncConfigAsync(Config, cancellationToken);
 
+    /// <summary>
+    /// The start-up sync. On SQLite (one instance) the file is the pool: it is applied in full. On PostgreSQL, where
+    /// several instances share the database, the database is the truth: the file seeds an empty database (the first
+    /// instance to start, under the cluster-wide sync lock) and is otherwise left to <c>import</c>, so an instance
+    /// never retires upstreams merely because its own file does not list them. Null when nothing was applied.
+    /// </summary>
+    public async Task<PoolSyncResult?> SyncConfigAtStartupAsync(CancellationToken cancellationToken)
+    {
+        PoolSynchronizer synchronizer = Services.GetRequiredService<PoolSynchronizer>();
+        return Services.GetRequiredService<StoreDatabase>().Provider == StoreProvider.PostgreSql
+            ? await synchronizer.SeedConfigAsync(Config, cancellationToken).ConfigureAwait(false)
+            : await synchronizer.SyncConfigAsync(Config, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Migrates, syncs the configuration, then opens the listeners and starts the background services.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        StartupSync = await SyncConfigAsync(cancellationToken).ConfigureAwait(false);
+        StartupSync = await SyncConfigAtStartupAsync(cancellationToken).ConfigureAwait(false);
         await Web.StartAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Admin API listening on {AdminUri}", AdminUri);
         foreach (string exposed in BuiltInDefaultSecrets.FindExposed(Config))

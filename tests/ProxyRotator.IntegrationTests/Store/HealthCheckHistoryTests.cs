@@ -1,3 +1,5 @@
+using ProxyRotator.Store;
+using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
 using ProxyRotator.Store.Health;
@@ -7,14 +9,18 @@ using static ProxyRotator.IntegrationTests.Store.StoreTestDatabase;
 
 namespace ProxyRotator.IntegrationTests.Store;
 
-public sealed class HealthCheckHistoryTests
+/// <summary>Runs on SQLite; <see cref="HealthCheckHistoryPostgreSqlTests"/> runs the same tests on PostgreSQL.</summary>
+public class HealthCheckHistoryTests
 {
+    /// <summary>The provider every test of this class runs on.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [StoreFact]
     public async Task AppendAsync_MoreThanLimit_KeepsNewestPerUpstream()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
             Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000"))), None);
         var snapshots = database.Get<StorePoolSnapshotSource>();

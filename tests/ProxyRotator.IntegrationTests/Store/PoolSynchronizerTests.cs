@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
 using ProxyRotator.Store.Sync;
@@ -8,14 +9,18 @@ using static ProxyRotator.IntegrationTests.Store.StoreTestDatabase;
 
 namespace ProxyRotator.IntegrationTests.Store;
 
-public sealed class PoolSynchronizerTests
+/// <summary>Runs on SQLite; <see cref="PoolSynchronizerPostgreSqlTests"/> runs the same tests on PostgreSQL.</summary>
+public class PoolSynchronizerTests
 {
+    /// <summary>The provider every test of this class runs on.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_NewConfig_AddsPendingConfigUpstreamsAndPools()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         ProxyRotatorConfig config = database.Config(
             Pool("res-eu", UpstreamType.Residential,
                 Proxy("http://user:pass@198.51.100.7:8000"),
@@ -42,7 +47,7 @@ public sealed class PoolSynchronizerTests
     [Fact]
     public async Task SyncConfigAsync_BackconnectEntry_NotStoredAsStaticProxy()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         ProxyEntryOptions backconnect = Proxy("http://brd-customer-c1-zone-z1:pw@198.51.100.20:33335");
         backconnect.Backconnect = new BackconnectOptions { DialectName = "brightdata", Dialect = new ProxyRotator.Core.Backconnect.BrightDataDialect() };
         ProxyRotatorConfig config = database.Config(
@@ -55,10 +60,10 @@ public sealed class PoolSynchronizerTests
         Assert.False(await db.Upstreams.AnyAsync(u => u.Port == 33335));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_SameConfigTwice_SecondChangesNothing()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         ProxyRotatorConfig config = database.Config(
             Pool("res-eu", UpstreamType.Residential, Proxy("http://user:pass@198.51.100.7:8000"), Proxy("socks5://198.51.100.8:1080", country: "DE")));
         var synchronizer = database.Get<PoolSynchronizer>();
@@ -71,10 +76,10 @@ public sealed class PoolSynchronizerTests
         Assert.False(second.HasChanges);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_ProxyRemovedFromFile_RetiredNotDeleted()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(
             Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000"))), None);
@@ -96,10 +101,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(2, await db.Upstreams.CountAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_RetiredProxyListedAgain_ComesBackPending()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         ProxyRotatorConfig full = database.Config(Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000")));
         await synchronizer.SyncConfigAsync(full, None);
@@ -113,10 +118,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(UpstreamStatus.Pending, (await db.Upstreams.SingleAsync(u => u.Host == "198.51.100.8")).Status);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_ChangedCredentials_UpdatesThem()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential, Proxy("http://user:old@198.51.100.7:8000"))), None);
 
@@ -129,10 +134,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(("user2", "new"), (upstream.Username, upstream.Password));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_ChangedTagsAndPoolType_UpdatesUpstreams()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
             Proxy("http://198.51.100.7:8000", country: "DE"), Proxy("http://198.51.100.8:8000"))), None);
@@ -148,10 +153,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(UpstreamType.Isp, (await db.Pools.SingleAsync()).Type);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_OneProxyChanged_WritesOnlyThatOne()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         DateTimeOffset created = database.Time.GetUtcNow();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
@@ -167,10 +172,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(created, byHost["198.51.100.8"].UpdatedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_PoolRemovedFromFile_RetiresItsConfigUpstreamsAndKeepsPool()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(
             Pool("a", UpstreamType.Residential, Proxy("http://198.51.100.7:8000")),
@@ -185,10 +190,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(UpstreamStatus.Retired, (await db.Upstreams.SingleAsync(u => u.Host == "198.51.100.8")).Status);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_SameAddressInTwoPools_KeepsOneUpstreamPerPool()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
 
         PoolSyncResult result = await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(
             Pool("a", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), Proxy("http://x:y@198.51.100.7:8000")),
@@ -197,10 +202,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(2, result.Added);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MergeSourceAsync_ProviderList_AddsUpdatesAndRetiresOnlyItsOwn()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"))), None);
         string source = PoolSynchronizer.ProviderSource("acme");
@@ -228,10 +233,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(UpstreamStatus.Pending, byHost["203.0.113.3"].Status);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MergeSourceAsync_SameListTwice_SecondChangesNothing()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential)), None);
         DiscoveredUpstream[] listed = [new(Endpoint("socks5://a:1@203.0.113.1:1080"), null, "de", "berlin")];
@@ -242,10 +247,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal(PoolSyncResult.None, second);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_UpstreamListedByProvider_ConfigurationTakesItOver()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential)), None);
         await synchronizer.MergeSourceAsync("p", "provider:acme", [new(Endpoint("http://203.0.113.1:8000"))], None);
@@ -261,10 +266,10 @@ public sealed class PoolSynchronizerTests
         Assert.Equal((UpstreamEntity.ConfigSource, UpstreamStatus.Pending), (upstream.Source, upstream.Status));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task MergeSourceAsync_UnknownPool_Throws()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
 
         InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             database.Get<PoolSynchronizer>().MergeSourceAsync("nope", "provider:acme", [], None));
@@ -272,10 +277,10 @@ public sealed class PoolSynchronizerTests
         Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RecordProviderSyncAsync_SuccessThenFailure_KeepsLastSuccessAndShowsError()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         PoolOptions pool = Pool("p", UpstreamType.Residential);
         pool.Providers.Add(new ProviderOptions { Name = "acme", Url = "https://api.acme.example/v1/proxies", ApiKey = "secret" });

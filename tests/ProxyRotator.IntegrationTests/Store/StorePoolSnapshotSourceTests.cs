@@ -1,3 +1,5 @@
+using ProxyRotator.Store;
+using ProxyRotator.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ProxyRotator.Core.Pool;
@@ -7,14 +9,18 @@ using static ProxyRotator.IntegrationTests.Store.StoreTestDatabase;
 
 namespace ProxyRotator.IntegrationTests.Store;
 
-public sealed class StorePoolSnapshotSourceTests
+/// <summary>Runs on SQLite; <see cref="StorePoolSnapshotSourcePostgreSqlTests"/> runs the same tests on PostgreSQL.</summary>
+public class StorePoolSnapshotSourceTests
 {
+    /// <summary>The provider every test of this class runs on.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [StoreFact]
     public async Task RefreshAsync_AfterSync_HoldsNonRetiredUpstreamsWithTheirFacts()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("res", UpstreamType.Residential,
             Proxy("http://u:secret@198.51.100.7:8000", country: "de", city: "berlin"), Proxy("socks5://198.51.100.8:1080"))), None);
@@ -32,10 +38,10 @@ public sealed class StorePoolSnapshotSourceTests
         Assert.Same(upstream, byId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RefreshAsync_Twice_KeepsUpstreamLoadAndIncreasesVersion()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
             Proxy("http://198.51.100.7:8000"), Proxy("http://198.51.100.8:8000"))), None);
         var source = database.Get<StorePoolSnapshotSource>();
@@ -57,10 +63,10 @@ public sealed class StorePoolSnapshotSourceTests
         Assert.Equal(1, second.All[0].Load.InFlight);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RefreshIfChangedAsync_NothingChanged_KeepsSnapshot()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var synchronizer = database.Get<PoolSynchronizer>();
         await synchronizer.SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"))), None);
         var source = database.Get<StorePoolSnapshotSource>();
@@ -73,10 +79,10 @@ public sealed class StorePoolSnapshotSourceTests
         Assert.Same(built, source.Current);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RefreshIfChangedAsync_ChangeByAnotherInstance_Rebuilds()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"))), None);
         var source = database.Get<StorePoolSnapshotSource>();
         await source.RefreshAsync(None);
@@ -91,10 +97,10 @@ public sealed class StorePoolSnapshotSourceTests
         Assert.Equal("FR", Assert.Single(source.Current.All).DeclaredCountry);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_SnapshotInUse_RefreshesItAtOnce()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         var source = database.Get<StorePoolSnapshotSource>();
         await source.RefreshAsync(None);
 
@@ -103,10 +109,10 @@ public sealed class StorePoolSnapshotSourceTests
         Assert.Single(source.Current.All);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task PoolSnapshotRefresher_Started_BuildsFirstSnapshotThenPicksUpChangesEachInterval()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"))), None);
         IServiceProvider host = database.OpenInstance();
         var refresher = host.GetServices<IHostedService>().OfType<PoolSnapshotRefresher>().Single();

@@ -3,25 +3,30 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Store;
 
 namespace ProxyRotator.IntegrationTests.Store;
 
 /// <summary>
-/// A real SQLite file in its own temporary folder with the real migrations applied. <see cref="OpenInstanceAsync"/>
-/// gives another service provider over the same file, as a restarted process or a second instance would have.
+/// A real SQLite file in its own temporary folder, or a fresh PostgreSQL database on the test server, with the real
+/// migrations applied. <see cref="OpenInstance"/> gives another service provider over the same database, as a
+/// restarted process or a second instance would have.
 /// </summary>
 internal sealed class StoreTestDatabase : IAsyncDisposable
 {
     private readonly List<ServiceProvider> _providers = [];
 
-    private StoreTestDatabase(string folder)
+    private StoreTestDatabase(string folder, StoreProvider provider, string? postgresConnectionString)
     {
         Folder = folder;
+        Provider = provider;
         FilePath = Path.Combine(folder, "store.db");
         // No connection pooling, so the folder can be deleted at the end.
-        ConnectionString = $"Data Source={FilePath};Pooling=False";
+        ConnectionString = postgresConnectionString ?? $"Data Source={FilePath};Pooling=False";
     }
+
+    public StoreProvider Provider { get; }
 
     public string Folder { get; }
     public string FilePath { get; }
@@ -29,10 +34,11 @@ internal sealed class StoreTestDatabase : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
     public IServiceProvider Services => _providers[0];
 
-    public static async Task<StoreTestDatabase> CreateAsync()
+    public static async Task<StoreTestDatabase> CreateAsync(StoreProvider provider = StoreProvider.Sqlite)
     {
         string folder = Path.Combine(Path.GetTempPath(), "proxyrotator-store-" + Guid.NewGuid().ToString("N"));
-        var database = new StoreTestDatabase(folder);
+        string? postgres = provider == StoreProvider.PostgreSql ? await PostgresTestServer.CreateDatabaseAsync() : null;
+        var database = new StoreTestDatabase(folder, provider, postgres);
         IServiceProvider services = database.BuildProvider();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         return database;
@@ -62,6 +68,12 @@ internal sealed class StoreTestDatabase : IAsyncDisposable
         foreach (ServiceProvider provider in _providers)
         {
             await provider.DisposeAsync();
+        }
+
+        if (Provider == StoreProvider.PostgreSql)
+        {
+            await PostgresTestServer.DropDatabaseAsync(ConnectionString);
+            return;
         }
 
         try

@@ -197,6 +197,13 @@ public sealed class ConfigLoaderTests
     public void LoadFromString_InMemoryDatabase_IsKept(string database) =>
         Assert.Equal(database, Load(Document($"'database': '{database}'")).Database);
 
+    [Theory]
+    [InlineData("postgres://proxy:secret@db.example:5432/proxyrotator")]
+    [InlineData("postgresql://proxy@db.example/proxyrotator?sslmode=require")]
+    [InlineData("Host=db.example;Port=5432;Username=proxy;Password=secret;Database=proxyrotator")]
+    public void LoadFromString_PostgreSqlDatabase_IsKeptAsGiven(string database) =>
+        Assert.Equal(database, Load(Document($"'database': '{database}'")).Database);
+
     [Fact]
     public void LoadFromString_EmptyGeoIpPath_MeansNotConfigured()
     {

@@ -137,6 +137,7 @@ public sealed class ConfigLoaderValidationTests
         { "'geoip': { 'cityDb': 'x.mmdb' }", "geoip.cityDb", "unknown field (known here: connectionTypeDb, countryDb)" },
         { "'database': ''", "database", "must not be empty" },
         { "'database': 'Data Source=\\\"unterminated'", "database", "is not a valid connection string" },
+        { "'database': 'postgres://user:secret@:5432/db'", "database", "is not a valid PostgreSQL URL" },
     };
 
     [Theory]
