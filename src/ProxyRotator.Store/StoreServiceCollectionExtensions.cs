@@ -18,7 +18,7 @@ public static class StoreServiceCollectionExtensions
     /// Registers the pool store: a pooled <see cref="IDbContextFactory{TContext}"/> over <c>config.Database</c>,
     /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="HealthCheckHistory"/>, the
     /// <see cref="IPoolSnapshotSource"/> and <see cref="ISessionStore"/> implementations, and the hosted services
-    /// that build the first snapshot, refresh it and warm the session cache. Apply migrations
+    /// that build the first snapshot, refresh it, load the sessions and store session changes write-behind. Apply migrations
     /// (<see cref="DatabaseMigrator.MigrateAsync"/>) before the host starts.
     /// </summary>
     public static IServiceCollection AddProxyRotatorStore(this IServiceCollection services, ProxyRotatorConfig config)
@@ -45,6 +45,11 @@ public static class StoreServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PoolSnapshotRefresher>>(),
             PoolSnapshotRefresher.DefaultInterval));
         services.AddHostedService<SessionCacheWarmup>();
+        services.AddHostedService(provider => new SessionWriteBehind(
+            provider.GetRequiredService<StoreSessionStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SessionWriteBehind>>(),
+            SessionWriteBehind.DefaultInterval));
         return services;
     }
 }

@@ -5,7 +5,7 @@ using ProxyRotator.Core.Sessions;
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
-public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, TimeProvider timeProvider)
+public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -52,11 +52,15 @@ public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery 
                 ("country", row.Country ?? "unknown"));
         }
 
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        IReadOnlyList<StickySession> all = await sessions.ListAsync(cancellationToken).ConfigureAwait(false);
-        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
-        w.Sample("proxyrotator_sessions_active", all.Count(s => !s.IsExpired(now)));
+        WriteSessions(w);
         return w.ToString();
+    }
+
+    /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>
+    private void WriteSessions(PrometheusTextWriter w)
+    {
+        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions held (expired ones until the next sweep, at most a minute)");
+        w.Sample("proxyrotator_sessions_active", sessions.Count);
     }
 
     private void WritePoolTraffic(PrometheusTextWriter w)
