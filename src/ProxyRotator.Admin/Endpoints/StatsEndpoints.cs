@@ -18,7 +18,7 @@ internal static class StatsEndpoints
             .WithSummary("Requests, failures, retries and bytes since start: total, per pool and per upstream (the busiest 'top', default 100)");
 
     private static Results<Ok<StatsDto>, ProblemHttpResult> Get(
-        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, string? top)
+        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, TimeProvider timeProvider, string? top)
     {
         if (!UpstreamFilterParser.TryParseInt(top, 100, 0, 100_000, out int topCount))
         {
@@ -26,7 +26,7 @@ internal static class StatsEndpoints
         }
 
         PoolSnapshot snapshot = snapshots.Current;
-        int activeSessions = sessions.Count;
+        int activeSessions = sessions.CountActive(timeProvider.GetUtcNow());
 
         return TypedResults.Ok(new StatsDto
         {

@@ -5,7 +5,7 @@ using ProxyRotator.Core.Sessions;
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
-public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions)
+public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, TimeProvider timeProvider)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -59,8 +59,8 @@ public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery 
     /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>
     private void WriteSessions(PrometheusTextWriter w)
     {
-        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions held (expired ones until the next sweep, at most a minute)");
-        w.Sample("proxyrotator_sessions_active", sessions.Count);
+        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
+        w.Sample("proxyrotator_sessions_active", sessions.CountActive(timeProvider.GetUtcNow()));
     }
 
     private void WritePoolTraffic(PrometheusTextWriter w)

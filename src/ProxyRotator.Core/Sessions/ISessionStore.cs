@@ -13,6 +13,9 @@ public interface ISessionStore
     /// <summary>Sessions one account holds now (expired ones count until they are swept).</summary>
     int CountFor(string account);
 
+    /// <summary>Sessions that have not expired by <paramref name="now"/> (a scan of memory, for gauges and pages).</summary>
+    int CountActive(DateTimeOffset now);
+
     ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Creates or replaces (rebinds) a session.</summary>

@@ -47,6 +47,20 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     public int CountFor(string account) =>
         _perAccount.TryGetValue(account, out StrongBox<int>? count) ? Volatile.Read(ref count.Value) : 0;
 
+    public int CountActive(DateTimeOffset now)
+    {
+        int active = 0;
+        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        {
+            if (!entry.Value.IsExpired(now))
+            {
+                active++;
+            }
+        }
+
+        return active;
+    }
+
     /// <summary>Fills the table from the database (once; later calls return the same task, a failed load is retried).</summary>
     public Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -118,6 +132,23 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
 
     public ValueTask<IReadOnlyList<StickySession>> ListAsync(CancellationToken cancellationToken)
     {
+        Task? load = Volatile.Read(ref _load);
+        if (load is { IsCompletedSuccessfully: true })
+        {
+            return ValueTask.FromResult<IReadOnlyList<StickySession>>(ListLive());
+        }
+
+        return ListAfterLoadAsync(cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<StickySession>> ListAfterLoadAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return ListLive();
+    }
+
+    private List<StickySession> ListLive()
+    {
         DateTimeOffset now = timeProvider.GetUtcNow();
         var live = new List<StickySession>(_sessions.Count);
         foreach (KeyValuePair<string, StickySession> entry in _sessions)
@@ -129,7 +160,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         }
 
         live.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
-        return ValueTask.FromResult<IReadOnlyList<StickySession>>(live);
+        return live;
     }
 
     public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)

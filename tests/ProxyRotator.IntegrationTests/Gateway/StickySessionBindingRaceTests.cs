@@ -62,6 +62,8 @@ public sealed class StickySessionBindingRaceTests(StickySessionBindingRaceTests.
 
         public int CountFor(string account) => inner.CountFor(account);
 
+        public int CountActive(DateTimeOffset now) => inner.CountActive(now);
+
         public ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken) =>
             inner.GetAsync(account, sessionId, cancellationToken);
 

@@ -119,6 +119,8 @@ public sealed class UpstreamRouterSessionBindingTests : IDisposable
 
         public int CountFor(string account) => _stored?.Account == account ? 1 : 0;
 
+        public int CountActive(DateTimeOffset now) => _stored is { } s && !s.IsExpired(now) ? 1 : 0;
+
         public ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken) =>
             ValueTask.FromResult(_stored is { } s && s.Account == account && s.SessionId == sessionId ? s : null);
 
