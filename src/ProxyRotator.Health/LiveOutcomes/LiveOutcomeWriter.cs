@@ -132,6 +132,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             }
         }
 
+        PublishRuntimeState(writes);
         bool statusChanged = false;
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -157,7 +158,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                         {
                             (quarantines ??= []).Add(write);
                         }
-                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), now, cancellationToken).ConfigureAwait(false))
+                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), cancellationToken).ConfigureAwait(false))
                         {
                             _book.Forget(write.Id);
                         }
@@ -176,6 +177,26 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         if (statusChanged)
         {
             await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the new scores and quarantines to the upstreams' runtime state before anything is written: the
+    /// selector sees them at once, without a snapshot rebuild and whether or not the database is free right now.
+    /// </summary>
+    private void PublishRuntimeState(List<LiveWrite> writes)
+    {
+        PoolSnapshot snapshot = _snapshots.Current;
+        foreach (LiveWrite write in writes)
+        {
+            if (snapshot.TryGet(write.Id, out UpstreamProxy? upstream) && write.Entry.IsSeeded)
+            {
+                upstream!.Load.SetScore(write.Entry.Figures(_scorer).Score);
+                if (write.Tally.QuarantineRequested)
+                {
+                    upstream.Load.Exclude();
+                }
+            }
         }
     }
 
