@@ -139,6 +139,11 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         {
             // Read before the transaction so the write lock is held for the updates only.
             HashSet<long>? gone = unseeded is null ? null : await SeedAsync(db, unseeded, now, cancellationToken).ConfigureAwait(false);
+            if (unseeded is not null)
+            {
+                // Their scores could only be worked out once seeded from the stored figures.
+                PublishRuntimeState(unseeded);
+            }
             List<LiveWrite>? quarantines = null;
             IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -189,13 +194,19 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         PoolSnapshot snapshot = _snapshots.Current;
         foreach (LiveWrite write in writes)
         {
-            if (snapshot.TryGet(write.Id, out UpstreamProxy? upstream) && write.Entry.IsSeeded)
+            if (!snapshot.TryGet(write.Id, out UpstreamProxy? upstream))
+            {
+                continue;
+            }
+
+            if (write.Tally.QuarantineRequested)
+            {
+                upstream!.Load.Exclude();
+            }
+
+            if (write.Entry.IsSeeded)
             {
                 upstream!.Load.SetScore(write.Entry.Figures(_scorer).Score);
-                if (write.Tally.QuarantineRequested)
-                {
-                    upstream.Load.Exclude();
-                }
             }
         }
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Entities;
 
@@ -32,6 +34,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     private Task? _load;
     private long _deleteExpiredBeforeTicks;
     private long _flushedRows;
+    private StickySessionWrites? _writes;
 
     /// <summary>Sessions held in memory (expired ones stay until swept).</summary>
     public int CachedCount => _sessions.Count;
@@ -279,35 +282,32 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             await using (db.ConfigureAwait(false))
             {
-                string[] accounts = [.. batch.Select(w => w.Account).Distinct(StringComparer.Ordinal)];
-                string[] ids = [.. batch.Select(w => w.SessionId).Distinct(StringComparer.Ordinal)];
-                Dictionary<string, StickySessionEntity> rows = await db.StickySessions
-                    .Where(s => accounts.Contains(s.Account) && ids.Contains(s.SessionId))
-                    .ToDictionaryAsync(s => StickySessionKey.Of(s.Account, s.SessionId), StringComparer.Ordinal, cancellationToken)
-                    .ConfigureAwait(false);
-                foreach (PendingSessionWrite write in batch)
+                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
+                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    rows.TryGetValue(StickySessionKey.Of(write.Account, write.SessionId), out StickySessionEntity? row);
-                    if (write.Session is null)
+                    DbCommand upsert = writes.CreateUpsert(db);
+                    DbCommand delete = writes.CreateDelete(db);
+                    await using (upsert.ConfigureAwait(false))
+                    await using (delete.ConfigureAwait(false))
                     {
-                        if (row is not null)
+                        foreach (PendingSessionWrite write in batch)
                         {
-                            db.StickySessions.Remove(row);
+                            if (write.Session is { } session)
+                            {
+                                await writes.UpsertAsync(upsert, session, cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
+                            }
                         }
-
-                        continue;
                     }
 
-                    if (row is null)
-                    {
-                        row = new StickySessionEntity { Account = write.Account, SessionId = write.SessionId };
-                        db.StickySessions.Add(row);
-                    }
-
-                    row.CopyFrom(write.Session);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 return batch.Count;
             }
         }
