@@ -41,6 +41,7 @@ public sealed class HealthJobHostingTests
         var config = new ProxyRotatorConfig
         {
             Database = $"Data Source={Path.Combine(folder, "serve.db")};Pooling=False",
+            Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"] },
             Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "test-key-0123456789" },
             HealthCheck = new HealthCheckOptions
             {
