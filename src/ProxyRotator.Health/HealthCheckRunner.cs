@@ -144,6 +144,23 @@ public sealed partial class HealthCheckRunner : IDisposable
         }
     }
 
+    private void PublishRuntimeState(List<HealthCheckOutcome> outcomes, int first)
+    {
+        PoolSnapshot snapshot = _snapshots.Current;
+        for (int i = first; i < outcomes.Count; i++)
+        {
+            HealthCheckOutcome outcome = outcomes[i];
+            if (snapshot.TryGet(outcome.UpstreamId, out UpstreamProxy? upstream))
+            {
+                upstream!.Load.SetScore(outcome.Score);
+                if (outcome.Status is UpstreamStatus.Quarantined or UpstreamStatus.Retired)
+                {
+                    upstream.Load.Exclude();
+                }
+            }
+        }
+    }
+
     private async Task WriteResultsAsync(
         ChannelReader<ProbedUpstream> reader,
         List<HealthCheckOutcome> outcomes,
@@ -159,18 +176,14 @@ public sealed partial class HealthCheckRunner : IDisposable
                 batch.Add(item);
             }
 
-            bool selectionChanged = await WriteBatchAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
-            if (selectionChanged)
-            {
-                // Quarantines, revivals and new verified countries change who gets picked: publish them now.
-                await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
-                pass.RefreshPending = false;
-            }
-            else
-            {
-                // Only scores moved: one refresh at the end of the pass is enough.
-                pass.RefreshPending = true;
-            }
+            int first = outcomes.Count;
+            await WriteBatchAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
+
+            // Scores and quarantines reach the selector in place, now; revivals and new verified countries change
+            // the snapshot's lists and tags, so one rebuild at the end of the pass publishes them all (a rebuild per
+            // batch made the first pass over N new upstreams cost N/100 rebuilds of N rows).
+            PublishRuntimeState(outcomes, first);
+            pass.RefreshPending = true;
         }
     }
 

@@ -19,7 +19,7 @@ public static class StoreServiceCollectionExtensions
     /// PostgreSQL), a pooled <see cref="IDbContextFactory{TContext}"/> over it,
     /// <see cref="DatabaseMigrator"/>, <see cref="PoolSynchronizer"/>, <see cref="HealthCheckHistory"/>, the
     /// <see cref="IPoolSnapshotSource"/> and <see cref="ISessionStore"/> implementations, and the hosted services
-    /// that build the first snapshot, refresh it and warm the session cache. Apply migrations
+    /// that build the first snapshot, refresh it, load the sessions and store session changes write-behind. Apply migrations
     /// (<see cref="DatabaseMigrator.MigrateAsync"/>) before the host starts.
     /// </summary>
     public static IServiceCollection AddProxyRotatorStore(this IServiceCollection services, ProxyRotatorConfig config)
@@ -48,6 +48,11 @@ public static class StoreServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PoolSnapshotRefresher>>(),
             PoolSnapshotRefresher.DefaultInterval));
         services.AddHostedService<SessionCacheWarmup>();
+        services.AddHostedService(provider => new SessionWriteBehind(
+            provider.GetRequiredService<StoreSessionStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SessionWriteBehind>>(),
+            SessionWriteBehind.DefaultInterval));
         return services;
     }
 }

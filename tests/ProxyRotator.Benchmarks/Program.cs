@@ -7,6 +7,13 @@ if (args.Length > 0 && args[0] == "load")
     return await ProxyRotator.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]);
 }
 
+// `scale`: the pool at 100k upstreams (import, first health pass, snapshot rebuilds, memory, picks), e.g.
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- scale [--upstreams 100000]
+if (args.Length > 0 && args[0] == "scale")
+{
+    return await ProxyRotator.Benchmarks.Scale.ScaleBenchmark.RunAsync(args[1..]);
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g.
 //   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- --filter '*Pick*' --job short --inProcess
 // --inProcess skips BenchmarkDotNet's rebuild of the whole project graph, which can exceed its 2-minute build

@@ -14,12 +14,11 @@ namespace ProxyRotator.Admin.Endpoints;
 internal static class StatsEndpoints
 {
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/stats", GetAsync).WithName("GetStats")
+        api.MapGet("/stats", Get).WithName("GetStats")
             .WithSummary("Requests, failures, retries and bytes since start: total, per pool and per upstream (the busiest 'top', default 100)");
 
-    private static async Task<Results<Ok<StatsDto>, ProblemHttpResult>> GetAsync(
-        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, TimeProvider timeProvider,
-        string? top, CancellationToken ct)
+    private static Results<Ok<StatsDto>, ProblemHttpResult> Get(
+        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, TimeProvider timeProvider, string? top)
     {
         if (!UpstreamFilterParser.TryParseInt(top, 100, 0, 100_000, out int topCount))
         {
@@ -27,8 +26,7 @@ internal static class StatsEndpoints
         }
 
         PoolSnapshot snapshot = snapshots.Current;
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        int activeSessions = (await sessions.ListAsync(ct)).Count(s => !s.IsExpired(now));
+        int activeSessions = sessions.CountActive(timeProvider.GetUtcNow());
 
         return TypedResults.Ok(new StatsDto
         {

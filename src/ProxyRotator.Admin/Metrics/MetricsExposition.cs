@@ -1,11 +1,12 @@
 using ProxyRotator.Admin.Queries;
 using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
-public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, TimeProvider timeProvider)
+public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots, TimeProvider timeProvider)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -52,11 +53,23 @@ public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery 
                 ("country", row.Country ?? "unknown"));
         }
 
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        IReadOnlyList<StickySession> all = await sessions.ListAsync(cancellationToken).ConfigureAwait(false);
-        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
-        w.Sample("proxyrotator_sessions_active", all.Count(s => !s.IsExpired(now)));
+        WriteSessions(w);
+        WriteSnapshotRebuilds(w);
         return w.ToString();
+    }
+
+    /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>
+    private void WriteSessions(PrometheusTextWriter w)
+    {
+        w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
+        w.Sample("proxyrotator_sessions_active", sessions.CountActive(timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>Each rebuilt snapshot takes the next version, so the version counts rebuilds since start.</summary>
+    private void WriteSnapshotRebuilds(PrometheusTextWriter w)
+    {
+        w.Family("proxyrotator_pool_snapshot_rebuilds_total", "counter", "Pool snapshot rebuilds (membership or tag changes; runtime health is updated in place)");
+        w.Sample("proxyrotator_pool_snapshot_rebuilds_total", snapshots.Current.Version);
     }
 
     private void WritePoolTraffic(PrometheusTextWriter w)

@@ -427,6 +427,8 @@ internal static class ConfigDocumentParser
         TimeSpan? maxTtl = reader.Duration("maxTtl", ConfigLimits.MinSessionTtl, ConfigLimits.MaxSessionTtl);
         sessions.DefaultTtl = defaultTtl ?? sessions.DefaultTtl;
         sessions.MaxTtl = maxTtl ?? sessions.MaxTtl;
+        sessions.MaxPerAccount = reader.Int("maxPerAccount", 1, ConfigLimits.MaxSessions) ?? sessions.MaxPerAccount;
+        sessions.MaxTotal = reader.Int("maxTotal", 1, ConfigLimits.MaxSessions) ?? sessions.MaxTotal;
         if ((defaultTtl is not null || maxTtl is not null) && sessions.DefaultTtl > sessions.MaxTtl)
         {
             reader.Context.Error(reader.PathOf(defaultTtl is not null ? "defaultTtl" : "maxTtl"),

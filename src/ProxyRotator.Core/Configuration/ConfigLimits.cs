@@ -36,6 +36,9 @@ public static class ConfigLimits
     public static readonly TimeSpan MinSessionTtl = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxSessionTtl = TimeSpan.FromDays(30);
 
+    /// <summary>Upper bound of <c>sessions.maxPerAccount</c> and <c>sessions.maxTotal</c> (each live session is held in memory).</summary>
+    public const int MaxSessions = 10_000_000;
+
     public static readonly TimeSpan MinProviderRefresh = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxProviderRefresh = TimeSpan.FromDays(7);
 

@@ -1,8 +1,17 @@
 namespace ProxyRotator.Core.Configuration;
 
-/// <summary><c>sessions</c>: sticky session lifetimes.</summary>
+/// <summary><c>sessions</c>: sticky session lifetimes and how many may exist at once.</summary>
 public sealed class SessionOptions
 {
+    public const int DefaultMaxPerAccount = 10_000;
+    public const int DefaultMaxTotal = 200_000;
+
     public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan MaxTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Live sessions one account may hold; a new one beyond it is refused (429 <c>session-limit</c>).</summary>
+    public int MaxPerAccount { get; set; } = DefaultMaxPerAccount;
+
+    /// <summary>Live sessions of all accounts together; bounds the memory the session table may take.</summary>
+    public int MaxTotal { get; set; } = DefaultMaxTotal;
 }

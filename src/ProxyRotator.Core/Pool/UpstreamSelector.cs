@@ -50,7 +50,7 @@ public sealed class UpstreamSelector
     internal static bool MatchesQuery(UpstreamProxy upstream, in UpstreamQuery query)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        if (!upstream.IsEligible)
+        if (!upstream.IsEligible || upstream.Load.IsExcluded)
         {
             return false;
         }
@@ -91,7 +91,7 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return excludedIds.Contains(candidates[0].Id) ? null : candidates[0].Upstream;
+            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : candidates[0].Upstream;
         }
 
         int firstIndex = Draw(candidates, excludedIds, avoid: -1);
@@ -134,7 +134,8 @@ public sealed class UpstreamSelector
                 }
             }
 
-            if (excludedIds.IsEmpty || !excludedIds.Contains(candidates[index].Id))
+            ref readonly UpstreamCandidate candidate = ref candidates[index];
+            if (!candidate.Load.IsExcluded && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id)))
             {
                 return index;
             }
@@ -152,7 +153,7 @@ public sealed class UpstreamSelector
         for (int i = 0; i < candidates.Length; i++)
         {
             ref readonly UpstreamCandidate candidate = ref candidates[(start + i) % candidates.Length];
-            if (excludedIds.Contains(candidate.Id))
+            if (candidate.Load.IsExcluded || excludedIds.Contains(candidate.Id))
             {
                 continue;
             }
@@ -168,6 +169,11 @@ public sealed class UpstreamSelector
         return best;
     }
 
-    private static double Weight(in UpstreamCandidate candidate) =>
-        (candidate.Score + ScoreFloor) / (1 + Math.Max(0, candidate.Load.InFlight));
+    /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
+    private static double Weight(in UpstreamCandidate candidate)
+    {
+        double live = candidate.Load.Score;
+        double score = double.IsNaN(live) ? candidate.Score : Math.Clamp(live, 0, 1);
+        return (score + ScoreFloor) / (1 + Math.Max(0, candidate.Load.InFlight));
+    }
 }

@@ -14,4 +14,6 @@ public enum GatewayFailure
     SessionLost,
     /// <summary>The upstream could not reach the target (every upstream would see it): 502 / the upstream's SOCKS reply.</summary>
     TargetUnreachable,
+    /// <summary>A new sticky session would exceed <c>sessions.maxPerAccount</c> or <c>sessions.maxTotal</c>: 429 / SOCKS 0x02.</summary>
+    SessionLimit,
 }

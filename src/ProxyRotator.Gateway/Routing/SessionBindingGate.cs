@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace ProxyRotator.Gateway.Routing;
 
@@ -12,6 +13,7 @@ namespace ProxyRotator.Gateway.Routing;
 public sealed class SessionBindingGate
 {
     private readonly ConcurrentDictionary<(string Account, string SessionId), Claim> _claims = new();
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Claims the session for binding, or returns the claim another request holds (wait on
@@ -21,11 +23,23 @@ public sealed class SessionBindingGate
     {
         var fresh = new Claim(this, (account, sessionId));
         claim = _claims.GetOrAdd(fresh.Key, fresh);
-        return ReferenceEquals(claim, fresh);
+        if (!ReferenceEquals(claim, fresh))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref AccountPending(account).Value);
+        return true;
     }
 
     /// <summary>Sessions being bound right now (for tests and diagnostics).</summary>
     public int Pending => _claims.Count;
+
+    /// <summary>New sessions of one account being bound right now: they count against its session cap.</summary>
+    public int PendingFor(string account) =>
+        _perAccount.TryGetValue(account, out StrongBox<int>? count) ? Volatile.Read(ref count.Value) : 0;
+
+    private StrongBox<int> AccountPending(string account) => _perAccount.GetOrAdd(account, static _ => new StrongBox<int>());
 
     /// <summary>One request's right to bind a new session; ending it (once) wakes every waiter.</summary>
     public sealed class Claim
@@ -47,7 +61,11 @@ public sealed class SessionBindingGate
         public void End()
         {
             // Removed before the waiters wake, so one of them can claim the session if this request never bound it.
-            _gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this));
+            if (_gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this)))
+            {
+                Interlocked.Decrement(ref _gate.AccountPending(Key.Account).Value);
+            }
+
             _ended.TrySetResult();
         }
     }

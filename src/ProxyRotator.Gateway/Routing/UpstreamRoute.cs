@@ -35,6 +35,9 @@ public sealed class UpstreamRoute : IDisposable
 
     internal AttemptOutcome? LastFailure { get; set; }
 
+    /// <summary>Set when the request may not be routed at all (a new session over its cap); every pick answers it.</summary>
+    internal GatewayFailure Refusal { get; set; }
+
     internal ReadOnlySpan<long> Tried => _tried.AsSpan(0, Math.Min(AttemptCount, _tried.Length));
 
     internal void MarkTried(long upstreamId)

@@ -69,7 +69,15 @@ public sealed class UpstreamRouter(
             }
         }
 
-        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts) { BindingClaim = claim };
+        GatewayFailure refusal = GatewayFailure.None;
+        if (targeting.SessionId is not null && session is null && !HasRoomForNewSession(targeting.Account, claim is not null))
+        {
+            claim?.End();
+            claim = null;
+            refusal = GatewayFailure.SessionLimit;
+        }
+
+        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts) { BindingClaim = claim, Refusal = refusal };
     }
 
     /// <summary>The upstream for the next attempt; counts the pick's latency and, after the first attempt, a retry.</summary>
@@ -88,6 +96,11 @@ public sealed class UpstreamRouter(
 
     private PickResult PickNextCore(UpstreamRoute route)
     {
+        if (route.Refusal != GatewayFailure.None)
+        {
+            return new PickResult(null, route.Refusal);
+        }
+
         PoolSnapshot snapshot = pool.Current;
         if (route.Session is { } session && !route.SessionAbandoned)
         {
@@ -152,6 +165,21 @@ public sealed class UpstreamRouter(
 
         // Stored: requests waiting for this session's first binding may read it now.
         route.EndBindingClaim();
+    }
+
+    /// <summary>
+    /// Whether one more session fits under <c>sessions.maxPerAccount</c> and <c>sessions.maxTotal</c>. Sessions being
+    /// bound by other requests right now count too, so a burst of new ids cannot overshoot a cap (at worst a
+    /// request is refused that a moment later would have fitted).
+    /// </summary>
+    private bool HasRoomForNewSession(string account, bool holdsClaim)
+    {
+        int self = holdsClaim ? 1 : 0;
+        int pendingForAccount = (bindingGate?.PendingFor(account) ?? 0) - self;
+        int pendingTotal = (bindingGate?.Pending ?? 0) - self;
+        SessionOptions limits = config.Sessions;
+        return sessions.CountFor(account) + pendingForAccount < limits.MaxPerAccount
+            && sessions.Count + pendingTotal < limits.MaxTotal;
     }
 
     private TimeSpan SessionTtl(TargetingParameters targeting)

@@ -11,8 +11,9 @@ namespace ProxyRotator.Health.LiveOutcomes;
 
 /// <summary>
 /// The set-based write of one upstream's live figures: one UPDATE that adds the counts in SQL (so a concurrent write
-/// to the row cannot lose any), moves the last use forward only, sets the score figures and stamps UpdatedAt (the
-/// UpdatedAt interceptor only sees SaveChanges). Nothing is loaded or tracked.
+/// to the row cannot lose any), moves the last use forward only and sets the score figures. It leaves UpdatedAt alone on purpose: live figures
+/// are runtime state (the selector gets them in memory), not a membership or tag change that should make the
+/// snapshot refresher rebuild. Nothing is loaded or tracked.
 /// <para>
 /// The statement is plain standard SQL built once from the EF model — table and column names, the provider's
 /// identifier quoting and parameter syntax, and each column's value converter (times are stored as UTC ticks) — so
@@ -25,7 +26,7 @@ internal sealed class LiveFiguresUpdate
 {
     // Parameter order in every command this creates.
     private const int IdParameter = 0, RequestsParameter = 1, FailuresParameter = 2, ScoreParameter = 3,
-        SuccessRateParameter = 4, LatencyParameter = 5, UpdatedAtParameter = 6, LastUsedAtParameter = 7;
+        SuccessRateParameter = 4, LatencyParameter = 5, LastUsedAtParameter = 6;
 
     private readonly string _sql;
     private readonly (string Name, RelationalTypeMapping Mapping)[] _parameters;
@@ -55,7 +56,6 @@ internal sealed class LiveFiguresUpdate
             ("score", Property(nameof(UpstreamEntity.Score)).GetRelationalTypeMapping()),
             ("successRate", Property(nameof(UpstreamEntity.SuccessRate)).GetRelationalTypeMapping()),
             ("latencyMs", Property(nameof(UpstreamEntity.LatencyMs)).GetRelationalTypeMapping()),
-            ("updatedAt", Property(nameof(UpstreamEntity.UpdatedAt)).GetRelationalTypeMapping()),
             ("lastUsedAt", Property(nameof(UpstreamEntity.LastUsedAt)).GetRelationalTypeMapping()),
         ];
 
@@ -72,7 +72,6 @@ internal sealed class LiveFiguresUpdate
                 {Column(nameof(UpstreamEntity.Score))} = {Placeholder("score")},
                 {Column(nameof(UpstreamEntity.SuccessRate))} = {Placeholder("successRate")},
                 {Column(nameof(UpstreamEntity.LatencyMs))} = {Placeholder("latencyMs")},
-                {Column(nameof(UpstreamEntity.UpdatedAt))} = {Placeholder("updatedAt")},
                 {lastUsed} = CASE WHEN {lastUsed} IS NULL OR {lastUsed} < {used} THEN {used} ELSE {lastUsed} END
             WHERE {Column(nameof(UpstreamEntity.Id))} = {Placeholder("id")}
             """;
@@ -96,7 +95,7 @@ internal sealed class LiveFiguresUpdate
 
     /// <summary>Writes one upstream's figures with a command from <see cref="CreateCommand"/>; false when the row is gone.</summary>
     public async Task<bool> ExecuteAsync(
-        DbCommand command, long id, LiveTally tally, ScoreFigures figures, DateTimeOffset now, CancellationToken cancellationToken)
+        DbCommand command, long id, LiveTally tally, ScoreFigures figures, CancellationToken cancellationToken)
     {
         Set(command, IdParameter, id);
         Set(command, RequestsParameter, tally.Requests);
@@ -104,7 +103,6 @@ internal sealed class LiveFiguresUpdate
         Set(command, ScoreParameter, figures.Score);
         Set(command, SuccessRateParameter, figures.SuccessRate);
         Set(command, LatencyParameter, figures.LatencyMs);
-        Set(command, UpdatedAtParameter, now);
         Set(command, LastUsedAtParameter, tally.LastUsedAt);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }

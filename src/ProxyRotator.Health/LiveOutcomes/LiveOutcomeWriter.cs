@@ -132,12 +132,18 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             }
         }
 
+        PublishRuntimeState(writes);
         bool statusChanged = false;
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
             // Read before the transaction so the write lock is held for the updates only.
             HashSet<long>? gone = unseeded is null ? null : await SeedAsync(db, unseeded, now, cancellationToken).ConfigureAwait(false);
+            if (unseeded is not null)
+            {
+                // Their scores could only be worked out once seeded from the stored figures.
+                PublishRuntimeState(unseeded);
+            }
             List<LiveWrite>? quarantines = null;
             IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -157,7 +163,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                         {
                             (quarantines ??= []).Add(write);
                         }
-                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), now, cancellationToken).ConfigureAwait(false))
+                        else if (!await update.ExecuteAsync(command, write.Id, write.Tally, write.Entry.Figures(_scorer), cancellationToken).ConfigureAwait(false))
                         {
                             _book.Forget(write.Id);
                         }
@@ -176,6 +182,32 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         if (statusChanged)
         {
             await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the new scores and quarantines to the upstreams' runtime state before anything is written: the
+    /// selector sees them at once, without a snapshot rebuild and whether or not the database is free right now.
+    /// </summary>
+    private void PublishRuntimeState(List<LiveWrite> writes)
+    {
+        PoolSnapshot snapshot = _snapshots.Current;
+        foreach (LiveWrite write in writes)
+        {
+            if (!snapshot.TryGet(write.Id, out UpstreamProxy? upstream))
+            {
+                continue;
+            }
+
+            if (write.Tally.QuarantineRequested)
+            {
+                upstream!.Load.Exclude();
+            }
+
+            if (write.Entry.IsSeeded)
+            {
+                upstream!.Load.SetScore(write.Entry.Figures(_scorer).Score);
+            }
         }
     }
 

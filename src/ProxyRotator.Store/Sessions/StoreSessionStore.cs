@@ -1,32 +1,70 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Store.Sessions;
 
 /// <summary>
-/// Durable sticky sessions: the database is the truth (sessions survive a restart), a memory cache loaded at start
-/// answers the gateway's look-ups without I/O. Writes go to the database first, then to the cache. A cache miss
-/// asks the database once, so a session created by another instance is found too.
+/// Sticky sessions with memory as the truth for the request path: look-up, creation, rebinding and ending change
+/// only the memory table and note the change; <see cref="FlushAsync"/> (run by <see cref="SessionWriteBehind"/>
+/// every second and on graceful shutdown) writes the noted changes to the database in batches. A locked or slow
+/// database therefore delays persistence, never a client. <see cref="LoadAsync"/> fills the table at start.
 /// </summary>
 /// <remarks>
-/// <see cref="GetAsync"/> and <see cref="ListAsync"/> hide sessions that have expired by the injected clock;
-/// <see cref="RemoveExpiredAsync"/> deletes them. Every <see cref="SaveAsync"/> writes to the database, so callers
-/// should not save on every request just to move <see cref="StickySession.LastUsedAt"/>.
+/// Several changes to one session before a flush collapse into its latest state. A flush that fails keeps its
+/// changes (unless a newer one arrived meanwhile) and the next flush tries again. <see cref="GetAsync"/> and
+/// <see cref="ListAsync"/> hide sessions that have expired by the injected clock; <see cref="RemoveExpiredAsync"/>
+/// drops them from memory and has the next flush delete them from the database.
 /// </remarks>
 public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider)
     : ISessionStore, IDisposable
 {
-    private readonly ConcurrentDictionary<string, StickySession> _cache = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    /// <summary>Rows written per database transaction.</summary>
+    public const int FlushBatchSize = 500;
+
+    private readonly ConcurrentDictionary<string, StickySession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingSessionWrite> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private Task? _load;
+    private long _deleteExpiredBeforeTicks;
+    private long _flushedRows;
+    private StickySessionWrites? _writes;
 
-    /// <summary>Sessions currently held in memory (expired ones stay until swept).</summary>
-    public int CachedCount => _cache.Count;
+    /// <summary>Sessions held in memory (expired ones stay until swept).</summary>
+    public int CachedCount => _sessions.Count;
 
-    /// <summary>Fills the cache from the database (once; later calls return the same task).</summary>
+    public int Count => _sessions.Count;
+
+    /// <summary>Changes noted in memory that the database has not stored yet.</summary>
+    public int PendingWrites => _pending.Count;
+
+    /// <summary>Session rows written to the database since start (inserted, updated or deleted).</summary>
+    public long FlushedRows => Interlocked.Read(ref _flushedRows);
+
+    public int CountFor(string account) =>
+        _perAccount.TryGetValue(account, out StrongBox<int>? count) ? Volatile.Read(ref count.Value) : 0;
+
+    public int CountActive(DateTimeOffset now)
+    {
+        int active = 0;
+        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        {
+            if (!entry.Value.IsExpired(now))
+            {
+                active++;
+            }
+        }
+
+        return active;
+    }
+
+    /// <summary>Fills the table from the database (once; later calls return the same task, a failed load is retried).</summary>
     public Task LoadAsync(CancellationToken cancellationToken)
     {
         Task? load = Volatile.Read(ref _load);
@@ -50,135 +88,238 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     public ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
         Task? load = Volatile.Read(ref _load);
-        if (load is { IsCompletedSuccessfully: true } && _cache.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? cached))
+        if (load is { IsCompletedSuccessfully: true })
         {
-            return ValueTask.FromResult(cached.IsExpired(timeProvider.GetUtcNow()) ? null : cached);
+            return ValueTask.FromResult(Find(account, sessionId));
         }
 
-        return GetSlowAsync(account, sessionId, cancellationToken);
+        return GetAfterLoadAsync(account, sessionId, cancellationToken);
     }
 
-    public async ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
+    public ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-
-        // SQLite's async API is synchronous underneath; the caller may be on a socket thread of the gateway.
-        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-        await LoadAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        string key = session.Key;
+        while (true)
         {
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
+            if (_sessions.TryGetValue(key, out StickySession? existing))
             {
-                StickySessionEntity? row = await db.StickySessions
-                    .SingleOrDefaultAsync(s => s.Account == session.Account && s.SessionId == session.SessionId, cancellationToken)
-                    .ConfigureAwait(false);
-                if (row is null)
+                if (_sessions.TryUpdate(key, session, existing))
                 {
-                    row = new StickySessionEntity { Account = session.Account, SessionId = session.SessionId };
-                    db.StickySessions.Add(row);
+                    break;
                 }
-
-                row.CopyFrom(session);
-                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            _cache[session.Key] = session;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    public async ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
-    {
-        await LoadAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
+            else if (_sessions.TryAdd(key, session))
             {
-                int deleted = await db.StickySessions.Where(s => s.Account == account && s.SessionId == sessionId)
-                    .ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                bool cached = _cache.TryRemove(StickySessionKey.Of(account, sessionId), out _);
-                return deleted > 0 || cached;
+                Interlocked.Increment(ref AccountCount(session.Account).Value);
+                break;
             }
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+
+        _pending[key] = new PendingSessionWrite(session.Account, session.SessionId, session);
+        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<IReadOnlyList<StickySession>> ListAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = timeProvider.GetUtcNow();
-        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
-        {
-            List<StickySessionEntity> rows = await db.StickySessions.AsNoTracking()
-                .Where(s => s.ExpiresAt > now)
-                .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Select(r => r.ToSession())];
-        }
-    }
-
-    public async ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await LoadAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
-            {
-                int deleted = await db.StickySessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
-                foreach (KeyValuePair<string, StickySession> entry in _cache)
-                {
-                    if (entry.Value.IsExpired(now))
-                    {
-                        _cache.TryRemove(entry);
-                    }
-                }
-
-                return deleted;
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    public void Dispose() => _writeGate.Dispose();
-
-    private async ValueTask<StickySession?> GetSlowAsync(string account, string sessionId, CancellationToken cancellationToken)
-    {
-        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-        await LoadAsync(cancellationToken).ConfigureAwait(false);
-        DateTimeOffset now = timeProvider.GetUtcNow();
         string key = StickySessionKey.Of(account, sessionId);
-        if (_cache.TryGetValue(key, out StickySession? cached))
+        if (!_sessions.TryRemove(key, out _))
         {
-            return cached.IsExpired(now) ? null : cached;
+            return ValueTask.FromResult(false);
         }
 
-        ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        await using (db.ConfigureAwait(false))
+        Interlocked.Decrement(ref AccountCount(account).Value);
+        _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask<IReadOnlyList<StickySession>> ListAsync(CancellationToken cancellationToken)
+    {
+        Task? load = Volatile.Read(ref _load);
+        if (load is { IsCompletedSuccessfully: true })
         {
-            StickySessionEntity? row = await db.StickySessions.AsNoTracking()
-                .SingleOrDefaultAsync(s => s.Account == account && s.SessionId == sessionId, cancellationToken).ConfigureAwait(false);
-            if (row is null)
+            return ValueTask.FromResult<IReadOnlyList<StickySession>>(ListLive());
+        }
+
+        return ListAfterLoadAsync(cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<StickySession>> ListAfterLoadAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return ListLive();
+    }
+
+    private List<StickySession> ListLive()
+    {
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        var live = new List<StickySession>(_sessions.Count);
+        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        {
+            if (!entry.Value.IsExpired(now))
             {
-                return null;
+                live.Add(entry.Value);
+            }
+        }
+
+        live.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
+        return live;
+    }
+
+    public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int removed = 0;
+        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        {
+            if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
+            {
+                Interlocked.Decrement(ref AccountCount(entry.Value.Account).Value);
+                removed++;
+            }
+        }
+
+        // One DELETE in the next flush covers every expired row, including rows this process never loaded.
+        long ticks = now.UtcTicks;
+        long seen = Interlocked.Read(ref _deleteExpiredBeforeTicks);
+        while (ticks > seen)
+        {
+            long previous = Interlocked.CompareExchange(ref _deleteExpiredBeforeTicks, ticks, seen);
+            if (previous == seen)
+            {
+                break;
             }
 
-            StickySession session = _cache.GetOrAdd(key, row.ToSession());
-            return session.IsExpired(now) ? null : session;
+            seen = previous;
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <summary>
+    /// Writes every change noted so far to the database, in transactions of <see cref="FlushBatchSize"/> rows.
+    /// Returns the rows written. Changes of a batch that fails are kept for the next flush.
+    /// </summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            int written = await DeleteExpiredAsync(cancellationToken).ConfigureAwait(false);
+            var batch = new List<PendingSessionWrite>(FlushBatchSize);
+            foreach (string key in _pending.Keys)
+            {
+                if (_pending.TryRemove(key, out PendingSessionWrite? write))
+                {
+                    batch.Add(write);
+                }
+
+                if (batch.Count == FlushBatchSize)
+                {
+                    written += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                written += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            Interlocked.Add(ref _flushedRows, written);
+            return written;
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
+    public void Dispose() => _flushGate.Dispose();
+
+    private StickySession? Find(string account, string sessionId) =>
+        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
+            ? session
+            : null;
+
+    private async ValueTask<StickySession?> GetAfterLoadAsync(string account, string sessionId, CancellationToken cancellationToken)
+    {
+        // Only before the start-up load finished (the host loads before the gateway listens).
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return Find(account, sessionId);
+    }
+
+    private StrongBox<int> AccountCount(string account) => _perAccount.GetOrAdd(account, static _ => new StrongBox<int>());
+
+    private async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken)
+    {
+        long ticks = Interlocked.Exchange(ref _deleteExpiredBeforeTicks, 0);
+        if (ticks == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            var before = new DateTimeOffset(ticks, TimeSpan.Zero);
+            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                return await db.StickySessions.Where(s => s.ExpiresAt <= before).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // Try again next flush (unless a later sweep asked for more by then).
+            Interlocked.CompareExchange(ref _deleteExpiredBeforeTicks, ticks, 0);
+            throw;
+        }
+    }
+
+    private async Task<int> WriteBatchAsync(List<PendingSessionWrite> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
+            {
+                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
+                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    DbCommand upsert = writes.CreateUpsert(db);
+                    DbCommand delete = writes.CreateDelete(db);
+                    await using (upsert.ConfigureAwait(false))
+                    await using (delete.ConfigureAwait(false))
+                    {
+                        foreach (PendingSessionWrite write in batch)
+                        {
+                            if (write.Session is { } session)
+                            {
+                                await writes.UpsertAsync(upsert, session, cancellationToken).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return batch.Count;
+            }
+        }
+        catch
+        {
+            // Keep what failed for the next flush, unless the session changed again meanwhile (the newer state wins).
+            foreach (PendingSessionWrite write in batch)
+            {
+                _pending.TryAdd(StickySessionKey.Of(write.Account, write.SessionId), write);
+            }
+
+            throw;
         }
     }
 
@@ -193,7 +334,10 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             foreach (StickySessionEntity row in rows)
             {
                 // TryAdd: a session saved while loading is newer than what was read.
-                _cache.TryAdd(StickySessionKey.Of(row.Account, row.SessionId), row.ToSession());
+                if (_sessions.TryAdd(StickySessionKey.Of(row.Account, row.SessionId), row.ToSession()))
+                {
+                    Interlocked.Increment(ref AccountCount(row.Account).Value);
+                }
             }
         }
     }

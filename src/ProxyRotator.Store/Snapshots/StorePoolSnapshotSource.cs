@@ -83,6 +83,8 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                 {
                     var row = rows[i];
                     ids.Add(row.Id);
+                    UpstreamLoad load = _loads.GetOrAdd(row.Id, static _ => new UpstreamLoad());
+                    load.ResetTo(row.Score);
                     upstreams[i] = new UpstreamProxy
                     {
                         Id = row.Id,
@@ -95,7 +97,7 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         VerifiedCountry = row.VerifiedCountry,
                         ExitIp = row.ExitIp,
                         Score = row.Score,
-                        Load = _loads.GetOrAdd(row.Id, static _ => new UpstreamLoad()),
+                        Load = load,
                     };
                 }
 

@@ -16,8 +16,11 @@ namespace ProxyRotator.Benchmarks.Load;
 /// <summary>
 /// End-to-end load through the real product on a simulated pool, each figure next to the same load sent
 /// straight through one simulated upstream (the "one-hop" limit), measured in the same run:
-/// keep-alive absolute-form GETs, a new CONNECT tunnel per request, and bulk 100 KB transfers.
-/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--rounds N] [--verbose] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk] [--path gateway|one-hop]</c>.
+/// keep-alive absolute-form GETs, a new CONNECT tunnel per request, and bulk 100 KB transfers. Two more scenarios
+/// (<see cref="SessionLoad"/>): <c>sessions</c> sets a new sticky session per request and requests on existing
+/// sessions beside plain rotation, and <c>locked</c> compares p99 latency with SQLite's write lock held by another
+/// connection to p99 without.
+/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--rounds N] [--verbose] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk|sessions|locked] [--lock-seconds S] [--path gateway|one-hop]</c>.
 /// <c>--isolate</c> runs the gateway as <c>proxyrotator serve</c> on a CPU of its own (see <see cref="ServeProcessGateway"/>).
 /// </summary>
 public static class LoadBenchmark
@@ -98,6 +101,17 @@ public static class LoadBenchmark
                     await CompareAsync("bulk 100 KB GET (MB/s)", t => KeepAliveAsync(t, new Uri(origin, $"bytes/{BulkBytes}"), concurrency, duration), viaGateway, viaOneHop, BulkBytes / 1e6, path, gatewayCpu);
                 }
 
+                if (scenario is "all" or "sessions")
+                {
+                    await SessionLoad.CompareAsync(gateway, "load", "load-pass", new Uri(origin, "ip"), concurrency, duration, warmup, viaGateway.Rounds);
+                }
+
+                if (scenario is "locked")
+                {
+                    string database = Path.Combine(dir, isolate ? "serve.db" : "load.db");
+                    await SessionLoad.LockedAsync(gateway, "load", "load-pass", new Uri(origin, "ip"), concurrency, TimeSpan.FromSeconds(Option(args, "--lock-seconds", 15)), warmup, database);
+                }
+
                 if (gatewayHost is ProxyRotatorApp app)
                 {
                     await app.StopAsync(CancellationToken.None);
@@ -128,6 +142,7 @@ public static class LoadBenchmark
             Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"], MaxConnections = 100_000 },
             Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "load" },
             Users = [new UserOptions { Name = "load", Password = "load-pass" }],
+            Sessions = new SessionOptions { MaxPerAccount = SessionLoad.SessionCap, MaxTotal = SessionLoad.SessionCap },
         };
         world.ApplyTo(config);
         config.HealthCheck.Interval = TimeSpan.FromHours(1);

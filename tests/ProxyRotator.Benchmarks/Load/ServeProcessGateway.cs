@@ -137,6 +137,10 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
             json.WriteString("password", password);
             json.WriteEndObject();
             json.WriteEndArray();
+            json.WriteStartObject("sessions");
+            json.WriteNumber("maxPerAccount", SessionLoad.SessionCap);
+            json.WriteNumber("maxTotal", SessionLoad.SessionCap);
+            json.WriteEndObject();
             json.WriteStartObject("healthCheck");
             json.WriteString("url", world.Origin.HttpUrl.ToString());
             json.WriteString("interval", "1h");

@@ -18,6 +18,7 @@ public sealed class MetricsEndpointTests : AdminApiTestBase
         Assert.Equal(1, Value(samples, "proxyrotator_upstreams", ("pool", "res-eu"), ("status", "quarantined"), ("type", "mobile"), ("country", "FR")));
         Assert.Equal(1, Value(samples, "proxyrotator_upstreams", ("pool", "dc"), ("status", "retired"), ("type", "datacenter"), ("country", "US")));
         Assert.Equal(1, Value(samples, "proxyrotator_sessions_active"));
+        Assert.True(Value(samples, "proxyrotator_pool_snapshot_rebuilds_total") >= 1, "the snapshot was built at least once");
         foreach (string family in new[]
                  {
                      "proxyrotator_gateway_requests_total", "proxyrotator_gateway_retries_total", "proxyrotator_gateway_bytes_in_total",

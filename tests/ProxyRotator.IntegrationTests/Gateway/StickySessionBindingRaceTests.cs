@@ -58,6 +58,12 @@ public sealed class StickySessionBindingRaceTests(StickySessionBindingRaceTests.
     /// <summary>Takes its time to save, as a busy database would.</summary>
     private sealed class SlowSavingSessionStore(ISessionStore inner) : ISessionStore
     {
+        public int Count => inner.Count;
+
+        public int CountFor(string account) => inner.CountFor(account);
+
+        public int CountActive(DateTimeOffset now) => inner.CountActive(now);
+
         public ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken) =>
             inner.GetAsync(account, sessionId, cancellationToken);
 

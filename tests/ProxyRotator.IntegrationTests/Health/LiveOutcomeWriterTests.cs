@@ -213,20 +213,27 @@ public sealed class LiveOutcomeWriterTests
     }
 
     [Fact]
-    public async Task FlushAsync_RowWritten_UpdatedAtStampedWithWriterClock()
+    public async Task FlushAsync_LiveFigures_LeaveUpdatedAtAndReachTheSelectorWithoutRebuild()
     {
         (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(2);
         await using HealthTestWorld _ = world;
         IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
         var writer = world.Get<LiveOutcomeWriter>();
+        var snapshots = world.Get<IPoolSnapshotSource>();
+        await snapshots.RefreshAsync(None);
+        long version = snapshots.Current.Version;
         DateTimeOffset created = world.Time.GetUtcNow();
 
         world.Time.Advance(TimeSpan.FromMinutes(5));
         ReportSuccesses(sink, ids[0], 1);
         await writer.FlushAsync(None);
 
-        Assert.Equal(world.Time.GetUtcNow(), (await RowAsync(world, ids[0])).UpdatedAt);
-        Assert.Equal(created, (await RowAsync(world, ids[1])).UpdatedAt);
+        UpstreamEntity row = await RowAsync(world, ids[0]);
+        Assert.Equal(created, row.UpdatedAt);
+        Assert.Equal(world.Time.GetUtcNow(), row.LastUsedAt);
+        Assert.Equal(version, snapshots.Current.Version);
+        Assert.True(snapshots.Current.TryGet(ids[0], out UpstreamProxy? upstream));
+        Assert.Equal(row.Score, upstream!.Load.Score, 9);
     }
 
     [Fact]
@@ -304,7 +311,8 @@ public sealed class LiveOutcomeWriterTests
         UpstreamEntity healthy = await RowAsync(world, ids[1]);
         Assert.Equal(UpstreamStatus.Pending, healthy.Status);
         Assert.Equal((2, 0), (healthy.TotalRequests, healthy.TotalFailures));
-        Assert.Equal((now, now), (healthy.UpdatedAt, healthy.LastUsedAt));
+        Assert.Equal(now, healthy.LastUsedAt);
+        Assert.NotEqual(now, healthy.UpdatedAt);
         Assert.Equal(1.0, healthy.SuccessRate!.Value, 9);
         Assert.Single(await world.TransitionsAsync(ids[1]));
     }

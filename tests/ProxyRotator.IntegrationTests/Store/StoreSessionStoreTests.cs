@@ -38,6 +38,7 @@ public sealed class StoreSessionStoreTests
             ExitIp = "198.51.100.8",
         };
         await database.Get<ISessionStore>().SaveAsync(session, None);
+        await database.Get<StoreSessionStore>().FlushAsync(None);
 
         var restarted = database.OpenInstance().GetRequiredService<StoreSessionStore>();
         await restarted.LoadAsync(None);
@@ -57,6 +58,7 @@ public sealed class StoreSessionStoreTests
         await store.SaveAsync(session, None);
 
         await store.SaveAsync(session with { UpstreamId = upstreams[1] }, None);
+        await database.Get<StoreSessionStore>().FlushAsync(None);
 
         Assert.Equal(upstreams[1], (await store.GetAsync("scraper", "s1", None))!.UpstreamId);
         ISessionStore restarted = database.OpenInstance().GetRequiredService<ISessionStore>();
@@ -87,7 +89,10 @@ public sealed class StoreSessionStoreTests
         await store.SaveAsync(NewSession(database, "a", "long", upstreams[0], TimeSpan.FromHours(1)), None);
         database.Time.Advance(TimeSpan.FromMinutes(2));
 
+        await store.FlushAsync(None);
+
         int removed = await store.RemoveExpiredAsync(database.Time.GetUtcNow(), None);
+        await store.FlushAsync(None);
 
         Assert.Equal(1, removed);
         Assert.Equal(1, store.CachedCount);
@@ -106,7 +111,10 @@ public sealed class StoreSessionStoreTests
         var store = database.Get<ISessionStore>();
         await store.SaveAsync(NewSession(database, "a", "s", upstreams[0], TimeSpan.FromMinutes(10)), None);
 
+        await database.Get<StoreSessionStore>().FlushAsync(None);
+
         Assert.True(await store.RemoveAsync("a", "s", None));
+        await database.Get<StoreSessionStore>().FlushAsync(None);
 
         Assert.Null(await store.GetAsync("a", "s", None));
         Assert.False(await store.RemoveAsync("a", "s", None));
@@ -114,17 +122,36 @@ public sealed class StoreSessionStoreTests
     }
 
     [Fact]
-    public async Task GetAsync_SessionSavedByAnotherInstance_FoundOnCacheMiss()
+    public async Task SaveAsync_BeforeFlush_InMemoryOnlyUntilFlushed()
     {
         await using StoreTestDatabase database = await CreateAsync();
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<StoreSessionStore>();
-        await store.LoadAsync(None);
-        StickySession session = NewSession(database, "a", "elsewhere", upstreams[0], TimeSpan.FromMinutes(10));
+        StickySession session = NewSession(database, "a", "later", upstreams[0], TimeSpan.FromMinutes(10));
 
-        await database.OpenInstance().GetRequiredService<ISessionStore>().SaveAsync(session, None);
+        await store.SaveAsync(session, None);
 
-        Assert.Equal(session, await store.GetAsync("a", "elsewhere", None));
+        Assert.Equal(session, await store.GetAsync("a", "later", None));
+        Assert.Equal(1, store.PendingWrites);
+        Assert.Empty(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
+        Assert.Equal(1, await store.FlushAsync(None));
+        Assert.Equal(0, store.PendingWrites);
+        Assert.Equal([session], await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_ThenRemoveBeforeFlush_NothingStored()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        await store.SaveAsync(NewSession(database, "a", "brief", upstreams[0], TimeSpan.FromMinutes(10)), None);
+
+        Assert.True(await store.RemoveAsync("a", "brief", None));
+        await store.FlushAsync(None);
+
+        Assert.Equal(0, store.CountFor("a"));
+        Assert.Empty(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
     }
 
     [Fact]
@@ -136,7 +163,9 @@ public sealed class StoreSessionStoreTests
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             store.SaveAsync(NewSession(database, "a", "s" + i, upstreams[i % 2], TimeSpan.FromMinutes(10)), None).AsTask()));
+        await database.Get<StoreSessionStore>().FlushAsync(None);
 
+        Assert.Equal(20, store.CountFor("a"));
         Assert.Equal(20, (await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).Count);
     }
 

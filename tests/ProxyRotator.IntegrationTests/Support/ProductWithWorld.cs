@@ -32,6 +32,11 @@ public class ProductWithWorld : IAsyncLifetime, IDisposable
     {
     }
 
+    /// <summary>Changes the rest of the configuration (sessions, health) before the product starts.</summary>
+    protected virtual void Configure(ProxyRotatorConfig config)
+    {
+    }
+
     /// <summary>Replaces product services (e.g. a slower store) before the product starts.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -56,6 +61,7 @@ public class ProductWithWorld : IAsyncLifetime, IDisposable
         Config = TestConfigs.Create(DatabasePath, World.CreatePools(), ConfigureGateway);
         Config.GeoIp = World.CreateGeoIpOptions();
         Config.HealthCheck.Url = World.Origin.HttpUrl.ToString();
+        Configure(Config);
         Product = await ProductHost.StartAsync(Config, ConfigureServices);
     }
 

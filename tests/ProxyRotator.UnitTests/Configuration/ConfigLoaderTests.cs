@@ -106,7 +106,7 @@ public sealed class ConfigLoaderTests
         ProxyRotatorConfig config = Load(Document(
             "'healthCheck': { 'url': 'http://127.0.0.1:9/ip', 'interval': '30s', 'timeout': '2s', 'concurrency': 8, 'quarantineAfterFailures': 5, " +
             "'reviveAfterSuccesses': 1, 'retireAfter': '2h', 'retireAfterFailedRechecks': 7, 'maxBackoff': '5m' }, " +
-            "'sessions': { 'defaultTtl': '1m', 'maxTtl': '1m' }, " +
+            "'sessions': { 'defaultTtl': '1m', 'maxTtl': '1m', 'maxPerAccount': 50, 'maxTotal': 700 }, " +
             "'pools': [ { 'name': 'p1', 'type': 'ISP', 'providers': [ { 'name': 'acme', 'url': 'https://api.acme.example/v1', 'apiKey': '${ACME}', 'refresh': '1h', " +
             "'headers': { 'X-Account': '42' }, 'fieldMap': { 'url': 'proxy', 'country': 'cc' } } ] } ]"),
             name => name == "ACME" ? "acme-key" : null);
@@ -116,6 +116,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal((5, 1, TimeSpan.FromHours(2), 7, TimeSpan.FromMinutes(5)),
             (health.QuarantineAfterFailures, health.ReviveAfterSuccesses, health.RetireAfter, health.RetireAfterFailedRechecks, health.MaxBackoff));
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)), (config.Sessions.DefaultTtl, config.Sessions.MaxTtl));
+        Assert.Equal((50, 700), (config.Sessions.MaxPerAccount, config.Sessions.MaxTotal));
         PoolOptions pool = Assert.Single(config.Pools);
         Assert.Equal(UpstreamType.Isp, pool.Type);
         ProviderOptions provider = Assert.Single(pool.Providers);

@@ -12,7 +12,7 @@ public sealed class ConfigLoaderValidationTests
         { "'gatway': {}", "gatway", "unknown field (did you mean 'gateway'?)" },
         { "'gateway': { 'maxAttempt': 3 }", "gateway.maxAttempt", "did you mean 'maxAttempts'?" },
         { "'gateway': { 'MaxAttempts': 3 }", "gateway.MaxAttempts", "did you mean 'maxAttempts'?" },
-        { "'sessions': { 'ttl': '5m' }", "sessions.ttl", "unknown field (known here: defaultTtl, maxTtl)" },
+        { "'sessions': { 'ttl': '5m' }", "sessions.ttl", "unknown field (known here: defaultTtl, maxPerAccount, maxTotal, maxTtl)" },
         { "'gateway': { 'maxAttempts': '3' }", "gateway.maxAttempts", "must be a whole number, not a string" },
         { "'gateway': { 'maxAttempts': 2.5 }", "gateway.maxAttempts", "must be a whole number" },
         { "'gateway': { 'allowPrivateTargets': 'yes' }", "gateway.allowPrivateTargets", "must be true or false" },
@@ -130,6 +130,8 @@ public sealed class ConfigLoaderValidationTests
         { "'sessions': { 'maxTtl': '5m' }", "sessions.maxTtl", "sessions.defaultTtl (10m) must not exceed sessions.maxTtl (5m)" },
         { "'sessions': { 'defaultTtl': '30s' }", "sessions.defaultTtl", "between 1m and 30d" },
         { "'sessions': { 'maxTtl': '31d' }", "sessions.maxTtl", "between 1m and 30d" },
+        { "'sessions': { 'maxPerAccount': 0 }", "sessions.maxPerAccount", "between 1 and 10000000" },
+        { "'sessions': { 'maxTotal': 10000001 }", "sessions.maxTotal", "between 1 and 10000000" },
 
         // geoip and database files
         { "'geoip': { 'countryDb': 'no-such-GeoLite2-Country.mmdb' }", "geoip.countryDb", "does not exist" },

@@ -275,6 +275,33 @@ public sealed class UpstreamSelectorTests
         Assert.Equal(5000, snapshot.GetCandidates(Query(type: UpstreamType.Mobile, country: "FR")).Count);
     }
 
+    [Fact]
+    public void Pick_UpstreamExcludedInPlace_NeverPickedWithoutARebuild()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 5).Select(i => TestUpstreams.Create(i))];
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
+        Assert.Contains(3, PickMany(snapshot, Query()));
+
+        upstreams[2].Load.Exclude();
+
+        Assert.DoesNotContain(3, PickMany(snapshot, Query()));
+        Assert.False(CreateSut().Matches(upstreams[2], Query()));
+    }
+
+    [Fact]
+    public void Pick_LiveScorePublished_OverridesTheSnapshotScore()
+    {
+        UpstreamProxy good = TestUpstreams.Create(1, score: 0.9);
+        UpstreamProxy poor = TestUpstreams.Create(2, score: 0.9);
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(good, poor);
+        poor.Load.SetScore(0);
+        UpstreamSelector sut = CreateSut();
+
+        int poorPicks = Enumerable.Range(0, 1000).Count(_ => sut.Pick(snapshot, Query(), [])!.Id == 2);
+
+        Assert.True(poorPicks < 50, $"the upstream scored 0 in memory was picked {poorPicks} of 1000 times");
+    }
+
     private static HashSet<long> PickMany(PoolSnapshot snapshot, UpstreamQuery query)
     {
         UpstreamSelector sut = CreateSut();

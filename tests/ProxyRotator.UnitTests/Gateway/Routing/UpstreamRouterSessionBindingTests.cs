@@ -115,6 +115,12 @@ public sealed class UpstreamRouterSessionBindingTests : IDisposable
     {
         private StickySession? _stored;
 
+        public int Count => _stored is null ? 0 : 1;
+
+        public int CountFor(string account) => _stored?.Account == account ? 1 : 0;
+
+        public int CountActive(DateTimeOffset now) => _stored is { } s && !s.IsExpired(now) ? 1 : 0;
+
         public ValueTask<StickySession?> GetAsync(string account, string sessionId, CancellationToken cancellationToken) =>
             ValueTask.FromResult(_stored is { } s && s.Account == account && s.SessionId == sessionId ? s : null);
 

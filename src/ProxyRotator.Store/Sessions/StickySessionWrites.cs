@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using ProxyRotator.Core.Sessions;
+using ProxyRotator.Store.Entities;
+
+namespace ProxyRotator.Store.Sessions;
+
+/// <summary>
+/// The two statements of a session flush, one prepared command each reused for every row of a batch: an upsert
+/// (<c>INSERT … ON CONFLICT (Account, SessionId) DO UPDATE</c>, which SQLite and PostgreSQL both speak) and a
+/// delete by key. Built once from the EF model (names, quoting, parameter syntax, value converters), so it follows
+/// the mapping. A new session per request at thousands per second made EF's tracked SaveChanges the costliest
+/// part of the write-behind; this keeps the flush's CPU small beside the traffic it runs next to.
+/// </summary>
+internal sealed class StickySessionWrites
+{
+    private readonly string _upsert;
+    private readonly string _delete;
+    private readonly (string Name, RelationalTypeMapping Mapping)[] _columns;
+
+    private StickySessionWrites(string upsert, string delete, (string Name, RelationalTypeMapping Mapping)[] columns)
+    {
+        _upsert = upsert;
+        _delete = delete;
+        _columns = columns;
+    }
+
+    public static StickySessionWrites Create(ProxyRotatorDbContext db)
+    {
+        IEntityType entity = db.Model.FindEntityType(typeof(StickySessionEntity))
+            ?? throw new InvalidOperationException("StickySessionEntity is not mapped.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
+
+        IProperty Property(string name) => entity.FindProperty(name) ?? throw new InvalidOperationException($"StickySessionEntity.{name} is not mapped.");
+        string Column(string name) => sql.DelimitIdentifier(Property(name).GetColumnName(table)!);
+        string Placeholder(string name) => sql.GenerateParameterNamePlaceholder(name);
+
+        // Order matters: the parameters of each command are bound by position in Set.
+        string[] names =
+        [
+            nameof(StickySessionEntity.Account), nameof(StickySessionEntity.SessionId), nameof(StickySessionEntity.UpstreamId),
+            nameof(StickySessionEntity.Mode), nameof(StickySessionEntity.CreatedAt), nameof(StickySessionEntity.ExpiresAt),
+            nameof(StickySessionEntity.LastUsedAt), nameof(StickySessionEntity.ExitIp),
+        ];
+        (string, RelationalTypeMapping)[] columns = [.. names.Select(n => (n, Property(n).GetRelationalTypeMapping()))];
+        string tableName = sql.DelimitIdentifier(table.Name, table.Schema);
+        string key = $"{Column(names[0])}, {Column(names[1])}";
+        string upsert = $"""
+            INSERT INTO {tableName} ({string.Join(", ", names.Select(Column))})
+            VALUES ({string.Join(", ", names.Select(Placeholder))})
+            ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", names.Skip(2).Select(n => $"{Column(n)} = excluded.{Column(n)}"))}
+            """;
+        string delete = $"DELETE FROM {tableName} WHERE {Column(names[0])} = {Placeholder(names[0])} AND {Column(names[1])} = {Placeholder(names[1])}";
+        return new StickySessionWrites(upsert, delete, columns);
+    }
+
+    public DbCommand CreateUpsert(ProxyRotatorDbContext db) => CreateCommand(db, _upsert, _columns.Length);
+
+    public DbCommand CreateDelete(ProxyRotatorDbContext db) => CreateCommand(db, _delete, 2);
+
+    public async Task UpsertAsync(DbCommand command, StickySession session, CancellationToken cancellationToken)
+    {
+        Set(command, 0, session.Account);
+        Set(command, 1, session.SessionId);
+        Set(command, 2, session.UpstreamId);
+        Set(command, 3, session.Mode);
+        Set(command, 4, session.CreatedAt);
+        Set(command, 5, session.ExpiresAt);
+        Set(command, 6, session.LastUsedAt);
+        Set(command, 7, session.ExitIp);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(DbCommand command, string account, string sessionId, CancellationToken cancellationToken)
+    {
+        Set(command, 0, account);
+        Set(command, 1, sessionId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private DbCommand CreateCommand(ProxyRotatorDbContext db, string text, int parameters)
+    {
+        DbCommand command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = text;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        ISqlGenerationHelper sql = db.GetService<ISqlGenerationHelper>();
+        for (int i = 0; i < parameters; i++)
+        {
+            (string name, RelationalTypeMapping mapping) = _columns[i];
+            command.Parameters.Add(mapping.CreateParameter(command, sql.GenerateParameterName(name), null, nullable: true));
+        }
+
+        return command;
+    }
+
+    private void Set(DbCommand command, int index, object? value)
+    {
+        RelationalTypeMapping mapping = _columns[index].Mapping;
+        command.Parameters[index].Value = value is null ? DBNull.Value : mapping.Converter?.ConvertToProvider(value) ?? value;
+    }
+}
