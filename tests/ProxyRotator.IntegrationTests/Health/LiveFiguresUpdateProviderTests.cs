@@ -53,7 +53,7 @@ public class LiveFiguresUpdateProviderTests
         await using IDbContextTransaction transaction = await db.Database.BeginTransactionAsync();
         LiveFiguresUpdate update = LiveFiguresUpdate.Create(db);
         await using DbCommand command = update.CreateCommand(db);
-        Assert.True(await update.ExecuteAsync(command, id, tally, figures, now, CancellationToken.None));
+        Assert.True(await update.ExecuteAsync(command, id, tally, figures, CancellationToken.None));
         await transaction.CommitAsync();
     }
 }
