@@ -28,6 +28,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
         services.TryAddSingleton(_ => new TargetPolicy(config));
+        services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
+        services.TryAddSingleton(provider => new UpstreamTargetResolver(
+            provider.GetRequiredService<TargetPolicy>(), config, provider.GetRequiredService<ITargetNameResolver>()));
         services.TryAddSingleton(_ => new UpstreamSelector());
         services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(config.Gateway, provider.GetRequiredService<TimeProvider>()));

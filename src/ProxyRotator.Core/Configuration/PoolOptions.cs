@@ -9,4 +9,7 @@ public sealed class PoolOptions
     public UpstreamType Type { get; set; } = UpstreamType.Residential;
     public List<ProxyEntryOptions> Proxies { get; set; } = [];
     public List<ProviderOptions> Providers { get; set; } = [];
+
+    /// <summary><c>"local": true</c> on the pool: every upstream of it (provider imports too) counts as local, see <see cref="ProxyEntryOptions.Local"/>.</summary>
+    public bool Local { get; set; }
 }

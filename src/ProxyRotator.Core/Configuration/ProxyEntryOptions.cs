@@ -11,4 +11,11 @@ public sealed class ProxyEntryOptions
     public UpstreamType? Type { get; set; }
     public string? Country { get; set; }
     public string? City { get; set; }
+
+    /// <summary>
+    /// The upstream shares the gateway's host or network (<c>"local": true</c>): the gateway resolves target names
+    /// itself and checks them against the target policy. Loopback, private and link-local upstream addresses count
+    /// as local without it.
+    /// </summary>
+    public bool Local { get; set; }
 }

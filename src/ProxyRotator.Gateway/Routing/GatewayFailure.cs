@@ -14,4 +14,6 @@ public enum GatewayFailure
     SessionLost,
     /// <summary>The upstream could not reach the target (every upstream would see it): 502 / the upstream's SOCKS reply.</summary>
     TargetUnreachable,
+    /// <summary>A local upstream's target resolved to an address the target policy refuses: 403 / SOCKS 0x02.</summary>
+    TargetForbidden,
 }
