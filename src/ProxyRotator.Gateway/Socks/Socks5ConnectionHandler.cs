@@ -36,8 +36,7 @@ public sealed class Socks5ConnectionHandler(
 
         bool offersUserPassword = false;
         string? error = null;
-        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out error), handshakeToken).ConfigureAwait(false)
-            || error is not null)
+        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out error), handshakeToken).ConfigureAwait(false))
         {
             return;
         }
