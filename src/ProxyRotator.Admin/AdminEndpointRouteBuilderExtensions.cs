@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ProxyRotator.Admin.Endpoints;
 using ProxyRotator.Admin.Security;
+using ProxyRotator.Core.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ProxyRotator.Admin;
 
@@ -18,7 +20,7 @@ public static class AdminEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder root = app.MapGroup(string.Empty).AddEndpointFilter<AdminListenerEndpointFilter>();
-        OperatorEndpoints.Map(root);
+        OperatorEndpoints.Map(root, app.ServiceProvider.GetRequiredService<AdminOptions>().ProtectMetricsAndDashboard);
         root.MapOpenApi(); // a route handler too, so the group's listener filter covers it
 
         RouteGroupBuilder api = root.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>().WithTags("admin");

@@ -246,6 +246,7 @@ internal static class ConfigDocumentParser
             admin.ApiKey = apiKey;
         }
 
+        admin.ProtectMetricsAndDashboard = reader.Bool("protectMetricsAndDashboard") ?? false;
         reader.RejectUnknownFields();
     }
 
