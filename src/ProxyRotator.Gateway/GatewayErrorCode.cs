@@ -13,4 +13,5 @@ public static class GatewayErrorCode
     public const string BadRequest = "bad-request";
     public const string PoolForbidden = "pool-forbidden";
     public const string SessionUpstreamLost = "session-upstream-lost";
+    public const string RateLimited = "rate-limited";
 }

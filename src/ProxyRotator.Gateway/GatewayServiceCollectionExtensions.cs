@@ -39,6 +39,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+        services.TryAddSingleton(provider => new AuthenticationThrottle(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();

@@ -62,7 +62,7 @@ public sealed class GatewayForwardingMiddleware(
             return;
         }
 
-        AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString());
+        AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString(), context.Connection.RemoteIpAddress);
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "HTTP", admitted.Message);
@@ -70,6 +70,10 @@ public sealed class GatewayForwardingMiddleware(
             if (status == 407)
             {
                 context.Response.Headers.ProxyAuthenticate = GatewayHeaders.ProxyAuthenticateValue;
+            }
+            else if (status == 429)
+            {
+                context.Response.Headers.RetryAfter = admitted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             await WriteErrorAsync(context, status, code, admitted.Message).ConfigureAwait(false);

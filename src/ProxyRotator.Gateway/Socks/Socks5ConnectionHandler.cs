@@ -55,7 +55,7 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
+        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
         if (!admitted.IsAdmitted)
         {
             GatewayLog.ClientRefused(logger, "SOCKS5", admitted.Message);

@@ -27,4 +27,33 @@ public sealed class LocalUpstreamConfigTests
     [Fact]
     public void Load_PoolLocalNotBoolean_ErrorNamesPath() =>
         SingleError(Document("'pools': [ { 'name': 'p', 'local': 1 } ]"), "pools[0].local", "must be true or false");
+
+    [Fact]
+    public void Load_AuthThrottleAndAdminProtection_Read()
+    {
+        ProxyRotatorConfig config = Load(Document(
+            "'gateway': { 'authFailuresPerMinute': 7, 'authCooldown': '90s' }, 'admin': { 'apiKey': '" + ApiKey + "', 'protectMetricsAndDashboard': true }"));
+
+        Assert.Equal(7, config.Gateway.AuthFailuresPerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(90), config.Gateway.AuthCooldown);
+        Assert.True(config.Admin.ProtectMetricsAndDashboard);
+    }
+
+    [Fact]
+    public void Load_Defaults_ThrottleOnMetricsOpen()
+    {
+        ProxyRotatorConfig config = Load(Document(string.Empty));
+
+        Assert.Equal(20, config.Gateway.AuthFailuresPerMinute);
+        Assert.Equal(TimeSpan.FromMinutes(1), config.Gateway.AuthCooldown);
+        Assert.False(config.Admin.ProtectMetricsAndDashboard);
+    }
+
+    [Theory]
+    [InlineData("'gateway': { 'authFailuresPerMinute': -1 }", "gateway.authFailuresPerMinute", "between 0 and 100000")]
+    [InlineData("'gateway': { 'authCooldown': '0s' }", "gateway.authCooldown", "must be a positive duration")]
+    [InlineData("'gateway': { 'authCooldown': '2d' }", "gateway.authCooldown", "between 1s and")]
+    [InlineData("'admin': { 'apiKey': '0123456789abcdef', 'protectMetricsAndDashboard': 'yes' }", "admin.protectMetricsAndDashboard", "must be true or false")]
+    public void Load_BadHardeningField_ErrorNamesPath(string fields, string path, string reason) =>
+        SingleError(Document(fields), path, reason);
 }
