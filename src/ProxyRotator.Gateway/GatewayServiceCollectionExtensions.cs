@@ -30,7 +30,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(_ => new TargetPolicy(config));
         services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
         services.TryAddSingleton(provider => new UpstreamTargetResolver(
-            provider.GetRequiredService<TargetPolicy>(), config, provider.GetRequiredService<ITargetNameResolver>()));
+            provider.GetRequiredService<TargetPolicy>(), config, provider.GetRequiredService<ITargetNameResolver>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new UpstreamSelector());
         services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(config.Gateway, provider.GetRequiredService<TimeProvider>()));

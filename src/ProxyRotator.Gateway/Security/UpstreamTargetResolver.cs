@@ -18,14 +18,19 @@ public sealed class UpstreamTargetResolver
     private readonly ITargetNameResolver _names;
     private readonly HashSet<string> _localPools;
     private readonly HashSet<string> _localEndpoints;
+    private readonly TimeSpan _timeout;
+    private readonly TimeProvider _timeProvider;
 
-    public UpstreamTargetResolver(TargetPolicy policy, ProxyRotatorConfig config, ITargetNameResolver names)
+    /// <param name="timeProvider">Times the look-up: it shares <c>gateway.connectTimeout</c> with the connect it precedes.</param>
+    public UpstreamTargetResolver(TargetPolicy policy, ProxyRotatorConfig config, ITargetNameResolver names, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(names);
         _policy = policy;
         _names = names;
+        _timeout = config.Gateway.ConnectTimeout;
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _localPools = new HashSet<string>(config.Pools.Where(p => p.Local).Select(p => p.Name), StringComparer.Ordinal);
         _localEndpoints = new HashSet<string>(
             config.Pools.SelectMany(p => p.Proxies).Where(e => e.Local).Select(e => e.Endpoint.Address), StringComparer.OrdinalIgnoreCase);
@@ -63,15 +68,14 @@ public sealed class UpstreamTargetResolver
         }
 
         IPAddress[] addresses;
+        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            addresses = await _names.ResolveAsync(bare.TrimEnd('.'), cancellationToken).ConfigureAwait(false);
+            addresses = await _names.ResolveAsync(bare.TrimEnd('.'), linked.Token).ConfigureAwait(false);
         }
-        catch (SocketException)
-        {
-            return TargetResolution.Unresolved;
-        }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is SocketException or ArgumentException
+            || (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             return TargetResolution.Unresolved;
         }

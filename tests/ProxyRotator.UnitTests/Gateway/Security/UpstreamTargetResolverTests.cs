@@ -152,4 +152,29 @@ public sealed class UpstreamTargetResolverTests
 
         await _names.Received(1).ResolveAsync("example.com", Arg.Any<CancellationToken>());
     }
+
+    [Fact]
+    public async Task ResolveAsync_LookUpSlowerThanConnectTimeout_UnresolvedNotHung()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var config = new ProxyRotatorConfig { Gateway = new GatewayOptions { ConnectTimeout = TimeSpan.FromSeconds(5) } };
+        var policy = new TargetPolicy(config.Gateway, config.Admin, [IPAddress.Loopback]);
+        var sut = new UpstreamTargetResolver(policy, config, new CancellingResolver(), time);
+
+        ValueTask<TargetResolution> pending = sut.ResolveAsync(Upstream("127.0.1.5"), "slow.example", 80, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(5));
+        TargetResolution resolution = await pending;
+
+        Assert.Null(resolution.Host);
+        Assert.False(resolution.IsRefused);
+    }
+
+    private sealed class CancellingResolver : ITargetNameResolver
+    {
+        public async Task<IPAddress[]> ResolveAsync(string name, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return [];
+        }
+    }
 }
