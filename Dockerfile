@@ -2,7 +2,7 @@
 # ProxyRotator: build with the .NET SDK, run on the ASP.NET runtime as a non-root user.
 #   docker build -t proxyrotator .
 #   docker run -e PROXYROTATOR_API_KEY=$(openssl rand -hex 24) -e SCRAPER_PASSWORD=... \
-#              -p 8080:8080 -p 8081:8081 -v proxyrotator-data:/data proxyrotator
+#              -p 8080:8080 -p 127.0.0.1:8081:8081 -v proxyrotator-data:/data proxyrotator
 # Mount your own configuration at /etc/proxyrotator/pools.json (keep "database" under /data).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

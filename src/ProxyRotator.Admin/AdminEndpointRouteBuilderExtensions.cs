@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Admin.Endpoints;
 using ProxyRotator.Admin.Security;
+using ProxyRotator.Core.Configuration;
 
 namespace ProxyRotator.Admin;
 
@@ -23,7 +24,7 @@ public static class AdminEndpointRouteBuilderExtensions
         _ = app.ServiceProvider.GetRequiredService<ServerUptime>();
 
         RouteGroupBuilder root = app.MapGroup(string.Empty).AddEndpointFilter<AdminListenerEndpointFilter>();
-        OperatorEndpoints.Map(root);
+        OperatorEndpoints.Map(root, app.ServiceProvider.GetRequiredService<AdminOptions>().ProtectMetricsAndDashboard);
         root.MapOpenApi(); // a route handler too, so the group's listener filter covers it
 
         RouteGroupBuilder api = root.MapGroup("/api").AddEndpointFilter<ApiKeyEndpointFilter>().WithTags("admin");

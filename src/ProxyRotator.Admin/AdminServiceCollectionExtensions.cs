@@ -34,6 +34,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<MetricsExposition>();
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<ApiKeyEndpointFilter>();
+        services.TryAddSingleton<OperatorKeyEndpointFilter>();
         services.TryAddSingleton<AdminListenerEndpointFilter>();
 
         services.Configure<JsonOptions>(json =>

@@ -14,4 +14,5 @@ public static class GatewayErrorCode
     public const string PoolForbidden = "pool-forbidden";
     public const string SessionUpstreamLost = "session-upstream-lost";
     public const string SessionLimit = "session-limit";
+    public const string RateLimited = "rate-limited";
 }

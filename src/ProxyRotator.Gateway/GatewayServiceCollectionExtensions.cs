@@ -28,6 +28,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
         services.TryAddSingleton(_ => new TargetPolicy(config));
+        services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
+        services.TryAddSingleton(provider => new UpstreamTargetResolver(
+            provider.GetRequiredService<TargetPolicy>(), config, provider.GetRequiredService<ITargetNameResolver>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new UpstreamSelector());
         services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(config.Gateway, provider.GetRequiredService<TimeProvider>()));
@@ -36,6 +39,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+        services.TryAddSingleton(provider => new AuthenticationThrottle(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Routing;
 using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Admin.Dashboard;
 using ProxyRotator.Admin.Metrics;
+using ProxyRotator.Admin.Security;
 using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Admin.Endpoints;
 
-/// <summary>The key-less routes of the admin listener: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and the dashboard.</summary>
+/// <summary>The operator routes outside <c>/api</c>: <c>/healthz</c> and <c>/readyz</c> (always key-less), <c>/metrics</c> and the dashboard.</summary>
 internal static class OperatorEndpoints
 {
-    public static void Map(RouteGroupBuilder root)
+    public static void Map(RouteGroupBuilder root, bool protectMetricsAndDashboard)
     {
         root.MapGet("/healthz", (IPoolSnapshotSource snapshots) =>
             {
@@ -31,11 +32,18 @@ internal static class OperatorEndpoints
             })
             .WithName("Ready").WithSummary("Readiness: 200 while at least one upstream is eligible (active or pending), else 503; no key needed");
 
-        root.MapGet("/metrics", async (MetricsExposition exposition, CancellationToken ct) =>
+        // Open by default (scrapers and the dashboard shell hold no secrets); admin.protectMetricsAndDashboard closes them.
+        RouteGroupBuilder operators = root.MapGroup(string.Empty);
+        if (protectMetricsAndDashboard)
+        {
+            operators.AddEndpointFilter<OperatorKeyEndpointFilter>();
+        }
+
+        operators.MapGet("/metrics", async (MetricsExposition exposition, CancellationToken ct) =>
                 Results.Text(await exposition.RenderAsync(ct), PrometheusTextWriter.ContentType))
             .WithName("Metrics").WithSummary("Prometheus text exposition").ExcludeFromDescription();
 
-        root.MapGet("/", (DashboardAssets assets) => assets.Serve("index.html")).ExcludeFromDescription();
-        root.MapGet("/dashboard/{file}", (string file, DashboardAssets assets) => assets.Serve(file)).ExcludeFromDescription();
+        operators.MapGet("/", (DashboardAssets assets) => assets.Serve("index.html")).ExcludeFromDescription();
+        operators.MapGet("/dashboard/{file}", (string file, DashboardAssets assets) => assets.Serve(file)).ExcludeFromDescription();
     }
 }

@@ -32,7 +32,7 @@ public sealed class PoolOverviewQuery(IDbContextFactory<ProxyRotatorDbContext> c
                     statusCounts.Pending + statusCounts.Active + statusCounts.Quarantined + statusCounts.Retired,
                     statusCounts,
                     [.. pool.ProviderSources.OrderBy(p => p.Name).Select(p => new ProviderSourceDto(
-                        p.Name, MaskQuery(p.Url), p.LastSyncAt, p.LastSuccessAt, p.LastError, p.LastCount))]);
+                        p.Name, MaskQuery(p.Url), p.LastSyncAt, p.LastSuccessAt, CredentialMasking.Scrub(p.LastError, null), p.LastCount))]);
             })];
         }
     }
@@ -50,17 +50,6 @@ public sealed class PoolOverviewQuery(IDbContextFactory<ProxyRotatorDbContext> c
         }
     }
 
-    /// <summary>Provider URLs sometimes carry a key in the query (<c>?api_key=</c>): show the parameter names only.</summary>
-    public static string MaskQuery(string url)
-    {
-        int q = url.IndexOf('?', StringComparison.Ordinal);
-        if (q < 0)
-        {
-            return url;
-        }
-
-        IEnumerable<string> names = url[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('=')[0] + "=***");
-        return url[..(q + 1)] + string.Join('&', names);
-    }
+    /// <summary>Provider URLs carry keys in the user-info or the query (<c>?api_key=</c>): show neither.</summary>
+    public static string MaskQuery(string url) => CredentialMasking.MaskUrl(url);
 }

@@ -1,4 +1,5 @@
 using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Admin.Queries;
@@ -37,9 +38,8 @@ internal static class UpstreamDtoMapper
         TotalFailures = upstream.TotalFailures,
     };
 
-    /// <summary>Defence in depth: a free-text note that happens to quote the password never leaves with it.</summary>
-    public static string? Scrub(string? text, string? password) =>
-        text is null || string.IsNullOrEmpty(password) ? text : text.Replace(password, "***", StringComparison.Ordinal);
+    /// <summary>Defence in depth: a free-text note that quotes the password (or a URL with it) never leaves with it.</summary>
+    public static string? Scrub(string? text, string? password) => CredentialMasking.Scrub(text, password);
 
     public static string Lower<T>(T value)
         where T : struct, Enum => value.ToString().ToLowerInvariant();

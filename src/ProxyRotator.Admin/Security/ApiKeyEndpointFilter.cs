@@ -29,14 +29,18 @@ internal sealed class ApiKeyEndpointFilter(AdminOptions options) : IEndpointFilt
             detail: $"Send the admin API key in the {HeaderName} header."));
     }
 
-    private bool IsAuthorized(Microsoft.Extensions.Primitives.StringValues values)
+    private bool IsAuthorized(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.Count == 1 && Matches(values[0]);
+
+    /// <summary>Whether <paramref name="key"/> is the configured key (constant time; nothing matches an empty key).</summary>
+    internal bool Matches(string? key)
     {
-        if (!_configured || values.Count != 1 || string.IsNullOrEmpty(values[0]))
+        if (!_configured || string.IsNullOrEmpty(key))
         {
             return false;
         }
 
-        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(values[0]!));
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         return CryptographicOperations.FixedTimeEquals(digest, _expectedDigest);
     }
 }

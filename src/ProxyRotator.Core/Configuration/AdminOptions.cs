@@ -7,4 +7,10 @@ public sealed class AdminOptions
 
     /// <summary>Required on every <c>/api</c> route as <c>X-Api-Key</c>.</summary>
     public string ApiKey { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Require the key for <c>/metrics</c> and the dashboard too (<c>X-Api-Key</c>, <c>Authorization: Bearer KEY</c>
+    /// or HTTP Basic with the key as password, which browsers and Prometheus can send). <c>/healthz</c> stays open.
+    /// </summary>
+    public bool ProtectMetricsAndDashboard { get; set; }
 }

@@ -182,6 +182,8 @@ internal static class ConfigDocumentParser
         }
 
         gateway.ExposeUpstreamHeaders = reader.Bool("exposeUpstreamHeaders") ?? gateway.ExposeUpstreamHeaders;
+        gateway.AuthFailuresPerMinute = reader.Int("authFailuresPerMinute", 0, ConfigLimits.MaxAuthFailuresPerMinute) ?? gateway.AuthFailuresPerMinute;
+        gateway.AuthCooldown = reader.Duration("authCooldown", ConfigLimits.MinAuthCooldown, ConfigLimits.MaxAuthCooldown) ?? gateway.AuthCooldown;
         reader.RejectUnknownFields();
     }
 
@@ -258,6 +260,7 @@ internal static class ConfigDocumentParser
             admin.ApiKey = apiKey;
         }
 
+        admin.ProtectMetricsAndDashboard = reader.Bool("protectMetricsAndDashboard") ?? false;
         reader.RejectUnknownFields();
     }
 

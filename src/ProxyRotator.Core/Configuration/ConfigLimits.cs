@@ -18,6 +18,9 @@ public static class ConfigLimits
     public const int MinHeaderBytes = 1024;
     public const int MaxHeaderBytes = 1024 * 1024;
     public const int MaxConnections = 1_000_000;
+    public const int MaxAuthFailuresPerMinute = 100_000;
+    public static readonly TimeSpan MinAuthCooldown = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxAuthCooldown = TimeSpan.FromDays(1);
     public const int MaxAttempts = 10;
 
     /// <summary>An admin key shorter than this is guessable.</summary>

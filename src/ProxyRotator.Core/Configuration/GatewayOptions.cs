@@ -33,6 +33,15 @@ public sealed class GatewayOptions
     /// </summary>
     public List<string> AllowedTargets { get; set; } = [];
 
+    /// <summary>
+    /// Failed logins from one client address (IPv6: one /64) within a minute before it is refused for
+    /// <see cref="AuthCooldown"/> (HTTP 429 <c>rate-limited</c>, SOCKS5 authentication failure); 0 turns it off.
+    /// </summary>
+    public int AuthFailuresPerMinute { get; set; } = 20;
+
+    /// <summary>How long a client that reached <see cref="AuthFailuresPerMinute"/> is refused.</summary>
+    public TimeSpan AuthCooldown { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Send <c>X-ProxyRotator-Upstream</c>/<c>-Session</c> on successful answers.</summary>
     public bool ExposeUpstreamHeaders { get; set; } = true;
 }

@@ -12,4 +12,7 @@ public sealed class PoolOptions
 
     /// <summary>The cost of its upstreams unless an upstream states its own; null means not known.</summary>
     public UpstreamCost? Cost { get; set; }
+
+    /// <summary><c>"local": true</c> on the pool: every upstream of it (provider imports too) counts as local, see <see cref="ProxyEntryOptions.Local"/>.</summary>
+    public bool Local { get; set; }
 }

@@ -45,6 +45,8 @@ internal static class PoolsParser
                 pool.Type = poolType;
             }
 
+            pool.Local = reader.Bool("local") ?? false;
+
             var proxies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach ((JsonElement proxy, string proxyPath) in reader.Array("proxies"))
             {
@@ -117,7 +119,7 @@ internal static class PoolsParser
 
         if (element.ValueKind != JsonValueKind.Object)
         {
-            context.Error(path, $"must be a proxy URL string or an object {{url, country, city, type, kind, dialect, countries, cost}}, not {ConfigReadContext.Describe(element)}");
+            context.Error(path, $"must be a proxy URL string or an object {{url, country, city, type, local, kind, dialect, countries, cost}}, not {ConfigReadContext.Describe(element)}");
             return null;
         }
 
@@ -161,8 +163,9 @@ internal static class PoolsParser
         UpstreamType? type = reader.TryGet("type", out JsonElement typeElement) ? ReadType(context, typeElement, reader.PathOf("type")) : null;
         BackconnectOptions? backconnect = BackconnectEntryParser.ReadKind(reader, parsed, type);
         UpstreamCost? cost = BackconnectEntryParser.ReadCost(reader);
+        bool local = reader.Bool("local") ?? false;
         reader.RejectUnknownFields();
-        return parsed is null ? null : new ProxyEntryOptions { Endpoint = parsed, Country = country, City = city, Type = type, Backconnect = backconnect, Cost = cost };
+        return parsed is null ? null : new ProxyEntryOptions { Endpoint = parsed, Country = country, City = city, Type = type, Backconnect = backconnect, Cost = cost, Local = local };
     }
 
     private static UpstreamEndpoint? ReadEndpoint(ConfigReadContext context, JsonElement element, string path)

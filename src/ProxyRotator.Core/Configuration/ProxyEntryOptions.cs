@@ -19,4 +19,11 @@ public sealed class ProxyEntryOptions
 
     /// <summary>Null means the pool's cost.</summary>
     public UpstreamCost? Cost { get; set; }
+
+    /// <summary>
+    /// The upstream shares the gateway's host or network (<c>"local": true</c>): the gateway resolves target names
+    /// itself and checks them against the target policy. Loopback, private and link-local upstream addresses count
+    /// as local without it.
+    /// </summary>
+    public bool Local { get; set; }
 }

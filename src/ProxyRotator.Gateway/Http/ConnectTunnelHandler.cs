@@ -33,12 +33,13 @@ public sealed class ConnectTunnelHandler(
             return;
         }
 
-        AdmissionResult admitted = admission.AdmitBasic(head.Get("Proxy-Authorization"));
+        AdmissionResult admitted = admission.AdmitBasic(head.Get("Proxy-Authorization"), (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address);
         if (!admitted.IsAdmitted)
         {
             admission.LogRefused(admitted, "CONNECT", connection.RemoteEndPoint);
             (int status, string code) = admitted.HttpAnswer;
-            await RefuseAsync(output, status, code, admitted.Message, cancellationToken).ConfigureAwait(false);
+            metrics.RecordRequest(null, code);
+            await RawHttpAnswers.WriteErrorAsync(output, status, code, admitted.Message, cancellationToken, status == 429 ? admitted.RetryAfterSeconds : null).ConfigureAwait(false);
             return;
         }
 

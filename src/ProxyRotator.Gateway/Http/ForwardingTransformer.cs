@@ -23,6 +23,12 @@ internal sealed class ForwardingTransformer(
 {
     private static readonly string[] _alwaysStripped = ["Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "Keep-Alive", "TE", "Trailer", "Upgrade", "Via", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
 
+    /// <summary>
+    /// The Host header when <c>target</c> names a checked address instead of the client's host name (a local
+    /// upstream); null lets the request URI's authority stand. TLS to an https:// target names this host too.
+    /// </summary>
+    public string? HostHeader { get; init; }
+
     /// <summary>The upstream's own error status that was held back, or 0.</summary>
     public int HeldBackStatus { get; private set; }
 
@@ -38,7 +44,7 @@ internal sealed class ForwardingTransformer(
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         proxyRequest.RequestUri = target;
-        proxyRequest.Headers.Host = null;
+        proxyRequest.Headers.Host = HostHeader;
         foreach (string name in _alwaysStripped)
         {
             proxyRequest.Headers.Remove(name);

@@ -34,6 +34,7 @@ public sealed class GatewayForwardingMiddleware(
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
     GatewayMetrics metrics,
+    UpstreamTargetResolver targets,
     ILogger<GatewayForwardingMiddleware> logger)
 {
     private readonly ForwarderRequestConfig _requestConfig = new()
@@ -61,7 +62,7 @@ public sealed class GatewayForwardingMiddleware(
             return;
         }
 
-        AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString());
+        AdmissionResult admitted = admission.AdmitBasic(context.Request.Headers.ProxyAuthorization.ToString(), context.Connection.RemoteIpAddress);
         if (!admitted.IsAdmitted)
         {
             admission.LogRefused(admitted, "HTTP", context.Connection.RemoteIpAddress is { } ip ? new System.Net.IPEndPoint(ip, context.Connection.RemotePort) : null);
@@ -69,6 +70,10 @@ public sealed class GatewayForwardingMiddleware(
             if (status == 407)
             {
                 context.Response.Headers.ProxyAuthenticate = GatewayHeaders.ProxyAuthenticateValue;
+            }
+            else if (status == 429)
+            {
+                context.Response.Headers.RetryAfter = admitted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             await WriteErrorAsync(context, status, code, admitted.Message).ConfigureAwait(false);
@@ -113,14 +118,21 @@ public sealed class GatewayForwardingMiddleware(
                 : AttemptOutcome.Stop(pick.Failure);
         }
 
+        TargetResolution resolution = await targets.ResolveAsync(upstream, state.Target.IdnHost, state.Target.Port, cancellationToken).ConfigureAwait(false);
+        if (resolution.Host is not { } dialHost)
+        {
+            return TunnelDialer.TargetResolutionOutcome(resolution);
+        }
+
         UpstreamHttpInvoker invoker = invokers.Get(upstream);
         bool lastAttempt = route.AttemptCount >= config.Gateway.MaxAttempts || !router.MayFailOver(route);
         bool expose = config.Gateway.ExposeUpstreamHeaders;
         using var firstByte = new CancellationTokenSource(config.Gateway.ResponseTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(firstByte.Token, cancellationToken);
-        var transformer = new ForwardingTransformer(state.Target, invoker.ProxyAuthorization, firstByte, timeProvider,
+        var transformer = new ForwardingTransformer(state.DialTarget(dialHost), invoker.ProxyAuthorization, firstByte, timeProvider,
             holdBackServerErrors: !lastAttempt, expose ? upstream.Id : null, expose ? route.SessionId : null,
-            route.SessionId is null ? null : ct => router.CommitAsync(route, upstream, ct));
+            route.SessionId is null ? null : ct => router.CommitAsync(route, upstream, ct))
+        { HostHeader = dialHost == state.Target.IdnHost ? null : state.Target.Authority };
 
         upstream.Load.Enter();
         long start = timeProvider.GetTimestamp();
@@ -214,6 +226,9 @@ public sealed class GatewayForwardingMiddleware(
         /// <summary>Request body bytes read so far (sent upstream).</summary>
         public ByteCounter BodyRead { get; } = bodyRead;
         public string DestinationPrefix { get; } = target.GetLeftPart(UriPartial.Authority);
+
+        /// <summary>The target with the host a local upstream is handed (a checked address); the Host header keeps the name.</summary>
+        public Uri DialTarget(string host) => host == Target.IdnHost ? Target : new UriBuilder(Target) { Host = host }.Uri;
 
         /// <summary>The pool of the upstream that served the request, for the metrics.</summary>
         public string? UsedPool { get; set; }

@@ -7,7 +7,7 @@ namespace ProxyRotator.Gateway.Http;
 /// <summary>Answers the gateway writes itself on connections it handles below Kestrel's HTTP layer (CONNECT).</summary>
 internal static class RawHttpAnswers
 {
-    public static async ValueTask WriteErrorAsync(PipeWriter output, int statusCode, string errorCode, string message, CancellationToken cancellationToken)
+    public static async ValueTask WriteErrorAsync(PipeWriter output, int statusCode, string errorCode, string message, CancellationToken cancellationToken, int? retryAfterSeconds = null)
     {
         string body = message + "\n";
         var head = new StringBuilder(256)
@@ -16,6 +16,11 @@ internal static class RawHttpAnswers
         if (statusCode == 407)
         {
             head.Append("Proxy-Authenticate: ").Append(GatewayHeaders.ProxyAuthenticateValue).Append("\r\n");
+        }
+
+        if (retryAfterSeconds is { } seconds)
+        {
+            head.Append("Retry-After: ").Append(seconds).Append("\r\n");
         }
 
         head.Append("Content-Type: text/plain; charset=utf-8\r\n")

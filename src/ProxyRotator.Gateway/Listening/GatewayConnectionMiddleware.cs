@@ -14,7 +14,8 @@ namespace ProxyRotator.Gateway.Listening;
 /// <summary>
 /// Kestrel connection middleware on every gateway listener. It peeks at the first bytes without consuming
 /// them: <c>0x05</c> is a SOCKS5 client and <c>CONNECT </c> a tunnel request, both served here over the
-/// transport pipes; anything else goes on untouched to Kestrel's HTTP/1.1 parser (absolute-form requests).
+/// transport pipes; anything else goes on to Kestrel's HTTP/1.1 parser (absolute-form requests) through a
+/// <see cref="StrictHttp1Reader"/>, so every head on the connection passes the gateway's strict parser first.
 /// </summary>
 public sealed class GatewayConnectionMiddleware
 {
@@ -40,6 +41,13 @@ public sealed class GatewayConnectionMiddleware
         _options = services.GetRequiredService<ProxyRotatorConfig>().Gateway;
         _timeProvider = services.GetRequiredService<TimeProvider>();
         _logger = services.GetRequiredService<ILogger<GatewayConnectionMiddleware>>();
+    }
+
+    private sealed class StrictHttpTransport(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
     }
 
     private enum FirstBytes
@@ -127,6 +135,11 @@ public sealed class GatewayConnectionMiddleware
 
                 break;
             case FirstBytes.Http:
+                // Kestrel parses absolute-form requests, but only heads our strict parser accepted reach it.
+                IDuplexPipe transport = connection.Transport;
+                connection.Transport = new StrictHttpTransport(
+                    new StrictHttp1Reader(transport.Input, transport.Output, _options.MaxHeaderBytes, reason => GatewayLog.HeadRefused(_logger, connection.ConnectionId, reason)),
+                    transport.Output);
                 await _next(connection).ConfigureAwait(false);
                 break;
         }

@@ -6,10 +6,16 @@ namespace ProxyRotator.Gateway.Protocols;
 /// <summary>
 /// A strict HTTP/1.x request-head parser for the heads the gateway handles itself (CONNECT). Everything
 /// ambiguous is refused rather than guessed: bare LF, CR/NUL inside values, whitespace before a colon,
-/// obsolete line folding, conflicting Content-Length values and Content-Length together with Transfer-Encoding.
+/// obsolete line folding, signed or non-digit and conflicting Content-Length values, Content-Length together with
+/// Transfer-Encoding, a Transfer-Encoding whose final coding is not chunked, and method tokens over
+/// <see cref="MaxMethodLength"/> characters. Absolute-form requests are held to it as well (see
+/// <c>StrictHttp1Reader</c>), so Kestrel's more lenient parser only sees heads this one accepted.
 /// </summary>
 public static class HttpRequestHeadParser
 {
+    /// <summary>Longest method token accepted; registered methods have at most 17 characters (UPDATEREDIRECTREF).</summary>
+    public const int MaxMethodLength = 32;
+
     private static ReadOnlySpan<byte> HeadEnd => "\r\n\r\n"u8;
 
     /// <summary>
@@ -53,6 +59,13 @@ public static class HttpRequestHeadParser
                 if (ContainsBareLineFeed(span))
                 {
                     error = "bare LF in the request head";
+                    return HttpHeadParseStatus.Malformed;
+                }
+
+                // Likewise an absurd method token: 400 now, not 431 once the head limit is reached.
+                if (span.Length > MaxMethodLength && span[..(MaxMethodLength + 1)].IndexOf((byte)' ') < 0)
+                {
+                    error = "method token too long";
                     return HttpHeadParseStatus.Malformed;
                 }
 
@@ -178,6 +191,12 @@ public static class HttpRequestHeadParser
         ReadOnlySpan<byte> methodSpan = line[..sp1];
         ReadOnlySpan<byte> targetSpan = line[(sp1 + 1)..sp2];
         ReadOnlySpan<byte> versionSpan = line[(sp2 + 1)..];
+        if (methodSpan.Length > MaxMethodLength)
+        {
+            error = "method token too long";
+            return false;
+        }
+
         if (!IsToken(methodSpan) || targetSpan.IndexOfAnyInRange((byte)0, (byte)' ') >= 0 || targetSpan.IndexOf((byte)0x7F) >= 0
             || !(versionSpan.SequenceEqual("HTTP/1.1"u8) || versionSpan.SequenceEqual("HTTP/1.0"u8)))
         {
@@ -236,6 +255,7 @@ public static class HttpRequestHeadParser
     {
         string? contentLength = null;
         bool transferEncoding = false;
+        string? finalCoding = null;
         foreach ((string name, string value) in headers)
         {
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
@@ -252,12 +272,20 @@ public static class HttpRequestHeadParser
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
                 transferEncoding = true;
+                finalCoding = value.AsSpan()[(value.LastIndexOf(',') + 1)..].Trim(" \t").ToString();
             }
         }
 
         if (contentLength is not null && transferEncoding)
         {
             error = "Content-Length together with Transfer-Encoding";
+            return false;
+        }
+
+        if (transferEncoding && !string.Equals(finalCoding, "chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 9112 §6.3: a request body whose length cannot be known.
+            error = "Transfer-Encoding without a final chunked coding";
             return false;
         }
 

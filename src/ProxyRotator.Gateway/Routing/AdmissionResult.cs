@@ -26,9 +26,16 @@ public sealed class AdmissionResult
     /// <summary>Safe to show to the client: never contains the password.</summary>
     public string Message => Failure.Message;
 
-    /// <summary>The HTTP answer for a refusal: 407 for credentials, 400 for targeting, 403 for a pool the account may not use.</summary>
+    /// <summary>For a throttled client: how long its cool-down still lasts (the <c>Retry-After</c> of the 429).</summary>
+    public TimeSpan RetryAfter { get; private init; }
+
+    /// <summary>
+    /// The HTTP answer for a refusal: 407 for credentials, 400 for targeting, 403 for a pool the account may not use,
+    /// 429 for a client in its cool-down after too many failed logins.
+    /// </summary>
     public (int StatusCode, string ErrorCode) HttpAnswer => Failure.Kind switch
     {
+        AuthenticationFailureKind.Throttled => (429, GatewayErrorCode.RateLimited),
         AuthenticationFailureKind.BadTargeting => (400, GatewayErrorCode.BadTargeting),
         AuthenticationFailureKind.PoolNotAllowed => (403, GatewayErrorCode.PoolForbidden),
         _ => (407, GatewayErrorCode.AuthRequired),
@@ -40,4 +47,10 @@ public sealed class AdmissionResult
     public static AdmissionResult Refused(AuthenticationFailure failure) => new() { Failure = failure };
 
     public static AdmissionResult RefusedWithoutCredentials() => new() { Failure = AuthenticationFailure.BadCredentials, CredentialsMissing = true };
+
+    public static AdmissionResult Throttled(TimeSpan retryAfter) =>
+        new() { Failure = new AuthenticationFailure(AuthenticationFailureKind.Throttled), RetryAfter = retryAfter };
+
+    /// <summary>Whole seconds for <c>Retry-After</c>, at least 1.</summary>
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
 }

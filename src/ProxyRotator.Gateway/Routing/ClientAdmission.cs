@@ -9,29 +9,60 @@ namespace ProxyRotator.Gateway.Routing;
 
 /// <summary>
 /// The one place where the gateway's protocols (Basic proxy auth, RFC 1929) turn client credentials into
-/// targeting, so HTTP and SOCKS5 answer bad credentials and bad targeting alike, and log a refusal alike.
+/// targeting, so HTTP and SOCKS5 answer bad credentials and bad targeting alike, and log a refusal alike. Failed
+/// logins are counted per client address (<see cref="AuthenticationThrottle"/>); a client in its cool-down is
+/// refused unchecked.
 /// </summary>
-public sealed partial class ClientAdmission(ProxyAccountAuthenticator authenticator, ILogger<ClientAdmission>? logger = null)
+public sealed partial class ClientAdmission(ProxyAccountAuthenticator authenticator, AuthenticationThrottle throttle, ILogger<ClientAdmission>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<ClientAdmission>.Instance;
 
-    public AdmissionResult AdmitBasic(string? proxyAuthorization)
+    public AdmissionResult AdmitBasic(string? proxyAuthorization, IPAddress? client = null)
     {
+        if (throttle.IsBlocked(client, out TimeSpan retryAfter))
+        {
+            return AdmissionResult.Throttled(retryAfter);
+        }
+
+        // A request without credentials is how browsers learn they need some (the 407); only a wrong guess counts.
         if (string.IsNullOrEmpty(proxyAuthorization))
         {
             return AdmissionResult.RefusedWithoutCredentials();
         }
 
-        return authenticator.TryParseBasic(proxyAuthorization, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure)
-            ? AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All)
-            : AdmissionResult.Refused(failure);
+        if (authenticator.TryParseBasic(proxyAuthorization, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure))
+        {
+            return AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All);
+        }
+
+        if (failure.Kind == AuthenticationFailureKind.BadCredentials)
+        {
+            throttle.RecordFailure(client);
+        }
+
+        return AdmissionResult.Refused(failure);
     }
 
     /// <summary>RFC 1929 credentials as the client sent them (UTF-8).</summary>
-    public AdmissionResult AdmitUtf8(ReadOnlySpan<byte> username, ReadOnlySpan<byte> password) =>
-        authenticator.TryAuthenticateUtf8(username, password, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure)
-            ? AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All)
-            : AdmissionResult.Refused(failure);
+    public AdmissionResult AdmitUtf8(ReadOnlySpan<byte> username, ReadOnlySpan<byte> password, IPAddress? client = null)
+    {
+        if (throttle.IsBlocked(client, out TimeSpan retryAfter))
+        {
+            return AdmissionResult.Throttled(retryAfter);
+        }
+
+        if (authenticator.TryAuthenticateUtf8(username, password, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure))
+        {
+            return AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All);
+        }
+
+        if (failure.Kind == AuthenticationFailureKind.BadCredentials)
+        {
+            throttle.RecordFailure(client);
+        }
+
+        return AdmissionResult.Refused(failure);
+    }
 
     /// <summary>
     /// One line per refused client, so an operator can see why: protocol, client address, the answer and its reason.

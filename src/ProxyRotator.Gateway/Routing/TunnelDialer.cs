@@ -4,6 +4,7 @@ using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Relay;
+using ProxyRotator.Gateway.Security;
 using ProxyRotator.Gateway.Upstreams;
 
 namespace ProxyRotator.Gateway.Routing;
@@ -20,6 +21,7 @@ public sealed class TunnelDialer(
     IUpstreamOutcomeSink outcomes,
     TimeProvider timeProvider,
     GatewayMetrics metrics,
+    UpstreamTargetResolver targets,
     ILogger<TunnelDialer> logger)
 {
     public async ValueTask<TunnelDial> DialAsync(UpstreamRoute route, string host, int port, CancellationToken cancellationToken)
@@ -63,11 +65,17 @@ public sealed class TunnelDialer(
                 : AttemptOutcome.Stop(pick.Failure);
         }
 
+        TargetResolution resolution = await targets.ResolveAsync(upstream, state.Host, state.Port, cancellationToken).ConfigureAwait(false);
+        if (resolution.Host is not { } dialHost)
+        {
+            return TargetResolutionOutcome(resolution);
+        }
+
         upstream.Load.Enter();
         long start = timeProvider.GetTimestamp();
         try
         {
-            UpstreamConnection connection = await connector.ConnectAsync(upstream, state.Host, state.Port, cancellationToken).ConfigureAwait(false);
+            UpstreamConnection connection = await connector.ConnectAsync(upstream, dialHost, state.Port, cancellationToken).ConfigureAwait(false);
             try
             {
                 await router.CommitAsync(route, upstream, cancellationToken).ConfigureAwait(false);
@@ -111,6 +119,11 @@ public sealed class TunnelDialer(
             throw;
         }
     }
+
+    /// <summary>The target's fault, never the upstream's: refused after resolution (403) or not resolvable (502).</summary>
+    internal static AttemptOutcome TargetResolutionOutcome(in TargetResolution resolution) => resolution.IsRefused
+        ? AttemptOutcome.Stop(GatewayFailure.TargetForbidden)
+        : AttemptOutcome.Stop(GatewayFailure.TargetUnreachable, 0x04);
 
     private sealed class DialState(TunnelDialer owner, UpstreamRoute route, string host, int port)
     {

@@ -20,6 +20,7 @@ public readonly record struct AuthenticationFailure(AuthenticationFailureKind Ki
         AuthenticationFailureKind.BadTargeting when TargetingError is { } error => $"bad targeting parameter '{error.Parameter}': {error.Message}",
         AuthenticationFailureKind.BadTargeting => "bad targeting parameter",
         AuthenticationFailureKind.PoolNotAllowed => "this account may not use the pool asked for",
+        AuthenticationFailureKind.Throttled => "too many failed logins from this address; retry later",
         _ => "authentication failed",
     };
 }

@@ -10,4 +10,6 @@ public enum AuthenticationFailureKind
     BadTargeting = 2,
     /// <summary>Right password, but the <c>pool</c> asked for is not one the account may use: 403 / RFC 1929 failure.</summary>
     PoolNotAllowed = 3,
+    /// <summary>Too many failed logins from the client's address: 429 <c>rate-limited</c> / RFC 1929 failure, unchecked.</summary>
+    Throttled = 4,
 }

@@ -34,6 +34,12 @@ public sealed class TargetPolicy
     private static readonly IPNetwork[] _privateV6 = [IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fec0::/10")];
     private static readonly IPNetwork _nat64 = IPNetwork.Parse("64:ff9b::/96");
 
+    // RFC 8215: NAT64 prefixes for local use; they translate into whatever the operator's network holds.
+    private static readonly IPNetwork _nat64LocalUse = IPNetwork.Parse("64:ff9b:1::/48");
+
+    // RFC 2765 (SIIT) IPv4-translated addresses, ::ffff:0:a.b.c.d.
+    private static readonly IPNetwork _ipv4Translated = IPNetwork.Parse("::ffff:0:0:0/96");
+
     private readonly bool _allowPrivateTargets;
     private readonly IPNetwork[] _allowedNetworks;
     private readonly HashSet<string> _allowedHosts;
@@ -120,14 +126,28 @@ public sealed class TargetPolicy
             return new TargetDecision(TargetRefusalReason.InvalidHost);
         }
 
+        if (host.Contains('%'))
+        {
+            // A zone id (fe80::1%eth0, ::1%1) names an interface of the machine that parses it: meaningless to an
+            // upstream, and it made scoped loopback slip past the own-endpoint check.
+            return new TargetDecision(TargetRefusalReason.InvalidHost);
+        }
+
         if (IPAddress.TryParse(host, out IPAddress? address))
         {
             return Evaluate(address, port);
         }
 
         ReadOnlySpan<char> name = host.TrimEnd('.');
-        if (!IsHostName(name))
+        if (name.Length != host.Length && IPAddress.TryParse(name, out address))
         {
+            // "127.0.0.1." and "2130706433.": resolvers read these as the address they denote.
+            return Evaluate(address, port);
+        }
+
+        if (!IsHostName(name) || IsNumericLabel(LastLabel(name)))
+        {
+            // An all-numeric or 0x top label is no DNS name (RFC 3696 §2) but inet_aton may still read it as an address.
             return new TargetDecision(TargetRefusalReason.InvalidHost);
         }
 
@@ -222,10 +242,13 @@ public sealed class TargetPolicy
             return TargetRefusalReason.Multicast;
         }
 
-        return InAny(_privateV6, address) ? TargetRefusalReason.Private : TargetRefusalReason.None;
+        return InAny(_privateV6, address) || _nat64LocalUse.Contains(address) ? TargetRefusalReason.Private : TargetRefusalReason.None;
     }
 
-    /// <summary>IPv4-mapped, IPv4-compatible and NAT64 addresses become their IPv4 address; scope ids are dropped.</summary>
+    /// <summary>
+    /// Scope ids are dropped first (<see cref="IPAddress.Equals(object)"/> compares them, so <c>::1%1</c> is not
+    /// <c>::1</c>); then IPv4-mapped, IPv4-translated, IPv4-compatible and NAT64 addresses become their IPv4 address.
+    /// </summary>
     internal static IPAddress Normalize(IPAddress address)
     {
         if (address.AddressFamily != AddressFamily.InterNetworkV6)
@@ -233,22 +256,22 @@ public sealed class TargetPolicy
             return address;
         }
 
+        Span<byte> b = stackalloc byte[16];
+        address.TryWriteBytes(b, out _);
+        if (address.ScopeId != 0)
+        {
+            address = new IPAddress(b);
+        }
+
         if (address.IsIPv4MappedToIPv6)
         {
             return address.MapToIPv4();
         }
 
-        Span<byte> b = stackalloc byte[16];
-        address.TryWriteBytes(b, out _);
         bool firstTwelveZero = b[..12].IndexOfAnyExcept((byte)0) < 0;
         bool embedsV4 = (firstTwelveZero && b[12..].IndexOfAnyExcept((byte)0) >= 0 && !address.Equals(IPAddress.IPv6Loopback))
-            || _nat64.Contains(address);
-        if (embedsV4)
-        {
-            return new IPAddress(b[12..]);
-        }
-
-        return address.ScopeId != 0 ? new IPAddress(b) : address;
+            || _nat64.Contains(address) || _ipv4Translated.Contains(address);
+        return embedsV4 ? new IPAddress(b[12..]) : address;
     }
 
     private bool IsOwnEndpoint(IPAddress address, int port)
@@ -327,6 +350,12 @@ public sealed class TargetPolicy
 
         return true;
     }
+
+    private static ReadOnlySpan<char> LastLabel(ReadOnlySpan<char> name) => name[(name.LastIndexOf('.') + 1)..];
+
+    private static bool IsNumericLabel(ReadOnlySpan<char> label) =>
+        label.Length > 0 && (label.IndexOfAnyExceptInRange('0', '9') < 0
+            || (label.Length > 1 && label[0] == '0' && (label[1] is 'x' or 'X')));
 
     private static bool TryParseListen(string listen, out OwnEndpoint endpoint)
     {

@@ -36,8 +36,7 @@ public sealed class Socks5ConnectionHandler(
 
         bool offersUserPassword = false;
         string? error = null;
-        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out error), handshakeToken).ConfigureAwait(false)
-            || error is not null)
+        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out error), handshakeToken).ConfigureAwait(false))
         {
             return;
         }
@@ -56,7 +55,7 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
+        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
         if (!admitted.IsAdmitted)
         {
             admission.LogRefused(admitted, "SOCKS5", connection.RemoteEndPoint);

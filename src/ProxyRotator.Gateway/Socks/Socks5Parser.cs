@@ -30,17 +30,29 @@ public static class Socks5Parser
         }
 
         int total = 2 + head[1];
-        if (buffer.Length < total)
+        int present = (int)Math.Min(buffer.Length, total) - 2;
+        Span<byte> methods = stackalloc byte[head[1]];
+        buffer.Slice(2, present).CopyTo(methods);
+        if (!AreMethodCodes(methods[..present]))
+        {
+            // Garbage, not a slow client: answer now instead of waiting for the rest until the head timeout.
+            error = "bad SOCKS5 greeting";
+            return true;
+        }
+
+        if (present < head[1])
         {
             return false;
         }
 
-        Span<byte> methods = stackalloc byte[head[1]];
-        buffer.Slice(2, head[1]).CopyTo(methods);
         offersUserPassword = methods.Contains(Socks5Constants.MethodUsernamePassword);
         consumed = total;
         return true;
     }
+
+    /// <summary>RFC 1928 §3: 0x00-0x09 are assigned (IANA), 0x80-0xFE private; 0x0A-0x7F unassigned and 0xFF is "no acceptable".</summary>
+    private static bool AreMethodCodes(ReadOnlySpan<byte> methods) =>
+        methods.IndexOfAnyInRange((byte)0x0A, (byte)0x7F) < 0 && !methods.Contains((byte)0xFF);
 
     /// <summary>RFC 1929: VER ULEN UNAME PLEN PASSWD (raw UTF-8). Control characters in either field are a protocol error.</summary>
     public static bool TryParseCredentials(in ReadOnlySequence<byte> buffer, out long consumed, out byte[] username, out byte[] password, out string? error)
@@ -91,7 +103,9 @@ public static class Socks5Parser
 
     /// <summary>
     /// VER CMD RSV ATYP DST.ADDR DST.PORT. An unknown address type is reported with
-    /// <paramref name="request"/>.AddressType set and an empty host (answer 0x08).
+    /// <paramref name="request"/>.AddressType set and an empty host (answer 0x08). Port 0 is an error only for
+    /// CONNECT: BIND and UDP ASSOCIATE carry 0.0.0.0:0 when the client does not know its address yet, and must get
+    /// "command not supported" (0x07), not a general failure.
     /// </summary>
     public static bool TryParseRequest(in ReadOnlySequence<byte> buffer, out long consumed, out Socks5Request request, out string? error)
     {
@@ -154,7 +168,7 @@ public static class Socks5Parser
         }
 
         int port = (bytes[total - 2] << 8) | bytes[total - 1];
-        if (port == 0)
+        if (port == 0 && command == Socks5Constants.CommandConnect)
         {
             error = "SOCKS5 destination port 0";
             consumed = total;

@@ -196,12 +196,7 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
     /// <summary>Removes the upstream's secrets from a library message, in case one ever echoes them.</summary>
     internal static string Scrub(string message, UpstreamEndpoint endpoint)
     {
-        if (!string.IsNullOrEmpty(endpoint.Password))
-        {
-            message = message.Replace(endpoint.Password, "***", StringComparison.Ordinal)
-                .Replace(Uri.EscapeDataString(endpoint.Password), "***", StringComparison.Ordinal);
-        }
-
+        message = CredentialMasking.Scrub(message, endpoint.Password) ?? string.Empty;
         return message.Length > 300 ? message[..300] : message;
     }
 

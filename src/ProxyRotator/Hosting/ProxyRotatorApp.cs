@@ -17,6 +17,7 @@ using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway;
+using ProxyRotator.Gateway.Security;
 using ProxyRotator.Health;
 using ProxyRotator.Health.LiveOutcomes;
 using ProxyRotator.Providers;
@@ -161,6 +162,12 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         StartupSync = await SyncConfigAtStartupAsync(cancellationToken).ConfigureAwait(false);
         await Web.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_adminListener.Value?.EndPoint is IPEndPoint admin)
+        {
+            // The bound port (also for admin.listen port 0) is never a target, like the gateway's own listeners.
+            Services.GetRequiredService<TargetPolicy>().RegisterListenEndpoint(admin);
+        }
+
         _logger.LogInformation("Admin API listening on {AdminUri}", AdminUri);
         foreach (string exposed in BuiltInDefaultSecrets.FindExposed(Config))
         {

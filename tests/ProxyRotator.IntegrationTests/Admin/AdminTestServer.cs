@@ -58,7 +58,7 @@ internal sealed class AdminTestServer : IAsyncDisposable
         Directory.CreateDirectory(folder);
         config ??= DefaultConfig();
         config.Database = $"Data Source={Path.Combine(folder, "admin.db")};Pooling=False";
-        config.Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = ApiKey };
+        config.Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = ApiKey, ProtectMetricsAndDashboard = config.Admin.ProtectMetricsAndDashboard };
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -84,6 +84,26 @@ public sealed class HttpRequestHeadParserTests
         Assert.Equal(HttpHeadParseStatus.Malformed, Parse(head, out _, out _));
     }
 
+    [Theory]
+    [InlineData("POST http://a/ HTTP/1.1\r\nContent-Length: +5\r\n\r\n")]
+    [InlineData("POST http://a/ HTTP/1.1\r\nContent-Length: 0x5\r\n\r\n")]
+    [InlineData("POST http://a/ HTTP/1.1\r\nContent-Length: 5 5\r\n\r\n")]
+    [InlineData("POST http://a/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")]
+    [InlineData("POST http://a/ HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n")]
+    [InlineData("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG http://a/ HTTP/1.1\r\n\r\n")]
+    public void TryParse_AbsoluteFormFramingOrMethodAbuse_IsMalformed(string head) =>
+        Assert.Equal(HttpHeadParseStatus.Malformed, Parse(head, out _, out _));
+
+    [Fact]
+    public void TryParse_AbsurdMethodStillArriving_MalformedBeforeTheHeadLimit() =>
+        Assert.Equal(HttpHeadParseStatus.Malformed, Parse(new string('A', 100), out _, out _));
+
+    [Theory]
+    [InlineData("POST http://a/ HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")]
+    [InlineData("UPDATEREDIRECTREF http://a/ HTTP/1.1\r\n\r\n")]
+    public void TryParse_ChunkedLastOrLongRegisteredMethod_IsAccepted(string head) =>
+        Assert.Equal(HttpHeadParseStatus.Complete, Parse(head, out _, out _));
+
     [Fact]
     public void TryParse_RepeatedEqualContentLength_IsAccepted()
     {

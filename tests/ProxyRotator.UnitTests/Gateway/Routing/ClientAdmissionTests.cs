@@ -19,6 +19,7 @@ public sealed class ClientAdmissionTests
         _logger.IsEnabled(Arg.Any<LogLevel>()).Returns(true);
         return new ClientAdmission(
             new ProxyAccountAuthenticator([new UserOptions { Name = "scraper", Password = Password, Pools = ["*"] }], new SessionOptions(), ["eu"]),
+            new AuthenticationThrottle(new GatewayOptions(), TimeProvider.System),
             _logger);
     }
 

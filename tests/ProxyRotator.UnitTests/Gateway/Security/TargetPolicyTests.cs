@@ -164,4 +164,53 @@ public sealed class TargetPolicyTests
     [Fact]
     public void Constructor_BadAllowListEntry_Throws() =>
         Assert.Throws<ArgumentException>(() => CreateSut(allowed: ["10.0.0.0/99"]));
+
+    [Theory]
+    [InlineData("::1%1")]
+    [InlineData("[::1%251]")]
+    [InlineData("::1%251")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("[fe80::1%1]")]
+    public void Evaluate_ScopedIPv6Literal_RefusedAsMalformed(string host) =>
+        Assert.Equal(TargetRefusalReason.InvalidHost, CreateSut(allowPrivate: true).Evaluate(host, 8081).Reason);
+
+    [Fact]
+    public void Evaluate_ScopedLoopbackAddress_IsAnOwnEndpoint() =>
+        Assert.Equal(TargetRefusalReason.OwnEndpoint, CreateSut(allowPrivate: true, admin: "localhost:8081").Evaluate(IPAddress.Parse("::1%251"), 8081).Reason);
+
+    [Fact]
+    public void Evaluate_ScopedLoopbackAddress_ClassifiedAsLoopback() =>
+        Assert.Equal(TargetRefusalReason.Loopback, CreateSut().Evaluate(IPAddress.Parse("::1%1"), 80).Reason);
+
+    [Theory]
+    [InlineData("::ffff:0:127.0.0.1", TargetRefusalReason.Loopback)]
+    [InlineData("::ffff:0:10.0.0.1", TargetRefusalReason.Private)]
+    [InlineData("::ffff:0:169.254.169.254", TargetRefusalReason.LinkLocal)]
+    [InlineData("64:ff9b:1::7f00:1", TargetRefusalReason.Private)]
+    [InlineData("64:ff9b:1:ffff::1", TargetRefusalReason.Private)]
+    [InlineData("127.0.0.1.", TargetRefusalReason.Loopback)]
+    [InlineData("2130706433.", TargetRefusalReason.Loopback)]
+    [InlineData("0x7f000001.", TargetRefusalReason.Loopback)]
+    [InlineData("10.0.0.1.", TargetRefusalReason.Private)]
+    [InlineData("0177.0.0.1.", TargetRefusalReason.Loopback)]
+    [InlineData("169.254.169.254.", TargetRefusalReason.LinkLocal)]
+    public void Evaluate_TranslatedOrTrailingDotForms_JudgedAsTheirAddress(string host, TargetRefusalReason reason) =>
+        Assert.Equal(reason, CreateSut().Evaluate(host, 80).Reason);
+
+    [Fact]
+    public void Evaluate_TrailingDotLoopbackToAdminPort_RefusedAsOwnEndpoint() =>
+        Assert.Equal(TargetRefusalReason.OwnEndpoint, CreateSut(allowPrivate: true).Evaluate("127.0.0.1.", 8081).Reason);
+
+    [Theory]
+    [InlineData("999.1.1.1")]
+    [InlineData("example.123")]
+    public void Evaluate_NumericTopLabelThatIsNoAddress_RefusedAsMalformed(string host) =>
+        Assert.Equal(TargetRefusalReason.InvalidHost, CreateSut(allowPrivate: true).Evaluate(host, 80).Reason);
+
+    [Theory]
+    [InlineData("64:ff9b::93.184.216.34")]
+    [InlineData("example.com.")]
+    [InlineData("1e100.net")]
+    public void Evaluate_PublicTranslatedOrDottedName_Allowed(string host) =>
+        Assert.True(CreateSut().Evaluate(host, 80).IsAllowed);
 }

@@ -41,6 +41,44 @@ public sealed class Socks5ParserTests
         Assert.NotNull(error);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x05, 0x00 })]
+    [InlineData(new byte[] { 0x05, (byte)'g', (byte)'a', (byte)'r' })]
+    [InlineData(new byte[] { 0x05, 0xFF, 0xFF })]
+    [InlineData(new byte[] { 0x05, 0x03, 0x02, 0x41 })]
+    public void TryParseGreeting_ZeroMethodsOrGarbage_ErrorWithoutWaitingForMore(byte[] greeting)
+    {
+        Assert.True(Socks5Parser.TryParseGreeting(new ReadOnlySequence<byte>(greeting), out _, out bool offers, out string? error));
+        Assert.NotNull(error);
+        Assert.False(offers);
+    }
+
+    [Fact]
+    public void TryParseGreeting_PrivateMethodCodes_AreNotGarbage()
+    {
+        Assert.True(Socks5Parser.TryParseGreeting(Seq(0x05, 0x03, 0x80, 0xFE, 0x02), out _, out bool offers, out string? error));
+        Assert.True(offers);
+        Assert.Null(error);
+    }
+
+    [Theory]
+    [InlineData(0x02)]
+    [InlineData(0x03)]
+    public void TryParseRequest_BindOrUdpAssociateWithPortZero_ParsedForCommandNotSupported(byte command)
+    {
+        Assert.True(Socks5Parser.TryParseRequest(Seq(0x05, command, 0x00, 0x01, 0, 0, 0, 0, 0, 0), out long consumed, out Socks5Request request, out string? error));
+        Assert.Null(error);
+        Assert.Equal(10, consumed);
+        Assert.Equal(command, request.Command);
+    }
+
+    [Fact]
+    public void TryParseRequest_ConnectWithPortZero_IsAnError()
+    {
+        Assert.True(Socks5Parser.TryParseRequest(Seq(0x05, 0x01, 0x00, 0x01, 1, 2, 3, 4, 0, 0), out _, out _, out string? error));
+        Assert.NotNull(error);
+    }
+
     [Fact]
     public void TryParseCredentials_UsernameAndPassword_AreReturnedRaw()
     {
