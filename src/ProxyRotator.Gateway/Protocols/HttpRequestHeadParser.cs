@@ -6,7 +6,9 @@ namespace ProxyRotator.Gateway.Protocols;
 /// <summary>
 /// A strict HTTP/1.x request-head parser for the heads the gateway handles itself (CONNECT). Everything
 /// ambiguous is refused rather than guessed: bare LF, CR/NUL inside values, whitespace before a colon,
-/// obsolete line folding, conflicting Content-Length values and Content-Length together with Transfer-Encoding.
+/// obsolete line folding, non-ASCII header values, conflicting Content-Length values, a Transfer-Encoding not
+/// ending in chunked and Content-Length together with Transfer-Encoding. The fuzz tests hold it to never accept
+/// a head Kestrel refuses (<c>KestrelAgreementTests</c>).
 /// </summary>
 public static class HttpRequestHeadParser
 {
@@ -224,6 +226,13 @@ public static class HttpRequestHeadParser
                 error = "control character in a header value";
                 return false;
             }
+
+            // obs-text: RFC 9110 §5.5 leaves it opaque, Kestrel refuses it on the absolute-form path; refused here too.
+            if (b >= 0x80)
+            {
+                error = "non-ASCII byte in a header value";
+                return false;
+            }
         }
 
         name = Encoding.ASCII.GetString(nameSpan);
@@ -251,6 +260,14 @@ public static class HttpRequestHeadParser
             }
             else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
             {
+                // RFC 9112 §6.3: a request whose final transfer coding is not chunked has no determinable length.
+                int comma = value.LastIndexOf(',');
+                if (!value.AsSpan(comma + 1).Trim(" \t").Equals("chunked", StringComparison.OrdinalIgnoreCase))
+                {
+                    error = "Transfer-Encoding whose final coding is not chunked";
+                    return false;
+                }
+
                 transferEncoding = true;
             }
         }

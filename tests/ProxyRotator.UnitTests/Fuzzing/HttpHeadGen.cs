@@ -10,49 +10,62 @@ namespace ProxyRotator.UnitTests.Fuzzing;
 /// </summary>
 internal static class HttpHeadGen
 {
-    private static readonly string[] Methods = ["CONNECT", "CONNECT", "CONNECT", "CONNECT", "connect", "GET", "CONNECTX", "CONN ECT", "", new('A', 300)];
+    private static readonly Gen<string> Method = Piece(["CONNECT"], ["connect", "GET", "CONNECTX", "CONN ECT", "", new('A', 300)]);
 
-    private static readonly string[] Targets =
-    [
-        "example.com:443", "example.com:443", "127.0.0.1:8080", "[::1]:443", "[::1%251]:443", "[::ffff:10.0.0.1]:80", "example.com",
-        "example.com:0", "example.com:65536", "example.com:+443", "example.com:0443", "/", "http://example.com/", "exa mple.com:443",
-        "ex\u007Fample.com:443", "ex\u00E4mple.com:443", "*", ":443", "a:b:443", "example.com:443/x", "[::1:443", "_x.example:1",
-        "-a.example:1", "a..b:1", "a%2e.example:1", "user@example.com:443", "example.com.:443", "",
-    ];
+    private static readonly Gen<string> Space = Piece([" "], ["  ", "\t", "\u000B", ""]);
 
-    private static readonly string[] Versions = ["HTTP/1.1", "HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.2", "http/1.1", "HTTP/1.1 ", "HTTP/1", "HTTP/1.10", ""];
+    private static readonly Gen<string> Target = Piece(
+        ["example.com:443", "127.0.0.1:8080", "[::1]:443", "a-b.example:1", "x.example:65535", "EXAMPLE.com:80"],
+        [
+            "_x.example:443", "[::1%251]:443", "[::ffff:10.0.0.1]:80", "example.com", "example.com:0", "example.com:65536", "example.com:+443", "example.com:0443",
+            "/", "http://example.com/", "exa mple.com:443", "ex\u007Fample.com:443", "ex\u00E4mple.com:443", "*", ":443", "a:b:443",
+            "example.com:443/x", "[::1:443", "-a.example:1", "a..b:1", "a%2e.example:1", "user@example.com:443", "example.com.:443", "",
+        ]);
 
-    private static readonly string[] Names =
-    [
-        "Host", "Host", "host", "Proxy-Authorization", "Content-Length", "Content-Length", "Transfer-Encoding", "User-Agent", "X-A",
-        "Bad Name", "Bad\tName", "", "Host ", " Host", "\u00DCber", "a:b", "Proxy-Connection", "Connection",
-    ];
+    private static readonly Gen<string> Version = Piece(["HTTP/1.1", "HTTP/1.0"], ["HTTP/2.0", "HTTP/1.2", "http/1.1", "HTTP/1.1 ", "HTTP/1", "HTTP/1.10", ""]);
 
-    private static readonly string[] Values =
-    [
-        "example.com:443", "example.com:443", "", " x ", "5", "0", "+5", "-1", "05", "5, 5", "0x5", " 5 ", "99999999999999999999",
-        "chunked", "gzip, chunked", "a\u0000b", "a\rb", "a\u007Fb", "a\u0001b", "\u00E4", "\t", "Basic dTpw", "keep-alive", new('v', 5000),
-    ];
+    private static readonly Gen<string> LineEnd = Piece(["\r\n"], ["\n", "\r", "\r\r\n", " \r\n"]);
 
-    private static readonly string[] LineEnds = ["\r\n", "\r\n", "\r\n", "\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", "\r\r\n", " \r\n"];
+    private static readonly Gen<string> Name = Piece(
+        ["Proxy-Authorization", "User-Agent", "X-A", "Content-Length", "Proxy-Connection", "Accept"],
+        ["Host", "host", "Transfer-Encoding", "Bad Name", "Bad\tName", "", "Host ", " Host", "\u00DCber", "a:b", "Connection", "X\u0000"]);
 
-    private static readonly Gen<string> LineEnd = Gen.OneOf(LineEnds);
+    private static readonly Gen<string> Colon = Piece([": ", ":"], [" : ", ":\t", " :", ":  "]);
 
-    private static readonly Gen<string> Header = Gen.Select(
-        Gen.OneOf(Names), Gen.OneOf(": ", ":", " : ", ":\t", ": "), Gen.OneOf(Values), LineEnd, Gen.Int[0, 15],
+    private static readonly Gen<string> Value = Piece(
+        ["5", "0", "keep-alive", "Basic dTpw", "curl/8.0", "x y"],
+        [
+            "", " x ", "+5", "-1", "05", "5, 5", "0x5", " 5 ", "99999999999999999999", "chunked", "gzip, chunked", "a\u0000b", "a\rb",
+            "a\u007Fb", "a\u0001b", "\u00E4", "\t", new('v', 5000),
+        ]);
+
+    private static readonly Gen<string> Header = Gen.Select(Name, Colon, Value, LineEnd, Gen.Int[0, 30],
         (name, colon, value, end, fold) => fold == 0 ? $"{name}{colon}{value}{end} folded{end}" : $"{name}{colon}{value}{end}");
+
+    // Host as clients send it (the target again), sometimes absent, doubled or different.
+    private static readonly Gen<int> HostForm = Gen.Frequency((12, Gen.Const(0)), (1, Gen.Const(1)), (1, Gen.Const(2)), (1, Gen.Const(3)));
 
     /// <summary>A head from the pieces (text as Latin-1 bytes), optionally followed by bytes after the blank line.</summary>
     private static readonly Gen<byte[]> Structured = Gen.Select(
-        Gen.OneOf(Methods), Gen.OneOf(" ", " ", " ", "  ", "\t"), Gen.OneOf(Targets), Gen.OneOf(Versions),
-        LineEnd, Header.Array[0, 6], Gen.OneOf(LineEnds), Gen.OneOf("", "", "", "hello", "GET / HTTP/1.1\r\n\r\n"),
-        (method, space, target, version, end, headers, blank, after) =>
-            Encoding.Latin1.GetBytes($"{method}{space}{target}{space}{version}{end}{string.Concat(headers)}{blank}{after}"));
+        Gen.Select(Method, Space, Target, Version, LineEnd),
+        HostForm, Header.Array[0, 4], LineEnd, Gen.OneOf("", "", "", "hello", "GET / HTTP/1.1\r\n\r\n"),
+        (line, hostForm, headers, blank, after) =>
+        {
+            (string method, string space, string target, string version, string end) = line;
+            string host = hostForm switch
+            {
+                0 => $"Host: {target}\r\n",
+                1 => string.Empty,
+                2 => $"Host: {target}\r\nHost: {target}\r\n",
+                _ => "Host: other.example:1\r\n",
+            };
+            return Encoding.Latin1.GetBytes($"{method}{space}{target}{space}{version}{end}{host}{string.Concat(headers)}{blank}{after}");
+        });
 
     private static readonly Gen<(int Kind, int Position, byte Value)> Edit = Gen.Select(Gen.Int[0, 2], Gen.Int[0, int.MaxValue], Gen.Byte);
 
-    /// <summary>Structured heads, each with 0-3 random byte edits (insert, delete, replace).</summary>
-    public static readonly Gen<byte[]> Heads = Gen.Select(Structured, Edit.Array[0, 3], Gen.Int[0, 3], (bytes, edits, count) =>
+    /// <summary>Structured heads, most with no byte edit, some with 1-3 (insert, delete, replace).</summary>
+    public static readonly Gen<byte[]> Heads = Gen.Select(Structured, Edit.Array[3], Gen.Frequency((6, Gen.Const(0)), (2, Gen.Const(1)), (1, Gen.Const(2)), (1, Gen.Const(3))), (bytes, edits, count) =>
     {
         var list = new List<byte>(bytes);
         foreach ((int kind, int position, byte value) in edits.Take(count))
@@ -74,6 +87,10 @@ internal static class HttpHeadGen
 
         return list.ToArray();
     });
+
+    /// <summary>Mostly a valid piece, sometimes a hostile one: a head then differs from a valid one in a piece or two.</summary>
+    private static Gen<string> Piece(string[] valid, string[] hostile) =>
+        Gen.Frequency((8, Gen.OneOf(valid)), (1, Gen.OneOf(hostile)));
 
     /// <summary>Prints a head for a failure message with control bytes visible.</summary>
     public static string Print(byte[] bytes)
