@@ -6,7 +6,7 @@ namespace ProxyRotator.Gateway.Protocols;
 /// <summary>
 /// A strict HTTP/1.x request-head parser for the heads the gateway handles itself (CONNECT). Everything
 /// ambiguous is refused rather than guessed: bare LF, CR/NUL inside values, whitespace before a colon,
-/// obsolete line folding, non-ASCII header values, conflicting Content-Length values, a Transfer-Encoding not
+/// obsolete line folding, non-ASCII header values, a repeated or non-digit Content-Length, a Transfer-Encoding not
 /// ending in chunked and Content-Length together with Transfer-Encoding. The fuzz tests hold it to never accept
 /// a head Kestrel refuses (<c>KestrelAgreementTests</c>).
 /// </summary>
@@ -249,10 +249,11 @@ public static class HttpRequestHeadParser
         {
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                if (!long.TryParse(value, System.Globalization.NumberStyles.None, null, out _)
-                    || (contentLength is not null && contentLength != value))
+                // Repeated, even with equal values, is refused as Kestrel refuses it on the absolute-form path
+                // (RFC 9112 §6.3 lets a recipient choose; both paths choose the same).
+                if (!long.TryParse(value, System.Globalization.NumberStyles.None, null, out _) || contentLength is not null)
                 {
-                    error = "invalid or conflicting Content-Length";
+                    error = "invalid or repeated Content-Length";
                     return false;
                 }
 

@@ -24,9 +24,10 @@ public sealed class KestrelAgreementTests
     internal static readonly string[] DeliberatelyStricter =
     [
         "bare LF in the request head",                   // RFC 9112 §2.2: a recipient MAY accept a bare LF; ambiguity between parsers is a smuggling risk
-        "invalid or conflicting Content-Length",         // "+5", "05"-style forms and lists that Kestrel normalises
+        "invalid or repeated Content-Length",            // "+5" and other forms Kestrel normalises (issue 10 §4)
         "Content-Length together with Transfer-Encoding", // RFC 9112 §6.3: ought to be handled as an error
         "control character in a header value",          // Kestrel allows some C0 controls in values; nothing needs them
+        "malformed request line",                        // RFC 9112 §3: exactly one SP between the parts; Kestrel tolerates more
         "invalid header name",                           // RFC 9110 §5.1: a field name is a token; Kestrel lets '<', '?' and others through
         "authority",                                     // our CONNECT target check (HttpRequestHead.TryParseAuthority) is stricter than Kestrel's authority-form check
     ];
