@@ -13,7 +13,7 @@ public static class AdminEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the admin API (design §4), <c>/healthz</c>, <c>/metrics</c>, the OpenAPI document
     /// (<c>/openapi/v1.json</c>) and the dashboard. Every route answers only connections accepted on the admin
-    /// listener (see <see cref="AdminKestrelExtensions.ListenAdmin"/>); elsewhere, such as on the gateway port,
+    /// listener (see <see cref="AdminKestrelExtensions.UseProxyRotatorAdmin"/>); elsewhere, such as on the gateway port,
     /// they are 404. Every <c>/api</c> route also requires the <c>X-Api-Key</c> header.
     /// </summary>
     public static IEndpointRouteBuilder MapProxyRotatorAdmin(this IEndpointRouteBuilder app)

@@ -7,11 +7,12 @@ namespace ProxyRotator.Admin;
 public static class AdminKestrelExtensions
 {
     /// <summary>
-    /// Listens on <c>admin.listen</c> (<c>host:port</c>, <c>localhost:port</c>, <c>*:port</c>; port 0 picks a free
-    /// one) and marks its connections as admin connections:
+    /// Listens on <c>admin.listen</c> (see <see cref="ListenAddress"/>; port 0 picks a free one) over HTTP/1.1 and
+    /// marks its connections as admin connections:
     /// <see cref="AdminEndpointRouteBuilderExtensions.MapProxyRotatorAdmin"/> serves only those.
     /// </summary>
-    public static KestrelServerOptions ListenAdmin(this KestrelServerOptions kestrel, AdminOptions admin)
+    /// <param name="configure">More set-up of the listener (the host captures it to learn the bound port).</param>
+    public static KestrelServerOptions ListenAdmin(this KestrelServerOptions kestrel, AdminOptions admin, Action<ListenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(admin);
@@ -20,13 +21,33 @@ public static class AdminKestrelExtensions
             throw new FormatException($"admin.listen: {error}");
         }
 
-        if (address!.Address is { } ip)
+        return kestrel.ListenAdmin(address!, configure);
+    }
+
+    /// <inheritdoc cref="ListenAdmin(KestrelServerOptions, AdminOptions, Action{ListenOptions}?)"/>
+    public static KestrelServerOptions ListenAdmin(this KestrelServerOptions kestrel, ListenAddress address, Action<ListenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        ArgumentNullException.ThrowIfNull(address);
+
+        void Configure(ListenOptions listen)
         {
-            kestrel.Listen(ip, address.Port, listen => listen.UseProxyRotatorAdmin());
+            listen.Protocols = HttpProtocols.Http1; // no TLS here, so no HTTP/2 negotiation
+            listen.UseProxyRotatorAdmin();
+            configure?.Invoke(listen);
+        }
+
+        if (address.IsLocalhost)
+        {
+            kestrel.ListenLocalhost(address.Port, Configure);
+        }
+        else if (address.IsEveryInterface)
+        {
+            kestrel.ListenAnyIP(address.Port, Configure);
         }
         else
         {
-            kestrel.ListenLocalhost(address.Port, listen => listen.UseProxyRotatorAdmin());
+            kestrel.Listen(address.Address!, address.Port, Configure);
         }
 
         return kestrel;

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
@@ -25,42 +24,35 @@ public static class GatewayKestrelExtensions
 
         IServiceProvider provider = services ?? kestrel.ApplicationServices;
         GatewayListenerRegistry registry = provider.GetRequiredService<GatewayListenerRegistry>();
-        foreach (string address in gateway.Listen)
+        foreach (string text in gateway.Listen)
         {
-            kestrel.Listen(ParseEndpoint(address), listen =>
+            // The one listen-address parser (ConfigDocumentParser has validated files; configurations built in code may use port 0).
+            if (!ListenAddress.TryParse(text, allowAnyPort: true, out ListenAddress? address, out string? error))
+            {
+                throw new FormatException($"gateway.listen: {error}");
+            }
+
+            void Configure(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => new GatewayConnectionMiddleware(next, provider).OnConnectionAsync);
                 registry.Add(listen);
-            });
+            }
+
+            if (address!.IsLocalhost)
+            {
+                kestrel.ListenLocalhost(address.Port, Configure);
+            }
+            else if (address.IsEveryInterface)
+            {
+                kestrel.ListenAnyIP(address.Port, Configure);
+            }
+            else
+            {
+                kestrel.Listen(address.Address!, address.Port, Configure);
+            }
         }
 
         return kestrel;
-    }
-
-    /// <summary>Parses <c>host:port</c> (IPv4, <c>[IPv6]</c>, <c>localhost</c> or <c>*</c>).</summary>
-    public static IPEndPoint ParseEndpoint(string address)
-    {
-        int colon = address.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(address.AsSpan(colon + 1), out int port) && port is >= 0 and <= 65535)
-        {
-            string host = address[..colon].Trim('[', ']');
-            if (host is "*" or "0.0.0.0")
-            {
-                return new IPEndPoint(IPAddress.Any, port);
-            }
-
-            if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return new IPEndPoint(IPAddress.Loopback, port);
-            }
-
-            if (IPAddress.TryParse(host, out IPAddress? ip))
-            {
-                return new IPEndPoint(ip, port);
-            }
-        }
-
-        throw new FormatException($"gateway.listen: '{address}' is not host:port with an IP address");
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
 
@@ -95,13 +97,17 @@ public sealed class UpstreamCatalog(
             type = parsedType;
         }
 
-        if (!string.IsNullOrWhiteSpace(request.Country) && !UpstreamFilterParser.IsCountryCode(request.Country))
+        // The one normalisers: "UK" is stored as GB, so -country-uk reaches it before GeoIP has verified it.
+        if (!IsoCountryCodes.TryNormalizeOptional(request.Country, out string? country))
         {
             return new UpstreamAddResult(null, new AdminInputError("country", $"'{request.Country}' is not an ISO 3166-1 alpha-2 code"));
         }
 
-        string? country = string.IsNullOrWhiteSpace(request.Country) ? null : request.Country.Trim().ToUpperInvariant();
-        string? city = string.IsNullOrWhiteSpace(request.City) ? null : request.City.Trim().ToLowerInvariant().Replace(' ', '_');
+        if (!CityNames.TryNormalizeOptional(request.City, out string? city))
+        {
+            return new UpstreamAddResult(null, new AdminInputError("city", $"'{request.City}' is not a city name (letters, digits, spaces, '-' and '_', at most {CityNames.MaxLength})"));
+        }
+
         DateTimeOffset now = timeProvider.GetUtcNow();
 
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 
 namespace ProxyRotator.Admin.Queries;
 
@@ -49,16 +50,10 @@ public static class UpstreamFilterParser
             upstreamType = parsedType;
         }
 
-        string? cc = null;
-        if (!string.IsNullOrWhiteSpace(country))
+        if (!IsoCountryCodes.TryNormalizeOptional(country, out string? cc))
         {
-            if (!IsCountryCode(country))
-            {
-                error = new AdminInputError("country", $"'{country}' is not an ISO 3166-1 alpha-2 code");
-                return false;
-            }
-
-            cc = country.Trim().ToUpperInvariant();
+            error = new AdminInputError("country", $"'{country}' is not an ISO 3166-1 alpha-2 code");
+            return false;
         }
 
         if (!TryParseInt(page, 1, 1, int.MaxValue, out int pageNumber))
@@ -88,12 +83,6 @@ public static class UpstreamFilterParser
     public static bool TryParseEnum<T>(string text, out T value)
         where T : struct, Enum =>
         Enum.TryParse(text.Trim(), ignoreCase: true, out value) && Enum.IsDefined(value) && !char.IsDigit(text.Trim()[0]);
-
-    public static bool IsCountryCode(string text)
-    {
-        string trimmed = text.Trim();
-        return trimmed.Length == 2 && char.IsAsciiLetter(trimmed[0]) && char.IsAsciiLetter(trimmed[1]);
-    }
 
     public static bool TryParseInt(string? text, int fallback, int min, int max, out int value)
     {

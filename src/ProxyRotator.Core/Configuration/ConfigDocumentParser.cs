@@ -114,7 +114,11 @@ internal static class ConfigDocumentParser
         }
 
         // A missing folder is not an error: the migrator creates it (e.g. a fresh volume's sub-folder).
-        string fullPath = context.ResolvePath(file);
+        if (!context.TryResolvePath(file, out string fullPath))
+        {
+            context.Error(path, "the database file is not a file path");
+            return value;
+        }
 
         // DbConnectionStringBuilder lower-cases keys; rebuild with the file first under its usual name.
         var resolved = new StringBuilder();
@@ -371,7 +375,12 @@ internal static class ConfigDocumentParser
         }
 
         string path = reader.PathOf(name);
-        string fullPath = reader.Context.ResolvePath(file);
+        if (!reader.Context.TryResolvePath(file, out string fullPath))
+        {
+            reader.Context.Error(path, "is not a file path");
+            return null;
+        }
+
         if (!File.Exists(fullPath))
         {
             reader.Context.Error(path, $"the file '{fullPath}' does not exist");

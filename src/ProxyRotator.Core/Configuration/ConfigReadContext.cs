@@ -22,6 +22,24 @@ internal sealed class ConfigReadContext(string file, string baseDirectory, Func<
 
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(BaseDirectory, path));
 
+    /// <summary>
+    /// As <see cref="ResolvePath"/>, false for text that is no path on this system (a NUL character, found by the
+    /// configuration fuzz test: <see cref="Path.GetFullPath(string)"/> throws on it), so it becomes a config error.
+    /// </summary>
+    public bool TryResolvePath(string path, out string fullPath)
+    {
+        try
+        {
+            fullPath = ResolvePath(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            fullPath = path;
+            return false;
+        }
+    }
+
     public static string PropertyPath(string parent, string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] is '_' or '$') && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '$')
             ? (parent is "$" or "" ? name : $"{parent}.{name}")

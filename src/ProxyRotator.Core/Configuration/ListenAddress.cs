@@ -4,17 +4,29 @@ using System.Net;
 namespace ProxyRotator.Core.Configuration;
 
 /// <summary>
-/// A listener address from the configuration, <c>host:port</c>: an IPv4 address, <c>[IPv6]</c>, <c>localhost</c>,
-/// or <c>*</c> / <c>0.0.0.0</c> / <c>[::]</c> for every interface. Port 0 (any free port) is only accepted when
-/// <c>allowAnyPort</c> is set — configurations built in code by tests use it; files need a real port.
+/// A listener address from the configuration, <c>host:port</c>. The one parser of listen addresses: the gateway's
+/// and the admin's listeners and the target policy's "is this the gateway itself" check all read them here, so a
+/// host means the same everywhere:
+/// <list type="bullet">
+/// <item><c>*</c>: every interface, IPv4 and IPv6 (Kestrel's <c>ListenAnyIP</c>);</item>
+/// <item><c>0.0.0.0</c>: every IPv4 interface; <c>[::]</c>: every IPv6 interface (dual-stack where the OS allows);</item>
+/// <item><c>localhost</c>: the loopback address of both families;</item>
+/// <item>an IPv4 address or a bracketed IPv6 address: that address only (host names are refused).</item>
+/// </list>
+/// Port 0 (any free port) is only accepted when <c>allowAnyPort</c> is set — configurations built in code by tests
+/// use it; files need a real port.
 /// </summary>
 public sealed record ListenAddress(string Host, int Port)
 {
+    /// <summary>The host was <c>*</c>: every interface of both families.</summary>
+    public bool IsEveryInterface => Host == "*";
+
+    /// <summary>Any of the "every interface" forms (<c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>).</summary>
     public bool IsAnyAddress => Host is "*" or "0.0.0.0" or "::";
 
     public bool IsLocalhost => string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The IP to bind; null for <c>localhost</c> (bind loopback on both families).</summary>
+    /// <summary>The IP to bind; <see cref="IPAddress.IPv6Any"/> for <c>*</c> (dual-stack); null for <c>localhost</c> (bind loopback on both families).</summary>
     public IPAddress? Address => Host switch
     {
         "*" => IPAddress.IPv6Any,

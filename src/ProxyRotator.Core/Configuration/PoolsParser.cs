@@ -156,7 +156,7 @@ internal static class PoolsParser
             }
             else
             {
-                context.Error(reader.PathOf("city"), $"'{cityText}' is not a city name (letters, digits, spaces, '-' and '_', at most 64)");
+                context.Error(reader.PathOf("city"), $"'{cityText}' is not a city name (letters, digits, spaces, '-' and '_', at most {CityNames.MaxLength})");
             }
         }
 

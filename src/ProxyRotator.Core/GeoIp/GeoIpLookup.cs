@@ -2,6 +2,7 @@ using System.Net;
 using MaxMind.Db;
 using MaxMind.GeoIP2;
 using MaxMind.GeoIP2.Responses;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Core.Configuration;
 
 namespace ProxyRotator.Core.GeoIp;
@@ -156,8 +157,9 @@ public sealed class GeoIpLookup : IGeoIpLookup, IDisposable
             response = null; // an IPv6 address asked of an IPv4-only database
         }
 
+        // The one country normaliser: a code it does not know (a database's private code) is no verified country.
         string? isoCode = response?.Country.IsoCode ?? response?.RegisteredCountry.IsoCode;
-        if (response is null || isoCode is null)
+        if (response is null || !IsoCountryCodes.TryNormalize(isoCode, out string? countryCode))
         {
             return result with { CountryStatus = GeoIpLookupStatus.NotFound };
         }
@@ -166,7 +168,7 @@ public sealed class GeoIpLookup : IGeoIpLookup, IDisposable
         return result with
         {
             CountryStatus = GeoIpLookupStatus.Found,
-            Country = isoCode.ToUpperInvariant(),
+            Country = countryCode,
             CountryName = response.Country.Name ?? response.RegisteredCountry.Name,
             City = CityNames.TryNormalize(cityName, out string normalizedCity) ? normalizedCity : null,
             CountryNetwork = response.Traits.Network?.ToString(),

@@ -1,9 +1,16 @@
 namespace ProxyRotator.Core.Targeting;
 
 /// <summary>
-/// The ISO 3166-1 alpha-2 country codes (officially assigned), looked up without allocation. <c>UK</c> is accepted
-/// as an alias of <c>GB</c> because providers and clients use it widely (it is exceptionally reserved by ISO).
+/// The one country normaliser: the configuration, the username grammar, provider lists, the admin API and GeoIP
+/// results all pass a country through here, so an upstream and a query always spell it the same way. Accepted: the
+/// ISO 3166-1 alpha-2 codes (officially assigned) in any case, stored upper case, looked up without allocation.
 /// </summary>
+/// <remarks>
+/// Two exceptions, both written by vendors and GeoIP databases: <c>UK</c> is an alias of <c>GB</c> (exceptionally
+/// reserved by ISO, used widely by providers and clients), and <c>XK</c> (Kosovo) is accepted as a code of its own:
+/// it is user-assigned in ISO 3166 but MaxMind's databases, the EU and most proxy vendors use it, and refusing it
+/// would make upstreams that GeoIP places in Kosovo impossible to target.
+/// </remarks>
 public static class IsoCountryCodes
 {
     private const string Assigned =
@@ -15,11 +22,24 @@ public static class IsoCountryCodes
         "SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG " +
         "UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+    /// <summary>Kosovo: user-assigned in ISO 3166, used by GeoIP databases and vendors (see remarks).</summary>
+    public const string Kosovo = "XK";
+
     // Index (first - 'A') * 26 + (second - 'A') -> the canonical upper-case code, so parsing never allocates.
     private static readonly string?[] _table = BuildTable();
 
     /// <summary>Number of officially assigned codes (249).</summary>
     public static int Count { get; } = (Assigned.Length + 1) / 3;
+
+    /// <summary>
+    /// For values that may be absent (configuration, provider lists, the admin API): blank is accepted as "no
+    /// country" (null); anything else, trimmed, must be a code <see cref="TryNormalize(ReadOnlySpan{char}, out string?)"/> accepts.
+    /// </summary>
+    public static bool TryNormalizeOptional(string? text, out string? canonical)
+    {
+        canonical = null;
+        return string.IsNullOrWhiteSpace(text) || TryNormalize(text.AsSpan().Trim(), out canonical);
+    }
 
     /// <summary>Accepts a code in any case; returns the canonical upper-case string (shared, not allocated).</summary>
     public static bool TryNormalize(ReadOnlySpan<char> code, out string? canonical)
@@ -59,6 +79,7 @@ public static class IsoCountryCodes
         }
 
         table[(('U' - 'A') * 26) + ('K' - 'A')] = table[(('G' - 'A') * 26) + ('B' - 'A')];
+        table[(('X' - 'A') * 26) + ('K' - 'A')] = Kosovo;
         return table;
     }
 }

@@ -1,4 +1,5 @@
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Core.Targeting;
@@ -8,8 +9,8 @@ namespace ProxyRotator.Core.Targeting;
 /// result is allocated. Keys are case-insensitive and have aliases:
 /// <list type="bullet">
 /// <item><c>type</c>: residential, mobile, datacenter, isp (any case).</item>
-/// <item><c>country</c>/<c>cc</c>: ISO 3166-1 alpha-2 from the real list, any case, stored upper case (<c>uk</c> means GB).</item>
-/// <item><c>city</c>: <c>[a-z_]+</c>, upper case accepted and stored lower case.</item>
+/// <item><c>country</c>/<c>cc</c>: normalised by <see cref="IsoCountryCodes"/> (ISO 3166-1 alpha-2, any case, <c>uk</c> means GB, <c>xk</c> is Kosovo).</item>
+/// <item><c>city</c>: normalised by <see cref="CityNames"/> (lower case, accents removed, <c>_</c> for spaces), as upstreams' cities are.</item>
 /// <item><c>pool</c>: <c>[a-z0-9_]+</c>, upper case accepted and stored lower case (pool names with <c>-</c> cannot be targeted).</item>
 /// <item><c>session</c>/<c>sessid</c>/<c>sessionid</c>: <c>[A-Za-z0-9_]{1,64}</c>, case kept.</item>
 /// <item><c>sesstime</c>/<c>sessionduration</c>/<c>ttl</c>: whole minutes, 1 .. <see cref="SessionOptions.MaxTtl"/>.</item>
@@ -171,11 +172,13 @@ public static class ProxyUsernameParser
 
                     break;
                 case Seen.City:
-                    if (!TryLowerToken(value, allowDigits: false, out city))
+                    if (!CityNames.TryNormalize(value, out string normalizedCity))
                     {
-                        error = new TargetingError(canonicalKey, "expected letters and '_' for spaces");
+                        error = new TargetingError(canonicalKey, $"expected letters, digits and '_' for spaces (at most {CityNames.MaxLength})");
                         return false;
                     }
+
+                    city = normalizedCity;
 
                     break;
                 case Seen.Pool:

@@ -38,7 +38,9 @@ public sealed class HttpRequestHead
         string hostPart = authority[..colon];
         if (hostPart.StartsWith('['))
         {
-            if (!hostPart.EndsWith(']') || !System.Net.IPAddress.TryParse(hostPart[1..^1], out _))
+            // A zone id ("[fe80::1%25eth0]") names an interface of this host, meaningless to an upstream (and
+            // IPAddress would carry it into address checks that throw on it): refused, as Kestrel refuses it.
+            if (!hostPart.EndsWith(']') || hostPart.Contains('%', StringComparison.Ordinal) || !System.Net.IPAddress.TryParse(hostPart[1..^1], out _))
             {
                 return false;
             }

@@ -357,35 +357,23 @@ public sealed class TargetPolicy
         label.Length > 0 && (label.IndexOfAnyExceptInRange('0', '9') < 0
             || (label.Length > 1 && label[0] == '0' && (label[1] is 'x' or 'X')));
 
+    // The one listen-address parser, so "*" and "localhost" mean here what they mean to the listeners.
     private static bool TryParseListen(string listen, out OwnEndpoint endpoint)
     {
         endpoint = default;
-        int colon = listen.LastIndexOf(':');
-        if (colon < 0 || !int.TryParse(listen.AsSpan(colon + 1), out int port) || port is < 0 or > 65535)
+        if (!ListenAddress.TryParse(listen, allowAnyPort: true, out ListenAddress? parsed, out _))
         {
             return false;
         }
 
-        string host = listen[..colon].Trim('[', ']');
-        if (host is "" or "*" or "+")
+        if (parsed!.IsLocalhost)
         {
-            endpoint = new OwnEndpoint(null, port, IsLoopbackName: false);
+            endpoint = new OwnEndpoint(IPAddress.Loopback, parsed.Port, IsLoopbackName: true);
             return true;
         }
 
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            endpoint = new OwnEndpoint(IPAddress.Loopback, port, IsLoopbackName: true);
-            return true;
-        }
-
-        if (!IPAddress.TryParse(host, out IPAddress? address))
-        {
-            return false;
-        }
-
-        address = Normalize(address);
-        endpoint = new OwnEndpoint(IsUnspecified(address) ? null : address, port, IsLoopbackName: false);
+        IPAddress address = Normalize(parsed.Address!);
+        endpoint = new OwnEndpoint(IsUnspecified(address) ? null : address, parsed.Port, IsLoopbackName: false);
         return true;
     }
 

@@ -153,7 +153,9 @@ public static class Socks5Parser
         if (addressType == Socks5Constants.AddressDomain)
         {
             ReadOnlySpan<byte> name = address[1..];
-            if (name.IsEmpty || name.IndexOfAnyInRange((byte)0, (byte)0x20) >= 0 || name.IndexOf((byte)0x7F) >= 0)
+            // Printable ASCII only: an international name travels as punycode, and a non-ASCII byte would otherwise
+            // be decoded to '?' and name another host than the client sent (found by Socks5ParserFuzzTests).
+            if (name.IsEmpty || name.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) >= 0)
             {
                 error = "bad SOCKS5 domain name";
                 consumed = total;

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Store.Sync;
 
 namespace ProxyRotator.Providers.Parsing;
@@ -146,33 +148,23 @@ public static class ProviderListParser
             type = parsed;
         }
 
-        string? country = ReadString(item, provider, "country")?.Trim();
-        if (string.IsNullOrEmpty(country))
+        // The one normalisers (design §2): "UK" and "uk" are stored as GB, "São Paulo" as sao_paulo, so a client's
+        // -country-uk or -city-sao_paulo reaches this upstream before GeoIP has verified it.
+        string? countryText = ReadString(item, provider, "country");
+        if (!IsoCountryCodes.TryNormalizeOptional(countryText, out string? country))
         {
-            country = null;
-        }
-        else if (country.Length != 2 || !char.IsAsciiLetter(country[0]) || !char.IsAsciiLetter(country[1]))
-        {
-            error = $"{Name(provider, "country")}: '{country}' is not an ISO 3166-1 alpha-2 code";
+            error = $"{Name(provider, "country")}: '{countryText}' is not an ISO 3166-1 alpha-2 code";
             return false;
         }
 
-        string? city = ReadString(item, provider, "city")?.Trim();
-        if (string.IsNullOrEmpty(city))
+        string? cityText = ReadString(item, provider, "city");
+        if (!CityNames.TryNormalizeOptional(cityText, out string? city))
         {
-            city = null;
-        }
-        else if (city.Length > 100 || city.Any(char.IsControl))
-        {
-            error = $"{Name(provider, "city")}: not a city name";
+            error = $"{Name(provider, "city")}: not a city name (letters, digits, spaces, '-' and '_', at most {CityNames.MaxLength})";
             return false;
         }
 
-        upstream = new DiscoveredUpstream(
-            endpoint!,
-            type,
-            country?.ToUpperInvariant(),
-            city?.ToLowerInvariant().Replace(' ', '_'));
+        upstream = new DiscoveredUpstream(endpoint!, type, country, city);
         error = null;
         return true;
     }

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Store.Entities;
 using ProxyRotator.Store.Infrastructure;
 using ProxyRotator.Store.Snapshots;
@@ -415,11 +417,12 @@ public sealed class PoolSynchronizer(
 
     private static string Describe(string source) => source == UpstreamEntity.ConfigSource ? "configuration" : source;
 
+    // Callers (configuration, provider lists) have validated already; what does not normalise is dropped, never stored raw.
     internal static string? NormalizeCountry(string? country) =>
-        string.IsNullOrWhiteSpace(country) ? null : country.Trim().ToUpperInvariant();
+        IsoCountryCodes.TryNormalizeOptional(country, out string? code) ? code : null;
 
     internal static string? NormalizeCity(string? city) =>
-        string.IsNullOrWhiteSpace(city) ? null : city.Trim().ToLowerInvariant().Replace(' ', '_');
+        CityNames.TryNormalizeOptional(city, out string? normalized) ? normalized : null;
 
     private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
 }

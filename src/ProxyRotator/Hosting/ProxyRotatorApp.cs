@@ -237,25 +237,7 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             throw new ConfigException([new ConfigError("configuration", "admin.listen", error!)]);
         }
 
-        void Configure(ListenOptions listen)
-        {
-            listen.Protocols = HttpProtocols.Http1; // no TLS here, so no HTTP/2 negotiation
-            listen.UseProxyRotatorAdmin(); // admin routes answer only connections of this listener
-            captured.Value = listen;
-        }
-
-        if (address!.IsLocalhost)
-        {
-            kestrel.ListenLocalhost(address.Port, Configure);
-        }
-        else if (address.IsAnyAddress)
-        {
-            kestrel.ListenAnyIP(address.Port, Configure);
-        }
-        else
-        {
-            kestrel.Listen(address.Address!, address.Port, Configure);
-        }
+        kestrel.ListenAdmin(address!, listen => captured.Value = listen);
     }
 
     private static Uri ToConnectableUri(IPEndPoint endPoint)

@@ -24,6 +24,14 @@ public sealed class UpstreamFilterParserTests
     }
 
     [Fact]
+    public void TryParse_CountryUk_FiltersGb()
+    {
+        Assert.True(UpstreamFilterParser.TryParse(null, null, null, "uk", null, null, out UpstreamFilter filter, out _));
+
+        Assert.Equal("GB", filter.Country);
+    }
+
+    [Fact]
     public void TryParse_StatusAll_IncludesRetired()
     {
         Assert.True(UpstreamFilterParser.TryParse(null, "all", null, null, null, null, out UpstreamFilter filter, out _));
@@ -36,6 +44,7 @@ public sealed class UpstreamFilterParserTests
     [InlineData("1", null, null, null, null, "status")]
     [InlineData(null, "ufo", null, null, null, "type")]
     [InlineData(null, null, "DEU", null, null, "country")]
+    [InlineData(null, null, "XX", null, null, "country")]
     [InlineData(null, null, null, "0", null, "page")]
     [InlineData(null, null, null, "x", null, "page")]
     [InlineData(null, null, null, null, "1001", "pageSize")]

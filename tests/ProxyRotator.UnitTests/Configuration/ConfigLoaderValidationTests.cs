@@ -235,4 +235,11 @@ public sealed class ConfigLoaderValidationTests
 
         Assert.Equal("no-such-dir-7d1c/pools.json: $: the file does not exist", Assert.Single(exception.Errors).ToString());
     }
+
+    /// <summary>Found by <c>ConfigLoaderFuzzTests</c>: a NUL in a path escaped as an ArgumentException instead of a config error.</summary>
+    [Theory]
+    [InlineData("'geoip': { 'countryDb': 'a\\u0000b.mmdb' }", "geoip.countryDb", "is not a file path")]
+    [InlineData("'geoip': { 'connectionTypeDb': '\\u0000' }", "geoip.connectionTypeDb", "is not a file path")]
+    public void LoadFromString_NulInAFilePath_IsAConfigError(string fields, string path, string reason) =>
+        SingleError(Document(fields), path, reason);
 }

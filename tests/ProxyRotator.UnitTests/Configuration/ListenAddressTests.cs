@@ -37,4 +37,32 @@ public sealed class ListenAddressTests
     [InlineData("host.example:80")]
     public void TryParse_InvalidAddress_Fails(string text) =>
         Assert.False(ListenAddress.TryParse(text, allowAnyPort: true, out _, out _));
+
+    [Theory]
+    [InlineData("*:80", true, true, false)]
+    [InlineData("0.0.0.0:80", false, true, false)]
+    [InlineData("[::]:80", false, true, false)]
+    [InlineData("localhost:80", false, false, true)]
+    [InlineData("LOCALHOST:80", false, false, true)]
+    [InlineData("127.0.0.1:80", false, false, false)]
+    public void TryParse_HostForms_OneMeaning(string text, bool everyInterface, bool anyAddress, bool localhost)
+    {
+        Assert.True(ListenAddress.TryParse(text, allowAnyPort: false, out ListenAddress? address, out _));
+
+        Assert.Equal((everyInterface, anyAddress, localhost), (address!.IsEveryInterface, address.IsAnyAddress, address.IsLocalhost));
+    }
+
+    [Fact]
+    public void Address_Star_IsDualStackAny() =>
+        Assert.Equal(IPAddress.IPv6Any, Parse("*:80").Address);
+
+    [Fact]
+    public void Address_Localhost_IsNullSoBothLoopbacksAreBound() =>
+        Assert.Null(Parse("localhost:80").Address);
+
+    private static ListenAddress Parse(string text)
+    {
+        Assert.True(ListenAddress.TryParse(text, allowAnyPort: true, out ListenAddress? address, out string? error), error);
+        return address!;
+    }
 }

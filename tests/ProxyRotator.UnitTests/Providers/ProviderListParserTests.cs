@@ -73,6 +73,31 @@ public sealed class ProviderListParserTests
     }
 
     [Fact]
+    public void Parse_CountryAliasAndCitySpelling_NormalisedLikeTheUsername()
+    {
+        ProviderListParseResult result = Parse("""
+            [{"url": "http://198.51.100.1:8000", "country": "UK", "city": "São Paulo"},
+             {"url": "http://198.51.100.2:8000", "country": " gb ", "city": "Winston-Salem"},
+             {"url": "http://198.51.100.3:8000", "country": "xk"}]
+            """);
+
+        Assert.Equal(
+            [("GB", "sao_paulo"), ("GB", "winston_salem"), ("XK", null)],
+            result.Upstreams.Select(u => (u.Country, u.City)));
+    }
+
+    [Theory]
+    [InlineData("""{"url": "http://198.51.100.1:8000", "country": "XX"}""", "'XX' is not an ISO")]
+    [InlineData("""{"url": "http://198.51.100.1:8000", "city": "Berlin!"}""", "not a city name")]
+    public void Parse_UnnormalisableCountryOrCity_SkipsTheEntry(string entry, string message)
+    {
+        ProviderListParseResult result = Parse($"[{{\"url\": \"http://198.51.100.9:80\"}}, {entry}]");
+
+        Assert.Single(result.Upstreams);
+        Assert.Contains(message, Assert.Single(result.Skipped), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SomeInvalidEntries_SkipsAndNamesThem()
     {
         ProviderListParseResult result = Parse("""

@@ -1,3 +1,4 @@
+using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
@@ -115,6 +116,22 @@ public sealed class ProxyUsernameParserTests
     public void TryParse_UkAlias_MeansGb() => Assert.Equal("GB", Parse("u-country-uk").Country);
 
     [Fact]
+    public void TryParse_Kosovo_Accepted() => Assert.Equal("XK", Parse("u-cc-xk").Country);
+
+    [Theory]
+    [InlineData("u-city-Sao_Paulo", "sao_paulo")]
+    [InlineData("u-city-são_paulo", "sao_paulo")]
+    [InlineData("u-city-new york", "new_york")]
+    [InlineData("u-city-st.louis", "st_louis")]
+    [InlineData("u-city-berlin2", "berlin2")]
+    public void TryParse_City_NormalisedLikeUpstreamCities(string username, string expected)
+    {
+        Assert.Equal(expected, Parse(username).City);
+        Assert.True(CityNames.TryNormalize(expected, out string same));
+        Assert.Equal(expected, same);
+    }
+
+    [Fact]
     public void TryParse_CountryResult_IsSharedString() =>
         Assert.Same(Parse("u-country-de").Country, Parse("u-cc-DE").Country);
 
@@ -130,8 +147,8 @@ public sealed class ProxyUsernameParserTests
     [InlineData("u-country-de-cc-fr", "country", "more than once")]
     [InlineData("u-session-a-sessid-b", "session", "more than once")]
     [InlineData("u-type-cable", "type", "expected")]
-    [InlineData("u-city-new york", "city", "expected")]
-    [InlineData("u-city-berlin2", "city", "expected")]
+    [InlineData("u-city-new!york", "city", "expected")]
+    [InlineData("u-city-__", "city", "expected")]
     [InlineData("u-pool-res.eu", "pool", "expected")]
     [InlineData("u-session-a.b", "session", "expected")]
     [InlineData("u-session-a-sesstime-0", "sesstime", "minutes")]

@@ -169,5 +169,18 @@ public sealed class Socks5ParserTests
         Assert.NotNull(error);
     }
 
+    /// <summary>Found by <c>Socks5ParserFuzzTests</c>: non-ASCII name bytes were decoded to '?' (another host than the client sent).</summary>
+    [Theory]
+    [InlineData(0xE2)]
+    [InlineData(0x80)]
+    [InlineData(0xFF)]
+    public void TryParseRequest_DomainWithNonAsciiByte_IsAnError(byte nonAscii)
+    {
+        byte[] message = [0x05, 0x01, 0x00, 0x03, 3, (byte)'a', nonAscii, (byte)'b', 0x00, 0x50];
+
+        Assert.True(Socks5Parser.TryParseRequest(new ReadOnlySequence<byte>(message), out long consumed, out _, out string? error));
+        Assert.Equal(("bad SOCKS5 domain name", 10L), (error, consumed));
+    }
+
     private static ReadOnlySequence<byte> Seq(params byte[] bytes) => new(bytes);
 }
