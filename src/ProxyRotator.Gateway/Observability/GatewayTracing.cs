@@ -15,11 +15,18 @@ public sealed class GatewayTracing : IDisposable
 {
     public const string SourceName = "ProxyRotator.Gateway";
 
-    private readonly ActivitySource _source = new(SourceName);
+    private readonly ActivitySource _source;
     private readonly TargetHostHasher? _hasher;
 
     public GatewayTracing(AccessLogOptions? privacy = null)
+        : this(privacy, SourceName)
     {
+    }
+
+    /// <summary>A source under another name, so a test can be sure nothing else in the process listens to it.</summary>
+    internal GatewayTracing(AccessLogOptions? privacy, string sourceName)
+    {
+        _source = new ActivitySource(sourceName);
         // Traces follow the access log's privacy choice for target hosts; URL paths are never tagged.
         _hasher = privacy is { HashTargets: true, HashKey: { Length: > 0 } key } ? new TargetHostHasher(key) : null;
     }
