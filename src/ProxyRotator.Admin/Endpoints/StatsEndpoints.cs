@@ -27,6 +27,7 @@ internal static class StatsEndpoints
         }
 
         PoolSnapshot snapshot = snapshots.Current;
+        metrics.PruneUpstreams(snapshot); // upstreams that left the pool leave the per-upstream list too
         DateTimeOffset now = timeProvider.GetUtcNow();
         int activeSessions = (await sessions.ListAsync(ct)).Count(s => !s.IsExpired(now));
 
