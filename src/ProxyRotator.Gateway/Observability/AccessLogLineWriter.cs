@@ -69,7 +69,12 @@ public sealed class AccessLogLineWriter : IDisposable
 
     public void Clear() => _buffer.ResetWrittenCount();
 
-    public void Dispose() => _json.Dispose();
+    /// <summary>Releases the JSON writer and the hasher (which this writer owns).</summary>
+    public void Dispose()
+    {
+        _json.Dispose();
+        _hasher?.Dispose();
+    }
 
     public void Append(in AccessLogEntry entry)
     {

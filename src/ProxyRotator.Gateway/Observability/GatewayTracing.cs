@@ -142,7 +142,11 @@ public sealed class GatewayTracing : IDisposable
         request.Stop();
     }
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        _source.Dispose();
+        _hasher?.Dispose();
+    }
 
     private static void SetIfNotNull(Activity activity, string name, string? value)
     {

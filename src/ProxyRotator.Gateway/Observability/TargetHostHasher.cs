@@ -7,18 +7,30 @@ namespace ProxyRotator.Gateway.Observability;
 /// <summary>
 /// Replaces a target host by <c>HMAC-SHA256(key, lower-case host)</c>, truncated to 128 bits and written as 32 hex
 /// digits. Keyed, so a reader of the log cannot confirm a guessed host without the key; stable for one key, so lines
-/// about the same host can still be grouped.
+/// about the same host can still be grouped. Thread-safe: each thread keeps its own keyed HMAC state, because
+/// setting up the key costs several times the hash of a short host name.
 /// </summary>
-public sealed class TargetHostHasher
+public sealed class TargetHostHasher : IDisposable
 {
     public const int HashChars = 32;
 
-    private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hmac;
 
     public TargetHostHasher(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        _key = Encoding.UTF8.GetBytes(key);
+        byte[] keyBytes = Encoding.UTF8.GetBytes(key);
+        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keyBytes), trackAllValues: true);
+    }
+
+    public void Dispose()
+    {
+        foreach (IncrementalHash hmac in _hmac.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _hmac.Dispose();
     }
 
     /// <summary>Writes the hash of <paramref name="host"/> into <paramref name="destination"/> (at least <see cref="HashChars"/> long).</summary>
@@ -32,7 +44,9 @@ public sealed class TargetHostHasher
             int length = Encoding.UTF8.GetBytes(host, utf8);
             Ascii.ToLowerInPlace(utf8[..length], out _);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(_key, utf8[..length], mac);
+            IncrementalHash hmac = _hmac.Value!;
+            hmac.AppendData(utf8[..length]);
+            hmac.GetHashAndReset(mac);
             Convert.TryToHexStringLower(mac[..(HashChars / 2)], destination, out _);
         }
         finally

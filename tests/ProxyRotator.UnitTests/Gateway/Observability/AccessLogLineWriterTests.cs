@@ -12,9 +12,9 @@ public sealed class AccessLogLineWriterTests
         "error", "bytesUp", "bytesDown", "durationMs", "attempts", "session",
     ];
 
-    private static (string Text, JsonElement Line) Write(in AccessLogEntry entry, bool includeUrlPath = false, TargetHostHasher? hasher = null)
+    private static (string Text, JsonElement Line) Write(in AccessLogEntry entry, bool includeUrlPath = false, string? hashKey = null)
     {
-        using var writer = new AccessLogLineWriter(includeUrlPath, hasher);
+        using var writer = new AccessLogLineWriter(includeUrlPath, hashKey is null ? null : new TargetHostHasher(hashKey));
         writer.Append(entry);
         string text = Encoding.UTF8.GetString(writer.Written.Span);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
@@ -98,10 +98,10 @@ public sealed class AccessLogLineWriterTests
     [Fact]
     public void Append_HashTargets_WritesKeyedHashNotHost()
     {
-        var hasher = new TargetHostHasher("0123456789abcdef-key");
-        (string text, JsonElement line) = Write(AccessLogEntries.Http(), hasher: hasher);
-        (_, JsonElement upper) = Write(AccessLogEntries.Http() with { TargetHost = "EXAMPLE.com" }, hasher: hasher);
-        (_, JsonElement otherKey) = Write(AccessLogEntries.Http(), hasher: new TargetHostHasher("another-key-0123456789"));
+        const string key = "0123456789abcdef-key";
+        (string text, JsonElement line) = Write(AccessLogEntries.Http(), hashKey: key);
+        (_, JsonElement upper) = Write(AccessLogEntries.Http() with { TargetHost = "EXAMPLE.com" }, hashKey: key);
+        (_, JsonElement otherKey) = Write(AccessLogEntries.Http(), hashKey: "another-key-0123456789");
 
         string hash = line.GetProperty("targetHost").GetString()!;
         Assert.DoesNotContain("example.com", text, StringComparison.Ordinal);
