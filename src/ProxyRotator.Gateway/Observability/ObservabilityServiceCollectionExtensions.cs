@@ -23,6 +23,7 @@ public static class ObservabilityServiceCollectionExtensions
         }
 
         services.TryAddSingleton(_ => new GatewayTracing(options));
+        services.TryAddSingleton<CompletedRequestRecorder>();
         return services;
     }
 
