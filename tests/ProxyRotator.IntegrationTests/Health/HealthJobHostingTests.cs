@@ -42,6 +42,7 @@ public sealed class HealthJobHostingTests
         {
             Database = $"Data Source={Path.Combine(folder, "serve.db")};Pooling=False",
             Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "test-key-0123456789" },
+            Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"] }, // not the default 8080: a free port only
             HealthCheck = new HealthCheckOptions
             {
                 Url = origin.HttpUrl.ToString(),
