@@ -26,6 +26,7 @@ internal static class StatsEndpoints
         }
 
         PoolSnapshot snapshot = snapshots.Current;
+        metrics.PruneUpstreams(snapshot); // upstreams that left the pool leave the per-upstream list too
         int activeSessions = sessions.CountActive(timeProvider.GetUtcNow());
 
         return TypedResults.Ok(new StatsDto

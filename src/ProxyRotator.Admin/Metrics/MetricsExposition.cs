@@ -2,12 +2,22 @@ using ProxyRotator.Admin.Queries;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
+using ProxyRotator.Gateway.Observability;
 
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
-public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots, TimeProvider timeProvider)
+/// <remarks>
+/// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
+/// sets), failure kinds and score buckets. No account, target or upstream labels.
+/// </remarks>
+public sealed class MetricsExposition(
+    GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
+    TimeProvider timeProvider, AccessLogWriter? accessLog = null)
 {
+    /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
+    private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
         var w = new PrometheusTextWriter();
@@ -34,8 +44,10 @@ public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery 
         w.Family("proxyrotator_gateway_connections_total", "counter", "Client connections accepted");
         w.Sample("proxyrotator_gateway_connections_total", metrics.ConnectionsTotal);
 
-        WritePickLatency(w, metrics.PickLatency);
+        WriteHistogram(w, "proxyrotator_gateway_pick_duration_seconds", "Time to pick an upstream", metrics.PickLatency);
         WritePoolTraffic(w);
+        WriteUpstreamObservations(w);
+        WriteAccessLog(w);
 
         w.Family("proxyrotator_health_checks_total", "counter", "Health-check probe outcomes");
         foreach ((string outcome, long count) in metrics.HealthCheckOutcomes.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -93,10 +105,44 @@ public sealed class MetricsExposition(GatewayMetrics metrics, PoolOverviewQuery 
         }
     }
 
-    private static void WritePickLatency(PrometheusTextWriter w, LatencyHistogram histogram)
+    /// <summary>Attempt and probe latency histograms, and the score distribution of the current pool snapshot.</summary>
+    private void WriteUpstreamObservations(PrometheusTextWriter w)
     {
-        const string name = "proxyrotator_gateway_pick_duration_seconds";
-        w.Family(name, "histogram", "Time to pick an upstream");
+        WriteHistogram(w, "proxyrotator_upstream_attempt_duration_seconds", "Time of live attempts through upstreams", metrics.AttemptLatency);
+        WriteHistogram(w, "proxyrotator_health_check_duration_seconds", "Time of health-check probes", metrics.ProbeLatency);
+        if (snapshots is null)
+        {
+            return;
+        }
+
+        PoolSnapshot snapshot = snapshots.Current;
+        metrics.PruneUpstreams(snapshot); // per-upstream totals of departed upstreams go at the next scrape
+        w.Family("proxyrotator_upstream_score", "gauge",
+            "Eligible upstreams (active or pending) whose score is at most 'le', per pool: the score distribution");
+        foreach (IGrouping<string, UpstreamProxy> pool in snapshot.All.Where(u => u.IsEligible)
+                     .GroupBy(u => u.PoolName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            double[] scores = [.. pool.Select(u => u.Score)];
+            foreach (double bound in ScoreBuckets)
+            {
+                w.Sample("proxyrotator_upstream_score", scores.Count(score => score <= bound), ("pool", pool.Key), ("le", PrometheusTextWriter.FormatValue(bound)));
+            }
+
+            w.Sample("proxyrotator_upstream_score", scores.Length, ("pool", pool.Key), ("le", "+Inf"));
+        }
+    }
+
+    private void WriteAccessLog(PrometheusTextWriter w)
+    {
+        w.Family("proxyrotator_access_log_written_total", "counter", "Access-log lines written");
+        w.Sample("proxyrotator_access_log_written_total", accessLog?.Written ?? 0);
+        w.Family("proxyrotator_access_log_dropped_total", "counter", "Access-log lines dropped: queue full (the writer was too slow) or the sink failed");
+        w.Sample("proxyrotator_access_log_dropped_total", accessLog?.Dropped ?? 0);
+    }
+
+    private static void WriteHistogram(PrometheusTextWriter w, string name, string help, LatencyHistogram histogram)
+    {
+        w.Family(name, "histogram", help);
         long[] cumulative = histogram.CumulativeCounts();
         for (int i = 0; i < histogram.UpperBoundsSeconds.Count; i++)
         {

@@ -60,6 +60,16 @@ internal static class ConfigDocumentParser
             ReadSessions(sessions, config.Sessions);
         }
 
+        if (reader.Object("accessLog") is { } accessLog)
+        {
+            ObservabilityParser.ReadAccessLog(accessLog, config.AccessLog);
+        }
+
+        if (reader.Object("tracing") is { } tracing)
+        {
+            ObservabilityParser.ReadTracing(tracing, config.Tracing);
+        }
+
         reader.RejectUnknownFields();
         CheckListenersDoNotCollide(config, context);
         return config;

@@ -12,6 +12,8 @@ public sealed class ProxyRotatorConfig
     public HealthCheckOptions HealthCheck { get; set; } = new();
     public SessionOptions Sessions { get; set; } = new();
     public List<PoolOptions> Pools { get; set; } = [];
+    public AccessLogOptions AccessLog { get; set; } = new();
+    public TracingOptions Tracing { get; set; } = new();
 
     /// <summary>The file this was loaded from, for messages; null when built in code.</summary>
     public string? SourcePath { get; set; }

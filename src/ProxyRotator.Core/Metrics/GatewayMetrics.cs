@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Core.Metrics;
 
 /// <summary>
 /// The gateway's traffic figures. Every call is lock-free and allocation-free on the steady state, so the gateway
-/// can call it on its hot path. Figures go two ways: to a <see cref="Meter"/> (for OpenTelemetry or
-/// <c>dotnet-counters</c>) and into running totals per pool and per upstream that <c>/metrics</c> and
-/// <c>/api/stats</c> read.
+/// can call it on its hot path. Each number is counted once, in the running totals here (per pool, per upstream
+/// and in total) that <c>/metrics</c> and <c>/api/stats</c> read; the <see cref="Meter"/> (for OpenTelemetry or
+/// <c>dotnet-counters</c>) publishes the same totals through observable instruments read at collection time, so
+/// the two can never disagree. Histograms are kept here too; the meter's histogram instruments record only while
+/// something listens to them.
 /// </summary>
 /// <remarks>
 /// How the gateway calls it: <see cref="ConnectionOpened"/>/<see cref="ConnectionClosed"/> around each client
@@ -16,7 +19,9 @@ namespace ProxyRotator.Core.Metrics;
 /// request or tunnel with the <c>X-ProxyRotator-Error</c> code (null on success); <see cref="RecordRetry"/> when
 /// a request moves on to another upstream; upstream attempts arrive through <see cref="RecordOutcome"/>
 /// (wire <see cref="MeteringOutcomeSink"/> in front of the real sink and it happens by itself; probe outcomes
-/// count as health-check outcomes).
+/// count as health-check outcomes). Labels are bounded: pools (from the configuration), failure kinds (a fixed
+/// set) and probe outcomes; never accounts or targets. Per-upstream totals leave with their upstream
+/// (<see cref="PruneUpstreams"/>).
 /// </remarks>
 public sealed class GatewayMetrics
 {
@@ -25,14 +30,11 @@ public sealed class GatewayMetrics
     /// <summary>Pick latency buckets: picks should take well under a microsecond; anything in milliseconds is a problem.</summary>
     private static readonly double[] PickBuckets = [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2];
 
-    private readonly Counter<long> _requests;
-    private readonly Counter<long> _failures;
-    private readonly Counter<long> _retries;
-    private readonly Counter<long> _bytesIn;
-    private readonly Counter<long> _bytesOut;
-    private readonly UpDownCounter<long> _activeConnections;
+    /// <summary>Upstream latency buckets (attempts and probes): from a fast datacenter proxy to a slow mobile one.</summary>
+    private static readonly double[] UpstreamLatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
     private readonly Histogram<double> _pickDuration;
-    private readonly Counter<long> _healthChecks;
+    private readonly Histogram<double> _attemptDuration;
 
     private readonly ConcurrentDictionary<string, TrafficCounters> _pools = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, TrafficCounters> _upstreams = new();
@@ -44,20 +46,28 @@ public sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meterFactory)
     {
         Meter meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("proxyrotator.gateway.requests", description: "Client requests and tunnels handled");
-        _failures = meter.CreateCounter<long>("proxyrotator.gateway.failures", description: "Failed requests and upstream attempts by kind");
-        _retries = meter.CreateCounter<long>("proxyrotator.gateway.retries", description: "Requests moved on to another upstream");
-        _bytesIn = meter.CreateCounter<long>("proxyrotator.gateway.bytes_in", "By", "Bytes from clients to upstreams");
-        _bytesOut = meter.CreateCounter<long>("proxyrotator.gateway.bytes_out", "By", "Bytes from upstreams to clients");
-        _activeConnections = meter.CreateUpDownCounter<long>("proxyrotator.gateway.active_connections", description: "Open client connections");
+        meter.CreateObservableCounter("proxyrotator.gateway.requests", ObserveRequestsByPool, description: "Client requests and tunnels handled");
+        meter.CreateObservableCounter("proxyrotator.gateway.failures", () => Observe(_failuresByKind, "kind"), description: "Failed requests and upstream attempts by kind");
+        meter.CreateObservableCounter("proxyrotator.gateway.retries", () => Total.Retries, description: "Requests moved on to another upstream");
+        meter.CreateObservableCounter("proxyrotator.gateway.bytes_in", () => Total.BytesIn, "By", "Bytes from clients to upstreams");
+        meter.CreateObservableCounter("proxyrotator.gateway.bytes_out", () => Total.BytesOut, "By", "Bytes from upstreams to clients");
+        meter.CreateObservableUpDownCounter("proxyrotator.gateway.active_connections", () => ActiveConnections, description: "Open client connections");
+        meter.CreateObservableCounter("proxyrotator.gateway.connections", () => ConnectionsTotal, description: "Client connections accepted");
+        meter.CreateObservableCounter("proxyrotator.health.checks", () => Observe(_healthCheckOutcomes, "outcome"), description: "Health-check probe outcomes");
         _pickDuration = meter.CreateHistogram<double>("proxyrotator.gateway.pick_duration", "s", "Time to pick an upstream");
-        _healthChecks = meter.CreateCounter<long>("proxyrotator.health.checks", description: "Health-check probe outcomes");
+        _attemptDuration = meter.CreateHistogram<double>("proxyrotator.gateway.attempt_duration", "s", "Time of one attempt through an upstream");
     }
 
     /// <summary>Totals over every pool.</summary>
     public TrafficCounters Total { get; } = new();
 
     public LatencyHistogram PickLatency { get; } = new(PickBuckets);
+
+    /// <summary>Latency of live attempts through upstreams (not probes), as the outcome reports it.</summary>
+    public LatencyHistogram AttemptLatency { get; } = new(UpstreamLatencyBuckets);
+
+    /// <summary>Latency of health-check probes.</summary>
+    public LatencyHistogram ProbeLatency { get; } = new(UpstreamLatencyBuckets);
 
     public long ActiveConnections => Interlocked.Read(ref _activeConnectionCount);
 
@@ -77,19 +87,20 @@ public sealed class GatewayMetrics
     {
         Interlocked.Increment(ref _activeConnectionCount);
         Interlocked.Increment(ref _connectionsTotal);
-        _activeConnections.Add(1);
     }
 
     public void ConnectionClosed()
     {
         Interlocked.Decrement(ref _activeConnectionCount);
-        _activeConnections.Add(-1);
     }
 
     public void RecordPick(TimeSpan elapsed)
     {
         PickLatency.Record(elapsed);
-        _pickDuration.Record(elapsed.TotalSeconds);
+        if (_pickDuration.Enabled)
+        {
+            _pickDuration.Record(elapsed.TotalSeconds);
+        }
     }
 
     /// <summary>One client request or tunnel finished. <paramref name="errorCode"/> is the <c>X-ProxyRotator-Error</c> code, null on success.</summary>
@@ -102,7 +113,6 @@ public sealed class GatewayMetrics
             PoolCounters(pool).AddRequest(failed);
         }
 
-        _requests.Add(1, new KeyValuePair<string, object?>("pool", pool ?? "none"));
         if (failed)
         {
             CountFailure(errorCode!);
@@ -116,8 +126,6 @@ public sealed class GatewayMetrics
         {
             PoolCounters(pool).AddRetry();
         }
-
-        _retries.Add(1);
     }
 
     /// <summary>One attempt through one upstream (or one health probe when <see cref="UpstreamOutcome.IsProbe"/>).</summary>
@@ -127,7 +135,7 @@ public sealed class GatewayMetrics
         if (outcome.IsProbe)
         {
             _healthCheckOutcomes.GetOrAdd(kind, static _ => new Counter64()).Increment();
-            _healthChecks.Add(1, new KeyValuePair<string, object?>("outcome", kind));
+            ProbeLatency.Record(outcome.Latency);
             return;
         }
 
@@ -141,8 +149,12 @@ public sealed class GatewayMetrics
             PoolCounters(pool).AddBytes(outcome.BytesFromClient, outcome.BytesToClient);
         }
 
-        _bytesIn.Add(outcome.BytesFromClient);
-        _bytesOut.Add(outcome.BytesToClient);
+        AttemptLatency.Record(outcome.Latency);
+        if (_attemptDuration.Enabled)
+        {
+            _attemptDuration.Record(outcome.Latency.TotalSeconds);
+        }
+
         if (failed)
         {
             CountFailure(kind);
@@ -154,8 +166,42 @@ public sealed class GatewayMetrics
     private void CountFailure(string kind)
     {
         _failuresByKind.GetOrAdd(kind, static _ => new Counter64()).Increment();
-        _failures.Add(1, new KeyValuePair<string, object?>("kind", kind));
     }
+
+    /// <summary>
+    /// Drops the per-upstream totals of upstreams that have left the pool (absent from <paramref name="current"/>
+    /// or retired), so their series do not pile up over a long run; returns how many were dropped.
+    /// </summary>
+    public int PruneUpstreams(PoolSnapshot current)
+    {
+        int pruned = 0;
+        foreach (long id in _upstreams.Keys)
+        {
+            if (!current.TryGet(id, out UpstreamProxy? upstream) || upstream!.Status == UpstreamStatus.Retired)
+            {
+                pruned += _upstreams.TryRemove(id, out _) ? 1 : 0;
+            }
+        }
+
+        return pruned;
+    }
+
+    private IEnumerable<Measurement<long>> ObserveRequestsByPool()
+    {
+        long inPools = 0;
+        foreach ((string pool, TrafficCounters counters) in _pools)
+        {
+            long requests = counters.Requests;
+            inPools += requests;
+            yield return new Measurement<long>(requests, new KeyValuePair<string, object?>("pool", pool));
+        }
+
+        // Requests that never reached a pool (refused before the pick).
+        yield return new Measurement<long>(Math.Max(0, Total.Requests - inPools), new KeyValuePair<string, object?>("pool", "none"));
+    }
+
+    private static IEnumerable<Measurement<long>> Observe(ConcurrentDictionary<string, Counter64> counters, string label) =>
+        counters.Select(p => new Measurement<long>(p.Value.Value, new KeyValuePair<string, object?>(label, p.Key)));
 
     // Enum.ToString allocates; the set of kinds is small and fixed. Spelled as the answers' X-ProxyRotator-Error codes
     // (kebab-case, e.g. upstream-timeout in both): Prometheus constrains label names, not label values.

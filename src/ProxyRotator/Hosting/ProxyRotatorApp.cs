@@ -18,6 +18,7 @@ using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway;
 using ProxyRotator.Gateway.Security;
+using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Health;
 using ProxyRotator.Health.LiveOutcomes;
 using ProxyRotator.Providers;
@@ -94,6 +95,8 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
         builder.Services.AddProxyRotatorGateway(config);
         builder.Services.AddProxyRotatorProviders(config);
         builder.Services.AddProxyRotatorAdmin(config);
+        builder.Services.AddProxyRotatorObservability(config);
+        builder.Services.AddProxyRotatorTracing(config.Tracing);
 
         // Listeners: the admin port and the gateway port(s).
         var adminListener = new StrongBox<ListenOptions?>();

@@ -108,10 +108,76 @@ public sealed class GatewayMetricsTests : IDisposable
 
         metrics.RecordPick(TimeSpan.FromMicroseconds(1));
         metrics.RecordRequest("p", "bad-targeting");
+        listener.RecordObservableInstruments();
 
         Assert.Contains("proxyrotator.gateway.pick_duration", seen);
         Assert.Contains("proxyrotator.gateway.requests", seen);
         Assert.Contains("proxyrotator.gateway.failures", seen);
+    }
+
+    [Fact]
+    public void Meter_Collected_ReportsTheSameTotalsAsTheCounters()
+    {
+        GatewayMetrics metrics = CreateSut();
+        var observed = new Dictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GatewayMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            string key = instrument.Name + (tags.Length > 0 ? $"{{{tags[0].Key}={tags[0].Value}}}" : string.Empty);
+            observed[key] = value;
+        });
+        listener.Start();
+
+        metrics.RecordRequest("p", null);
+        metrics.RecordRequest("p", "no-upstream");
+        metrics.RecordRequest(null, "bad-targeting");
+        metrics.RecordRetry("p");
+        metrics.ConnectionOpened();
+        metrics.RecordOutcome(new UpstreamOutcome(1, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(20), 7, 9), "p");
+        listener.RecordObservableInstruments();
+
+        // One count per event: the meter reads the same totals /metrics writes, it does not keep its own.
+        Assert.Equal(2, observed["proxyrotator.gateway.requests{pool=p}"]);
+        Assert.Equal(1, observed["proxyrotator.gateway.requests{pool=none}"]);
+        Assert.Equal(metrics.Total.Requests, observed["proxyrotator.gateway.requests{pool=p}"] + observed["proxyrotator.gateway.requests{pool=none}"]);
+        Assert.Equal(1, observed["proxyrotator.gateway.failures{kind=no-upstream}"]);
+        Assert.Equal(metrics.Total.Retries, observed["proxyrotator.gateway.retries"]);
+        Assert.Equal(metrics.Total.BytesIn, observed["proxyrotator.gateway.bytes_in"]);
+        Assert.Equal(metrics.ActiveConnections, observed["proxyrotator.gateway.active_connections"]);
+        Assert.Equal(1, metrics.AttemptLatency.Count);
+    }
+
+    [Fact]
+    public void PruneUpstreams_UpstreamLeftOrRetired_DropsItsTotals()
+    {
+        GatewayMetrics metrics = CreateSut();
+        foreach (long id in new long[] { 1, 2, 3 })
+        {
+            metrics.RecordOutcome(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.Zero, 1, 1), "p");
+        }
+
+        UpstreamProxy Upstream(long id, UpstreamStatus status) => new()
+        {
+            Id = id,
+            PoolName = "p",
+            Endpoint = new UpstreamEndpoint(UpstreamScheme.Http, "127.0.0.1", 1, null, null),
+            Type = UpstreamType.Datacenter,
+            Status = status,
+        };
+
+        int pruned = metrics.PruneUpstreams(new PoolSnapshot([Upstream(1, UpstreamStatus.Active), Upstream(2, UpstreamStatus.Retired)], 2));
+
+        Assert.Equal(2, pruned);
+        Assert.Equal([1L], metrics.Upstreams.Select(p => p.Key));
+        Assert.Equal(3, metrics.Pools.Single().Value.BytesIn); // the pool keeps what departed upstreams carried
+        Assert.Equal(3, metrics.Total.BytesIn);
     }
 
     [Fact]
