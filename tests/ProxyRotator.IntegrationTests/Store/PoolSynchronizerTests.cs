@@ -44,7 +44,7 @@ public class PoolSynchronizerTests
         Assert.Equal(3, await db.UpstreamStatusTransitions.CountAsync(t => t.From == null && t.To == UpstreamStatus.Pending));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SyncConfigAsync_BackconnectEntry_NotStoredAsStaticProxy()
     {
         await using StoreTestDatabase database = await CreateAsync(Provider);
