@@ -13,4 +13,7 @@ public static class GatewayErrorCode
     public const string BadRequest = "bad-request";
     public const string PoolForbidden = "pool-forbidden";
     public const string SessionUpstreamLost = "session-upstream-lost";
+
+    /// <summary>The target did not resolve, refused, reset or timed out; no upstream is blamed.</summary>
+    public const string TargetUnreachable = "target-unreachable";
 }

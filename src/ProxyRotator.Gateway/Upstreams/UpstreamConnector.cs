@@ -7,6 +7,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Pipeline;
 
 namespace ProxyRotator.Gateway.Upstreams;
 
@@ -19,11 +20,11 @@ namespace ProxyRotator.Gateway.Upstreams;
 /// Failures are thrown as <see cref="UpstreamConnectException"/> with the <see cref="UpstreamOutcomeKind"/>:
 /// refused/reset/unresolvable upstream → <c>UpstreamConnectFailed</c>; no answer in time → <c>UpstreamTimeout</c>;
 /// garbage, an oversized or malformed answer, an early close → <c>UpstreamProtocolError</c>; HTTP 407 or a SOCKS5
-/// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 5xx or other non-2xx → <c>UpstreamError</c>.
-/// SOCKS5 replies: 0x01 general failure and 0x03 network unreachable are the upstream's fault
-/// (<c>UpstreamError</c>); 0x02 not allowed, 0x04 host unreachable, 0x05 refused and 0x06 TTL expired concern the
-/// target — the upstream reached its network and reported back, so they are <c>TargetError</c> (not charged to the
-/// upstream, relayed as-is to a SOCKS5 client); 0x07/0x08 mean the upstream cannot do a plain CONNECT
+/// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 502/504 (the upstream could not reach the target) →
+/// <c>TargetError</c>; other refusals → <c>UpstreamError</c>, unless an error header (<see cref="UpstreamErrorHeaders"/>)
+/// says whose fault it was. SOCKS5 replies 0x02–0x06 concern the target — the upstream reached its network and
+/// reported back, so they are <c>TargetError</c> (relayed as-is to a SOCKS5 client); 0x01 general failure is
+/// <c>UpstreamError</c> with <see cref="FailureEvidence.Unknown"/> evidence; 0x07/0x08 mean the upstream cannot do a plain CONNECT
 /// (<c>UpstreamProtocolError</c>). Cancellation by the caller is an <see cref="OperationCanceledException"/>.
 /// </para>
 /// <para>
@@ -198,17 +199,80 @@ public sealed class UpstreamConnector
             return filled > headLength ? buffer.AsSpan(headLength, filled - headLength).ToArray() : null;
         }
 
-        throw status switch
+        throw ConnectRefusal(status, buffer.AsSpan(0, headLength));
+    }
+
+    /// <summary>
+    /// An HTTP upstream refused CONNECT. 407 is ours to fix (our credentials); 502/504 mean it could not reach the target;
+    /// a 503 or another refusal is the upstream's unless an error header (<see cref="UpstreamErrorHeaders"/>) says otherwise.
+    /// </summary>
+    private static UpstreamConnectException ConnectRefusal(int status, ReadOnlySpan<byte> head)
+    {
+        if (status == 407)
         {
-            407 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
-                "The upstream rejected our credentials (407).", Socks5ReplyCode.ConnectionRefused, status),
-            504 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
-                "The upstream answered CONNECT with 504.", Socks5ReplyCode.HostUnreachable, status),
-            >= 400 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
-                $"The upstream answered CONNECT with {status}.", Socks5ReplyCode.ConnectionRefused, status),
-            _ => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamProtocolError,
-                $"The upstream answered CONNECT with an unexpected {status}.", Socks5ReplyCode.GeneralFailure, status),
+            return new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                "The upstream rejected our credentials (407).", Socks5ReplyCode.ConnectionRefused, status);
+        }
+
+        if (status is < 400)
+        {
+            return new UpstreamConnectException(UpstreamOutcomeKind.UpstreamProtocolError,
+                $"The upstream answered CONNECT with an unexpected {status}.", Socks5ReplyCode.GeneralFailure, status);
+        }
+
+        FailureEvidence? said = FindEvidence(head, out string? reason);
+        FailureEvidence evidence = said ?? status switch
+        {
+            502 or 504 => FailureEvidence.Target,
+            503 => FailureEvidence.Unknown,
+            _ => FailureEvidence.Upstream,
         };
+        // For a SOCKS5 client: a refusal stays a refusal; anything else the upstream could not reach is "host unreachable".
+        Socks5ReplyCode reply = evidence != FailureEvidence.Target ? Socks5ReplyCode.ConnectionRefused
+            : reason is not null && reason.Contains("refused", StringComparison.OrdinalIgnoreCase) ? Socks5ReplyCode.ConnectionRefused
+            : Socks5ReplyCode.HostUnreachable;
+        return evidence == FailureEvidence.Target
+            ? new UpstreamConnectException(UpstreamOutcomeKind.TargetError, $"The upstream could not reach the target (CONNECT answered {status}).",
+                reply, status, evidence: evidence, reason: reason ?? $"the upstream answered {status}")
+            : new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError, $"The upstream answered CONNECT with {status}.",
+                reply, status, evidence: evidence, reason: reason);
+    }
+
+    /// <summary>The evidence in an answer head's error headers (the first one that says something), or null.</summary>
+    internal static FailureEvidence? FindEvidence(ReadOnlySpan<byte> head, out string? reason)
+    {
+        reason = null;
+        int lineEnd = head.IndexOf("\r\n"u8);
+        ReadOnlySpan<byte> rest = lineEnd < 0 ? default : head[(lineEnd + 2)..];
+        Span<char> name = stackalloc char[32];
+        while (true)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            if (end <= 0)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> line = rest[..end];
+            rest = rest[(end + 2)..];
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0 || colon > name.Length)
+            {
+                continue;
+            }
+
+            int nameLength = Encoding.ASCII.GetChars(line[..colon], name);
+            if (!UpstreamErrorHeaders.IsEvidenceHeader(name[..nameLength]))
+            {
+                continue;
+            }
+
+            string value = Encoding.ASCII.GetString(line[(colon + 1)..]);
+            if (UpstreamErrorHeaders.Classify(name[..nameLength], value, out reason) is { } evidence)
+            {
+                return evidence;
+            }
+        }
     }
 
     private static int WriteConnectRequest(Span<byte> buffer, UpstreamEndpoint endpoint, string host, int port)
@@ -450,22 +514,38 @@ public sealed class UpstreamConnector
         return offset + 2;
     }
 
+    /// <summary>
+    /// RFC 1928 replies 0x02–0x06 are about the target (the upstream reached out and reports back); 0x01, a general
+    /// failure, could be either side and is left to a second upstream to settle; 0x07/0x08 mean the upstream cannot do
+    /// a plain CONNECT.
+    /// </summary>
     private static UpstreamConnectException Socks5Failure(byte reply)
     {
         var code = (Socks5ReplyCode)reply;
         return code switch
         {
-            Socks5ReplyCode.GeneralFailure or Socks5ReplyCode.NetworkUnreachable => new UpstreamConnectException(
-                UpstreamOutcomeKind.UpstreamError, $"The SOCKS5 upstream failed the CONNECT (reply 0x{reply:x2}).", code),
-            Socks5ReplyCode.ConnectionNotAllowed or Socks5ReplyCode.HostUnreachable or Socks5ReplyCode.ConnectionRefused
-                or Socks5ReplyCode.TtlExpired => new UpstreamConnectException(
-                UpstreamOutcomeKind.TargetError, $"The SOCKS5 upstream could not reach the target (reply 0x{reply:x2}).", code),
+            Socks5ReplyCode.GeneralFailure => new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamError, $"The SOCKS5 upstream failed the CONNECT (reply 0x{reply:x2}).", code,
+                evidence: FailureEvidence.Unknown, reason: "the upstream reported a general failure"),
+            Socks5ReplyCode.ConnectionNotAllowed or Socks5ReplyCode.NetworkUnreachable or Socks5ReplyCode.HostUnreachable
+                or Socks5ReplyCode.ConnectionRefused or Socks5ReplyCode.TtlExpired => new UpstreamConnectException(
+                UpstreamOutcomeKind.TargetError, $"The SOCKS5 upstream could not reach the target (reply 0x{reply:x2}).", code,
+                reason: Socks5ReplyReason(code)),
             Socks5ReplyCode.CommandNotSupported or Socks5ReplyCode.AddressTypeNotSupported => new UpstreamConnectException(
                 UpstreamOutcomeKind.UpstreamProtocolError, $"The SOCKS5 upstream does not support this CONNECT (reply 0x{reply:x2}).",
                 Socks5ReplyCode.GeneralFailure),
             _ => Protocol($"The SOCKS5 upstream sent an unknown reply code 0x{reply:x2}."),
         };
     }
+
+    private static string Socks5ReplyReason(Socks5ReplyCode code) => code switch
+    {
+        Socks5ReplyCode.ConnectionNotAllowed => "the upstream's rules do not allow this target",
+        Socks5ReplyCode.NetworkUnreachable => "network unreachable",
+        Socks5ReplyCode.HostUnreachable => "host unreachable (or its name does not resolve)",
+        Socks5ReplyCode.ConnectionRefused => "connection refused",
+        _ => "TTL expired",
+    };
 
     // ---- I/O helpers --------------------------------------------------------------------------------------------
 
