@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Forwarder;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Pipeline;
@@ -13,7 +13,7 @@ using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 using ProxyRotator.Gateway.Socks;
-using ProxyRotator.Gateway.Upstreams;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyRotator.Gateway;
 

@@ -42,7 +42,7 @@ public sealed class ConnectTunnelHandler(
                 return;
             }
 
-            Upstreams.UpstreamConnection tunnel = request.Tunnel!;
+            Core.Upstreams.UpstreamConnection tunnel = request.Tunnel!;
             await using (tunnel.ConfigureAwait(false))
             {
                 RelayResult result = default;

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Pipeline;
-using ProxyRotator.Gateway.Upstreams;
 
 namespace ProxyRotator.Gateway.Http;
 

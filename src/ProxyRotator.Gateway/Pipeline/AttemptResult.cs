@@ -1,4 +1,5 @@
 using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.Gateway.Pipeline;
 

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Routing;
-using ProxyRotator.Gateway.Upstreams;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyRotator.Gateway.Pipeline;

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Routing;
-using ProxyRotator.Gateway.Upstreams;
 
 namespace ProxyRotator.Gateway.Pipeline;
 

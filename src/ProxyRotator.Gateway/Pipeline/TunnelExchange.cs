@@ -1,7 +1,7 @@
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Routing;
-using ProxyRotator.Gateway.Upstreams;
 
 namespace ProxyRotator.Gateway.Pipeline;
 

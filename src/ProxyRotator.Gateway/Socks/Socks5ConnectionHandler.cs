@@ -85,7 +85,7 @@ public sealed class Socks5ConnectionHandler(
                 return;
             }
 
-            Upstreams.UpstreamConnection tunnel = request.Tunnel!;
+            Core.Upstreams.UpstreamConnection tunnel = request.Tunnel!;
             await using (tunnel.ConfigureAwait(false))
             {
                 RelayResult result = default;

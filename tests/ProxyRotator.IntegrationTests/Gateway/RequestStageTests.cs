@@ -1,8 +1,8 @@
 using System.Net.Security;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Pipeline;
-using ProxyRotator.Gateway.Upstreams;
 using ProxyRotator.IntegrationTests.Support;
 
 namespace ProxyRotator.IntegrationTests.Gateway;

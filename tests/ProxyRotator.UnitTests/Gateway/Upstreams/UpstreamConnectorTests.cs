@@ -5,7 +5,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
-using ProxyRotator.Gateway.Upstreams;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.UnitTests.Gateway.Upstreams;
 
@@ -72,7 +72,7 @@ public sealed class UpstreamConnectorTests
             $"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: Basic {expectedAuth}\r\n\r\n",
             Encoding.ASCII.GetString(head!));
         Assert.True(connection.Socket.NoDelay);
-        Assert.Equal(7, connection.Upstream.Id);
+        Assert.Equal(7, connection.Upstream!.Id);
     }
 
     [Fact]

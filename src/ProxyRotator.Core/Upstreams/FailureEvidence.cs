@@ -1,4 +1,4 @@
-namespace ProxyRotator.Gateway.Pipeline;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>Whose fault a failed attempt was, as far as the evidence of that one attempt tells (issue 10 §1).</summary>
 public enum FailureEvidence

@@ -7,9 +7,8 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
-using ProxyRotator.Gateway.Pipeline;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// Opens a raw tunnel to <c>target:port</c> through one upstream: TCP connect (NoDelay), then an HTTP <c>CONNECT</c>
@@ -45,24 +44,50 @@ public sealed class UpstreamConnector
     private readonly TimeProvider _timeProvider;
 
     public UpstreamConnector(GatewayOptions options, TimeProvider timeProvider)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).ConnectTimeout, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    /// <param name="connectTimeout">Covers the TCP connect and the handshake (health probes pass their own timeout).</param>
+    public UpstreamConnector(TimeSpan connectTimeout, TimeProvider timeProvider)
+    {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (options.ConnectTimeout <= TimeSpan.Zero)
+        if (connectTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("gateway.connectTimeout must be positive.", nameof(options));
+            throw new ArgumentException("gateway.connectTimeout must be positive.", nameof(connectTimeout));
         }
 
-        _connectTimeout = options.ConnectTimeout;
+        _connectTimeout = connectTimeout;
         _timeProvider = timeProvider;
     }
 
     public TimeSpan ConnectTimeout => _connectTimeout;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
+    /// <summary>A tunnel through <paramref name="upstream"/> with its own credentials.</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upstream);
+        return ConnectAsync(upstream.Endpoint, upstream, targetHost, targetPort, UpstreamCredentials.Of(upstream.Endpoint), ct);
+    }
+
+    /// <summary>A tunnel through <paramref name="upstream"/> with the credentials resolved for this request.</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        return ConnectAsync(upstream.Endpoint, upstream, targetHost, targetPort, credentials, ct);
+    }
+
+    /// <summary>A tunnel through an upstream known only by its endpoint (health probes).</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamEndpoint endpoint, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return ConnectAsync(endpoint, null, targetHost, targetPort, credentials, ct);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<UpstreamConnection> ConnectAsync(
+        UpstreamEndpoint endpoint, UpstreamProxy? upstream, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
         string host = NormalizeTargetHost(targetHost);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetPort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetPort, 65535);
@@ -72,7 +97,6 @@ public sealed class UpstreamConnector
         using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
         using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
 
-        UpstreamEndpoint endpoint = upstream.Endpoint;
         Socket? socket = null;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         bool connected = false;
@@ -84,13 +108,13 @@ public sealed class UpstreamConnector
             TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
 
             byte[]? leftover = endpoint.Scheme == UpstreamScheme.Http
-                ? await HttpConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
-                : await Socks5ConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
+                ? await HttpConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
+                : await Socks5ConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
 
             TimeSpan handshakeTime = _timeProvider.GetElapsedTime(started) - connectTime;
             var network = new NetworkStream(socket, ownsSocket: true);
             Stream stream = leftover is null ? network : new PrefixedStream(leftover, network);
-            return new UpstreamConnection(upstream, socket, stream, connectTime, handshakeTime);
+            return new UpstreamConnection(upstream, endpoint, socket, stream, connectTime, handshakeTime);
         }
         catch (Exception ex)
         {
@@ -162,9 +186,9 @@ public sealed class UpstreamConnector
     /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> HttpConnectAsync(
-        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
-        int length = WriteConnectRequest(buffer, endpoint, host, port);
+        int length = WriteConnectRequest(buffer, credentials, host, port);
         await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
 
         int filled = 0;
@@ -275,7 +299,7 @@ public sealed class UpstreamConnector
         }
     }
 
-    private static int WriteConnectRequest(Span<byte> buffer, UpstreamEndpoint endpoint, string host, int port)
+    private static int WriteConnectRequest(Span<byte> buffer, UpstreamCredentials? credentials, string host, int port)
     {
         var writer = new SpanWriter(buffer);
         for (int line = 0; line < 2; line++)
@@ -285,10 +309,10 @@ public sealed class UpstreamConnector
             writer.Write(line == 0 ? " HTTP/1.1\r\n"u8 : "\r\n"u8);
         }
 
-        if (endpoint.HasCredentials)
+        if (credentials is { } presented)
         {
             writer.Write("Proxy-Authorization: "u8);
-            writer.Advance(ProxyAuthorization.WriteBasic(endpoint, writer.Remaining));
+            writer.Advance(ProxyAuthorization.WriteBasic(presented.Username, presented.Password, writer.Remaining));
             writer.Write("\r\n"u8);
         }
 
@@ -388,12 +412,12 @@ public sealed class UpstreamConnector
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> Socks5ConnectAsync(
-        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
         Memory<byte> memory = buffer;
 
         // Greeting: offer username/password only when we have credentials, and no-auth in any case.
-        int length = endpoint.HasCredentials ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
+        int length = credentials is not null ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
         await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
         await ReceiveExactlyAsync(socket, memory[..2], ct).ConfigureAwait(false);
         if (buffer[0] != 0x05)
@@ -405,8 +429,8 @@ public sealed class UpstreamConnector
         {
             case 0x00:
                 break;
-            case 0x02 when endpoint.HasCredentials:
-                await Socks5AuthenticateAsync(socket, endpoint, buffer, ct).ConfigureAwait(false);
+            case 0x02 when credentials is { } presented:
+                await Socks5AuthenticateAsync(socket, presented, buffer, ct).ConfigureAwait(false);
                 break;
             case 0xFF:
                 throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
@@ -448,12 +472,12 @@ public sealed class UpstreamConnector
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamEndpoint endpoint, byte[] buffer, CancellationToken ct)
+    private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamCredentials credentials, byte[] buffer, CancellationToken ct)
     {
         // RFC 1929: VER=1 ULEN UNAME PLEN PASSWD.
         Span<byte> span = buffer;
-        int userLength = Encoding.UTF8.GetByteCount(endpoint.Username!);
-        int passwordLength = Encoding.UTF8.GetByteCount(endpoint.Password ?? string.Empty);
+        int userLength = Encoding.UTF8.GetByteCount(credentials.Username);
+        int passwordLength = Encoding.UTF8.GetByteCount(credentials.Password ?? string.Empty);
         if (userLength is 0 or > 255 || passwordLength > 255)
         {
             throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
@@ -462,9 +486,9 @@ public sealed class UpstreamConnector
 
         span[0] = 0x01;
         span[1] = (byte)userLength;
-        Encoding.UTF8.GetBytes(endpoint.Username, span[2..]);
+        Encoding.UTF8.GetBytes(credentials.Username, span[2..]);
         span[2 + userLength] = (byte)passwordLength;
-        Encoding.UTF8.GetBytes(endpoint.Password ?? string.Empty, span[(3 + userLength)..]);
+        Encoding.UTF8.GetBytes(credentials.Password ?? string.Empty, span[(3 + userLength)..]);
         int length = 3 + userLength + passwordLength;
         try
         {

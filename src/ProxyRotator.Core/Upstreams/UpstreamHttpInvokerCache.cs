@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// One <see cref="HttpMessageInvoker"/> per upstream id (a <see cref="SocketsHttpHandler"/> whose proxy is the
@@ -166,52 +164,20 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
         string? proxyAuthorization = null;
         if (endpoint.Scheme == UpstreamScheme.Http)
         {
-            string host = endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host;
-            var proxy = new WebProxy(new Uri($"{endpoint.SchemeName}://{host}:{endpoint.Port}"))
-            {
-                BypassProxyOnLocal = false,
-                UseDefaultCredentials = false,
-            };
-
             // WebProxy.Credentials would cost a 407 round trip per request; the caller sends this header instead.
             proxyAuthorization = ProxyAuthorization.BasicValue(endpoint);
-            SocketsHttpHandler handler = CreateHandler();
-            handler.Proxy = proxy;
-            handler.UseProxy = true;
-            absoluteForm = new HttpMessageInvoker(handler, disposeHandler: true);
+            absoluteForm = new HttpMessageInvoker(Configure(UpstreamHttpHandlers.CreateAbsoluteForm(endpoint, _options.ConnectTimeout)), disposeHandler: true);
         }
 
-        // Tunnels through our own connector: the handler's own CONNECT would carry no Proxy-Authorization (407 from
-        // every authenticated HTTP upstream), and its SOCKS5 failures would say nothing about whose fault they were.
-        SocketsHttpHandler tunnelHandler = CreateHandler();
-        tunnelHandler.UseProxy = false;
-        UpstreamConnector connector = _connector;
-        tunnelHandler.ConnectCallback = async (context, cancellationToken) =>
-        {
-            UpstreamConnection connection = await connector.ConnectAsync(upstream, context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken)
-                .ConfigureAwait(false);
-            return connection.Stream;
-        };
-
-        return new UpstreamHttpInvoker(endpoint, absoluteForm, new HttpMessageInvoker(tunnelHandler, disposeHandler: true), proxyAuthorization);
+        SocketsHttpHandler tunnelling = Configure(UpstreamHttpHandlers.CreateTunnelling(endpoint, upstream, _connector, _options.ConnectTimeout));
+        return new UpstreamHttpInvoker(endpoint, absoluteForm, new HttpMessageInvoker(tunnelling, disposeHandler: true), proxyAuthorization);
     }
 
-    private SocketsHttpHandler CreateHandler()
+    private SocketsHttpHandler Configure(SocketsHttpHandler handler)
     {
-        var handler = NewHandler();
+        handler.PooledConnectionIdleTimeout = _options.IdleTimeout;
+        handler.MaxResponseHeadersLength = Math.Max(1, _options.MaxHeaderBytes / 1024);
         _configureHandler?.Invoke(handler);
         return handler;
     }
-
-    private SocketsHttpHandler NewHandler() => new()
-    {
-        ConnectTimeout = _options.ConnectTimeout,
-        PooledConnectionIdleTimeout = _options.IdleTimeout,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PreAuthenticate = false,
-        MaxResponseHeadersLength = Math.Max(1, _options.MaxHeaderBytes / 1024),
-        ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-    };
 }

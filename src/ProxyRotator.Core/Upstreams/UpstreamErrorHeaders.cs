@@ -1,6 +1,5 @@
-using ProxyRotator.Gateway.Pipeline;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// Reads the error headers upstream proxies put on their own error answers, as evidence of whose fault a failure was:

@@ -1,7 +1,6 @@
 using ProxyRotator.Core.Outcomes;
-using ProxyRotator.Gateway.Pipeline;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// Opening a tunnel through an upstream failed. <see cref="Kind"/> says what failed and <see cref="Evidence"/> whose

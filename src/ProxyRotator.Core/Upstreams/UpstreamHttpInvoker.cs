@@ -1,6 +1,6 @@
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// Sends HTTP requests through one upstream with pooled keep-alive connections, two ways:
@@ -37,8 +37,7 @@ public sealed class UpstreamHttpInvoker
     public string? ProxyAuthorization { get; }
 
     /// <summary>True when requests to a target with this scheme go over <see cref="TunnelInvoker"/>.</summary>
-    public bool Tunnels(string targetScheme) =>
-        Endpoint.Scheme != UpstreamScheme.Http || !string.Equals(targetScheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase);
+    public bool Tunnels(string targetScheme) => UpstreamHttpHandlers.Tunnels(Endpoint, targetScheme);
 
     /// <summary>The invoker for a target with this scheme.</summary>
     public HttpMessageInvoker For(string targetScheme) => Tunnels(targetScheme) ? TunnelInvoker : Invoker;
