@@ -76,6 +76,43 @@ public sealed class UpstreamConnectorTests
     }
 
     [Fact]
+    public async Task ConnectAsync_CredentialsResolvedPerRequest_SendsThemInsteadOfTheUpstreams()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+
+        await using UpstreamConnection connection = await CreateSut().ConnectAsync(
+            Upstream(UpstreamScheme.Http, server.Port), "example.com", 443, new UpstreamCredentials("vendor-user-session-42", "pw"), CancellationToken.None);
+
+        await AssertTunnelEchoesAsync(connection);
+        string expectedAuth = Convert.ToBase64String(Encoding.UTF8.GetBytes("vendor-user-session-42:pw"));
+        Assert.True(server.Received.TryPeek(out byte[]? head));
+        Assert.Contains($"Proxy-Authorization: Basic {expectedAuth}\r\n", Encoding.ASCII.GetString(head!));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_HttpUpstream502WithDnsErrorStatus_TargetEvidenceWithReason()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 502 Bad Gateway\r\nProxy-Status: squid; error=dns_error\r\n\r\n", echoAfter: false);
+
+        UpstreamConnectException ex = await AssertFailsAsync(Upstream(UpstreamScheme.Http, server.Port));
+
+        Assert.Equal(FailureEvidence.Target, ex.Evidence);
+        Assert.Equal("dns_error", ex.Reason);
+        Assert.Equal(Socks5ReplyCode.HostUnreachable, ex.SocksReply);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_HttpUpstream503Unexplained_UnknownEvidence()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 503 Service Unavailable\r\n\r\n", echoAfter: false);
+
+        UpstreamConnectException ex = await AssertFailsAsync(Upstream(UpstreamScheme.Http, server.Port));
+
+        Assert.Equal(FailureEvidence.Unknown, ex.Evidence);
+        Assert.Equal(UpstreamOutcomeKind.UpstreamError, ex.Kind);
+    }
+
+    [Fact]
     public async Task ConnectAsync_HttpUpstreamWithoutCredentials_NoProxyAuthorization()
     {
         await using FakeUpstreamServer server = HttpUpstream("HTTP/1.0 200 OK\r\n\r\n");
