@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
@@ -36,6 +37,7 @@ internal sealed class FailoverLoop(
     public TargetFailureMemory TargetFailures => targetFailures;
 
     /// <summary>Runs attempts until one serves the request; returns null when served, else the answer to render.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<GatewayAnswer?> RunAsync(GatewayRequest request, UpstreamExchange exchange, CancellationToken cancellationToken)
     {
         UpstreamRoute route = request.Route!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using ProxyRotator.Core.Configuration;
@@ -34,6 +35,7 @@ internal sealed class ForwardExchange(
         AllowResponseBuffering = false,
     };
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<AttemptResult> TryAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken)
     {
         HttpContext context = request.HttpContext!;

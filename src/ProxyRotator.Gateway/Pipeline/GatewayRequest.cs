@@ -15,11 +15,12 @@ namespace ProxyRotator.Gateway.Pipeline;
 public sealed class GatewayRequest
 {
     private PendingFailure[]? _pending;
+    private IPEndPoint? _client;
 
     private GatewayRequest(GatewayProtocol protocol, IPEndPoint? client, long startTimestamp)
     {
         Protocol = protocol;
-        Client = client;
+        _client = client;
         StartTimestamp = startTimestamp;
     }
 
@@ -27,8 +28,10 @@ public sealed class GatewayRequest
 
     public ExchangeKind Exchange => Protocol == GatewayProtocol.AbsoluteForm ? ExchangeKind.Forward : ExchangeKind.Tunnel;
 
-    /// <summary>The client's address, when the transport knows it.</summary>
-    public IPEndPoint? Client { get; }
+    /// <summary>The client's address, when the transport knows it (made on first use for forwarded requests).</summary>
+    public IPEndPoint? Client => _client ??= HttpContext?.Connection.RemoteIpAddress is { } address
+        ? new IPEndPoint(address, HttpContext.Connection.RemotePort)
+        : null;
 
     /// <summary>What the client sent to authenticate. A secret: never log it.</summary>
     public ClientCredentials Credentials { get; private set; }
@@ -93,8 +96,7 @@ public sealed class GatewayRequest
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
-        IPAddress? address = context.Connection.RemoteIpAddress;
-        return new GatewayRequest(GatewayProtocol.AbsoluteForm, address is null ? null : new IPEndPoint(address, context.Connection.RemotePort), startTimestamp)
+        return new GatewayRequest(GatewayProtocol.AbsoluteForm, client: null, startTimestamp)
         {
             HttpContext = context,
             TargetUri = target,

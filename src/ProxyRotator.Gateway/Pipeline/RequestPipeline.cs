@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
@@ -105,6 +106,7 @@ public sealed class RequestPipeline
     /// Runs the stages through dialling. Returns null when the request was served (a forwarded response was relayed, or
     /// <see cref="GatewayRequest.Tunnel"/> is open and the front end relays it), else the answer to render.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<GatewayAnswer?> RunAsync(GatewayRequest request, CancellationToken cancellationToken)
     {
         if (request.Admission is null && AdmitCore(request) is { } refused)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Upstreams;
@@ -8,6 +9,7 @@ namespace ProxyRotator.Gateway.Pipeline;
 /// <summary>Opens a raw tunnel to the request's target through one upstream (CONNECT and SOCKS5 clients).</summary>
 internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter router, TimeProvider timeProvider) : UpstreamExchange
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<AttemptResult> TryAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken)
     {
         long start = timeProvider.GetTimestamp();

@@ -42,6 +42,8 @@ public sealed class HealthJobHostingTests
         {
             Database = $"Data Source={Path.Combine(folder, "serve.db")};Pooling=False",
             Admin = new AdminOptions { Listen = "127.0.0.1:0", ApiKey = "test-key-0123456789" },
+            // A free port: the default 127.0.0.1:8080 may be taken by anything else on the machine.
+            Gateway = new GatewayOptions { Listen = ["127.0.0.1:0"] },
             HealthCheck = new HealthCheckOptions
             {
                 Url = origin.HttpUrl.ToString(),
