@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.IntegrationTests.Support;
+using ProxyRotator.Simulation.Upstreams;
+using ProxyRotator.Simulation.World;
 
 namespace ProxyRotator.IntegrationTests.Gateway;
 
@@ -128,5 +131,33 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
 
         Assert.Contains("HTTP/1.1 503", result.Output);
         Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task UpstreamFailingWhereOthersServe_IsChargedAfterTheOtherServes()
+    {
+        // A SOCKS5 general failure (0x01) could be either side's: the next upstream serving the target settles it.
+        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == UpstreamScheme.Socks5);
+        UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
+            .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long faultsBefore = fixture.UpstreamFaults();
+        broken.Proxy.Fault = SimulatedFault.Answer502;
+        try
+        {
+            var args = new List<string> { "-f", "-k", "--http1.1", "-H", "Connection: close", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
+            args.AddRange(Enumerable.Repeat(fixture.OriginHttpsUrl("ip"), 24));
+            CurlResult result = await Curl.RunAsync(args);
+
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
+            long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
+            Assert.True(tried > 0, "the broken upstream was never picked");
+            Assert.Equal(faultsBefore + tried, fixture.UpstreamFaults());
+        }
+        finally
+        {
+            broken.Proxy.Fault = SimulatedFault.None;
+        }
     }
 }
