@@ -15,4 +15,7 @@ public static class GatewayErrorCode
     public const string SessionUpstreamLost = "session-upstream-lost";
     public const string SessionLimit = "session-limit";
     public const string RateLimited = "rate-limited";
+
+    /// <summary>The target did not resolve, refused, reset or timed out; no upstream is blamed.</summary>
+    public const string TargetUnreachable = "target-unreachable";
 }

@@ -1,16 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Listening;
+using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 using ProxyRotator.Gateway.Socks;
-using ProxyRotator.Gateway.Upstreams;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyRotator.Gateway;
 
@@ -33,7 +36,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<TargetPolicy>(), config, provider.GetRequiredService<ITargetNameResolver>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new UpstreamSelector());
         services.TryAddSingleton(provider => new UpstreamConnector(config.Gateway, provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(config.Gateway, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new UpstreamHttpInvokerCache(
+            config.Gateway, provider.GetRequiredService<TimeProvider>(), connector: provider.GetRequiredService<UpstreamConnector>()));
 
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
@@ -43,12 +47,54 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
-        services.TryAddSingleton<AttemptPipeline>();
-        services.TryAddSingleton<TunnelDialer>();
+        AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
         services.TryAddSingleton<Socks5ConnectionHandler>();
         services.AddHostedService<ListenerLoopGuard>();
         return services;
+    }
+
+    /// <summary>
+    /// The request pipeline and its stages. Features add an <see cref="IRequestStage"/> (runs for every protocol, in
+    /// registration order) or replace the <see cref="IRequestCompletionSink"/> (access log, traces).
+    /// </summary>
+    private static void AddRequestPipeline(IServiceCollection services)
+    {
+        services.TryAddSingleton<IRequestCompletionSink, NoRequestCompletionSink>();
+        services.TryAddSingleton(provider => new TargetFailureMemory(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new FailoverLoop(
+            provider.GetRequiredService<UpstreamRouter>(),
+            provider.GetRequiredService<TargetFailureMemory>(),
+            provider.GetRequiredService<UpstreamTargetResolver>(),
+            provider.GetRequiredService<IUpstreamOutcomeSink>(),
+            provider.GetRequiredService<ProxyRotatorConfig>(),
+            provider.GetRequiredService<ILogger<FailoverLoop>>()));
+        services.TryAddSingleton(provider => new TunnelExchange(
+            provider.GetRequiredService<UpstreamConnector>(),
+            provider.GetRequiredService<UpstreamRouter>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new ForwardExchange(
+            provider.GetRequiredService<IHttpForwarder>(),
+            provider.GetRequiredService<UpstreamHttpInvokerCache>(),
+            provider.GetRequiredService<UpstreamRouter>(),
+            provider.GetRequiredService<UpstreamSelector>(),
+            provider.GetRequiredService<IPoolSnapshotSource>(),
+            provider.GetRequiredService<FailoverLoop>(),
+            provider.GetRequiredService<ProxyRotatorConfig>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new RequestPipeline(
+            provider.GetRequiredService<ClientAdmission>(),
+            provider.GetRequiredService<TargetPolicy>(),
+            provider.GetServices<IRequestStage>(),
+            provider.GetRequiredService<UpstreamRouter>(),
+            provider.GetRequiredService<FailoverLoop>(),
+            provider.GetRequiredService<ForwardExchange>(),
+            provider.GetRequiredService<TunnelExchange>(),
+            provider.GetRequiredService<IUpstreamOutcomeSink>(),
+            provider.GetRequiredService<GatewayMetrics>(),
+            provider.GetRequiredService<IRequestCompletionSink>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RequestPipeline>>()));
     }
 }

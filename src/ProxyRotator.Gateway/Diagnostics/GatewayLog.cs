@@ -21,8 +21,8 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Tunnel through upstream {UpstreamId} ended ({End}): {BytesFromClient} bytes up, {BytesToClient} bytes down")]
     public static partial void TunnelEnded(ILogger logger, long upstreamId, Relay.RelayEnd end, long bytesFromClient, long bytesToClient);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Request failed after {Attempts} attempt(s): {Failure}")]
-    public static partial void RequestFailed(ILogger logger, int attempts, Routing.GatewayFailure failure);
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Request answered by the gateway after {Attempts} attempt(s): {ErrorCode}")]
+    public static partial void RequestAnswered(ILogger logger, int attempts, string errorCode);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Target {Host}:{Port} refused by the target policy")]
     public static partial void TargetRefused(ILogger logger, string host, int port);

@@ -1,5 +1,8 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Pipeline;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyRotator.Gateway.Http;
@@ -9,33 +12,32 @@ namespace ProxyRotator.Gateway.Http;
 /// <see cref="HttpTransformer"/> (like <see cref="HttpTransformer.Empty"/>), never <see cref="HttpTransformer.Default"/>,
 /// which would add <c>X-Forwarded-*</c> headers revealing the client. It strips the client's proxy credentials
 /// and hop-by-hop headers, adds the upstream's own credentials, ends the time-to-first-byte clock when the
-/// answer arrives, and holds back an upstream's own 407/5xx (body discarded) so the attempt can fail over.
+/// answer arrives, and judges the answer (<see cref="ForwardExchange.Judge"/>): an answer the upstream wrote itself
+/// (its 407, or a 502/503/504 it explains or that another upstream should confirm) is held back, body discarded,
+/// so the attempt can fail over; everything else — the origin's own status, whatever it is — passes through.
 /// </summary>
 internal sealed class ForwardingTransformer(
-    Uri target,
+    ForwardExchange exchange,
+    GatewayRequest request,
+    UpstreamProxy upstream,
     string? upstreamProxyAuthorization,
+    bool tunnelled,
     CancellationTokenSource firstByteTimeout,
     TimeProvider timeProvider,
-    bool holdBackServerErrors,
-    long? exposedUpstreamId,
-    string? exposedSessionId,
-    Func<CancellationToken, ValueTask>? onAnswerAccepted = null) : HttpTransformer
+    bool exposeUpstream) : HttpTransformer
 {
     private static readonly string[] _alwaysStripped = ["Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "Keep-Alive", "TE", "Trailer", "Upgrade", "Via", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
 
-    /// <summary>
-    /// The Host header when <c>target</c> names a checked address instead of the client's host name (a local
-    /// upstream); null lets the request URI's authority stand. TLS to an https:// target names this host too.
-    /// </summary>
-    public string? HostHeader { get; init; }
+    private readonly ByteCounter _responseBytes = new();
 
-    /// <summary>The upstream's own error status that was held back, or 0.</summary>
-    public int HeldBackStatus { get; private set; }
+    /// <summary>The verdict on an answer that was held back; default when the answer passed through.</summary>
+    public ResponseVerdict HeldBack { get; private set; }
+
+    /// <summary>A 502/503/504 passed through: the origin's own (through a tunnel), or unexplained (absolute-form).</summary>
+    public bool PassedSuspect { get; private set; }
 
     /// <summary>Timestamp at which the response head arrived, or 0 when it never did.</summary>
     public long ResponseTimestamp { get; private set; }
-
-    private readonly ByteCounter _responseBytes = new();
 
     /// <summary>Response body bytes read from the upstream (and relayed), once the forwarder has finished.</summary>
     public long ResponseBytes => _responseBytes.Count;
@@ -43,8 +45,10 @@ internal sealed class ForwardingTransformer(
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-        proxyRequest.RequestUri = target;
-        proxyRequest.Headers.Host = HostHeader;
+        proxyRequest.RequestUri = request.DialUri;
+
+        // A local upstream is handed a checked address; the origin still sees (and TLS still names) the client's host.
+        proxyRequest.Headers.Host = ReferenceEquals(proxyRequest.RequestUri, request.TargetUri) ? null : request.TargetUri!.Authority;
         foreach (string name in _alwaysStripped)
         {
             proxyRequest.Headers.Remove(name);
@@ -60,9 +64,8 @@ internal sealed class ForwardingTransformer(
             }
         }
 
-        // Only for http:// targets, where the upstream reads this request; an https:// target would receive it
-        // inside the tunnel (the handler authenticates the CONNECT itself).
-        if (upstreamProxyAuthorization is not null && target.Scheme == Uri.UriSchemeHttp)
+        // Only where the upstream reads this request (absolute-form); a tunnelled request goes to the origin.
+        if (upstreamProxyAuthorization is not null && !tunnelled)
         {
             proxyRequest.Headers.TryAddWithoutValidation("Proxy-Authorization", upstreamProxyAuthorization);
         }
@@ -77,19 +80,25 @@ internal sealed class ForwardingTransformer(
 
         firstByteTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
         ResponseTimestamp = timeProvider.GetTimestamp();
-        int status = (int)proxyResponse.StatusCode;
-        if (status == 407 || (holdBackServerErrors && status is 502 or 503 or 504))
+        if (!tunnelled)
         {
-            HeldBackStatus = status;
-            return false;
+            ResponseVerdict verdict = exchange.Judge(request, upstream, proxyResponse, out bool suspect);
+            if (verdict.IsHeldBack)
+            {
+                HeldBack = verdict;
+                return false;
+            }
+
+            PassedSuspect = suspect;
+        }
+        else
+        {
+            // Through a tunnel every answer is the origin's own: a 5xx is evidence against the target, never the upstream.
+            PassedSuspect = proxyResponse.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
         }
 
-        if (onAnswerAccepted is not null)
-        {
-            // Before the head goes out: a sticky session must be bound by the time the client can send its next request.
-            await onAnswerAccepted(cancellationToken).ConfigureAwait(false);
-        }
-
+        // Before the head goes out: a sticky session must be bound by the time the client can send its next request.
+        await exchange.CommitAsync(request, upstream, cancellationToken).ConfigureAwait(false);
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
 
         // Counted as it is read, so chunked and read-until-close bodies are counted too (headers already copied).
@@ -97,12 +106,12 @@ internal sealed class ForwardingTransformer(
         IHeaderDictionary headers = httpContext.Response.Headers;
         headers.Remove("Proxy-Authenticate");
         headers.Remove("Proxy-Connection");
-        if (exposedUpstreamId is { } id)
+        if (exposeUpstream)
         {
-            headers[GatewayHeaders.Upstream] = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (exposedSessionId is not null)
+            headers[GatewayHeaders.Upstream] = upstream.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (request.Route?.SessionId is { } sessionId)
             {
-                headers[GatewayHeaders.Session] = new StringValues(exposedSessionId);
+                headers[GatewayHeaders.Session] = new StringValues(sessionId);
             }
         }
 

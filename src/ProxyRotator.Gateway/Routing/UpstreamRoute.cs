@@ -6,7 +6,7 @@ namespace ProxyRotator.Gateway.Routing;
 
 /// <summary>
 /// The per-request state of routing: what the client asked for, its sticky session (if any), the upstreams
-/// already tried (excluded from later picks) and the last failure to answer with when attempts run out.
+/// already tried (excluded from later picks).
 /// Disposing it ends its claim on binding a new session, if it still holds one.
 /// </summary>
 public sealed class UpstreamRoute : IDisposable
@@ -32,8 +32,6 @@ public sealed class UpstreamRoute : IDisposable
     internal bool SessionAbandoned { get; set; }
 
     public int AttemptCount { get; private set; }
-
-    internal AttemptOutcome? LastFailure { get; set; }
 
     /// <summary>Set when the request may not be routed at all (a new session over its cap); every pick answers it.</summary>
     internal GatewayFailure Refusal { get; set; }

@@ -1,29 +1,22 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
-using ProxyRotator.Core.Metrics;
-using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Relay;
-using ProxyRotator.Gateway.Routing;
-using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.Gateway.Socks;
 
 /// <summary>
-/// The gateway's SOCKS5 server (RFC 1928 CONNECT, RFC 1929 username/password only): handshake under the
-/// head timeout, then the same routing, failover and relay as HTTP CONNECT.
+/// The SOCKS5 front end (RFC 1928 CONNECT, RFC 1929 username/password only): the handshake under the head timeout,
+/// admission through the <see cref="RequestPipeline"/> when the credentials arrive, then the same pipeline as HTTP
+/// CONNECT; its answers are rendered as SOCKS5 replies.
 /// </summary>
 public sealed class Socks5ConnectionHandler(
-    ClientAdmission admission,
-    TargetPolicy targetPolicy,
-    UpstreamRouter router,
-    TunnelDialer dialer,
+    RequestPipeline pipeline,
     TunnelRelay relay,
-    ProxyRotatorConfig config,
-    GatewayMetrics metrics,
-    ILogger<Socks5ConnectionHandler> logger)
+    ProxyRotatorConfig config)
 {
     private delegate bool MessageParser(in ReadOnlySequence<byte> buffer, out long consumed);
 
@@ -41,7 +34,8 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        if (!offersUserPassword)
+        // A malformed greeting (no methods, unassigned method codes) is answered at once, as one without user/password.
+        if (error is not null || !offersUserPassword)
         {
             await WriteAsync(output, [Socks5Constants.Version, Socks5Constants.MethodNoAcceptable], connectionToken).ConfigureAwait(false);
             return;
@@ -55,68 +49,60 @@ public sealed class Socks5ConnectionHandler(
             return;
         }
 
-        AdmissionResult admitted = error is null ? admission.AdmitUtf8(username, password, (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address) : AdmissionResult.Refused(AuthenticationFailure.BadCredentials);
-        if (!admitted.IsAdmitted)
+        GatewayRequest request = pipeline.CreateTunnelRequest(GatewayProtocol.Socks5, connection.RemoteEndPoint as IPEndPoint);
+        try
         {
-            admission.LogRefused(admitted, "SOCKS5", connection.RemoteEndPoint);
-            metrics.RecordRequest(null, admitted.HttpAnswer.ErrorCode);
-            await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthFailed], connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthSucceeded], connectionToken).ConfigureAwait(false);
-
-        Socks5Request request = default;
-        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseRequest(b, out c, out request, out error), handshakeToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        if (error is not null)
-        {
-            await RefuseAsync(output, Socks5Constants.ReplyGeneralFailure, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.Host.Length == 0)
-        {
-            await RefuseAsync(output, Socks5Constants.ReplyAddressTypeNotSupported, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (request.Command != Socks5Constants.CommandConnect)
-        {
-            await RefuseAsync(output, Socks5Constants.ReplyCommandNotSupported, GatewayErrorCode.BadRequest, connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (!targetPolicy.Evaluate(request.Host, request.Port).IsAllowed)
-        {
-            GatewayLog.TargetRefused(logger, request.Host, request.Port);
-            await RefuseAsync(output, Socks5Constants.ReplyNotAllowed, GatewayErrorCode.TargetForbidden, connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        using UpstreamRoute route = await router.BeginAsync(admitted, connectionToken).ConfigureAwait(false);
-        TunnelDial dial = await dialer.DialAsync(route, request.Host, request.Port, connectionToken).ConfigureAwait(false);
-        if (dial.Connection is not { } upstream)
-        {
-            await ReplyAsync(output, dial.Outcome.Answer.SocksReply, connectionToken).ConfigureAwait(false);
-            return;
-        }
-
-        RelayResult result = default;
-        await using (upstream.ConfigureAwait(false))
-        {
-            try
+            // A malformed RFC 1929 message is admitted as no credentials at all: refused like a wrong password.
+            if (pipeline.Admit(request, error is null ? ClientCredentials.Socks(username, password) : ClientCredentials.Socks([], [])) is not null)
             {
-                await ReplyAsync(output, Socks5Constants.ReplySucceeded, connectionToken).ConfigureAwait(false);
-                result = await relay.RunAsync(connection.Transport, upstream.Stream, upstream.Socket, config.Gateway.IdleTimeout, connectionToken).ConfigureAwait(false);
+                await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthFailed], connectionToken).ConfigureAwait(false);
+                return;
             }
-            finally
+
+            await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthSucceeded], connectionToken).ConfigureAwait(false);
+
+            Socks5Request command = default;
+            if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseRequest(b, out c, out command, out error), handshakeToken).ConfigureAwait(false))
             {
-                dialer.Complete(dial, result);
+                return;
             }
+
+            byte? refusal = error is not null ? Socks5Constants.ReplyGeneralFailure
+                : command.Host.Length == 0 ? Socks5Constants.ReplyAddressTypeNotSupported
+                : command.Command != Socks5Constants.CommandConnect ? Socks5Constants.ReplyCommandNotSupported
+                : null;
+            if (refusal is { } reply)
+            {
+                request.Answer = GatewayAnswer.BadRequest("unsupported SOCKS5 request") with { SocksReply = reply };
+                await ReplyAsync(output, reply, connectionToken).ConfigureAwait(false);
+                return;
+            }
+
+            pipeline.SetTarget(request, command.Host, command.Port);
+            if (await pipeline.RunAsync(request, connectionToken).ConfigureAwait(false) is { } answer)
+            {
+                await ReplyAsync(output, answer.SocksReply, connectionToken).ConfigureAwait(false);
+                return;
+            }
+
+            Core.Upstreams.UpstreamConnection tunnel = request.Tunnel!;
+            await using (tunnel.ConfigureAwait(false))
+            {
+                RelayResult result = default;
+                try
+                {
+                    await ReplyAsync(output, Socks5Constants.ReplySucceeded, connectionToken).ConfigureAwait(false);
+                    result = await relay.RunAsync(connection.Transport, tunnel.Stream, tunnel.Socket, config.Gateway.IdleTimeout, connectionToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    pipeline.TunnelEnded(request, result);
+                }
+            }
+        }
+        finally
+        {
+            pipeline.Complete(request);
         }
     }
 
@@ -141,13 +127,6 @@ public sealed class Socks5ConnectionHandler(
     }
 
     // BND.ADDR/BND.PORT are 0.0.0.0:0: the upstream's own bound address is not the client's business.
-    /// <summary>Replies to a request refused before any dial, counting it as a failed request (dial failures are counted by the dialer).</summary>
-    private ValueTask RefuseAsync(PipeWriter output, byte reply, string errorCode, CancellationToken cancellationToken)
-    {
-        metrics.RecordRequest(null, errorCode);
-        return ReplyAsync(output, reply, cancellationToken);
-    }
-
     private static ValueTask ReplyAsync(PipeWriter output, byte reply, CancellationToken cancellationToken) =>
         WriteAsync(output, [Socks5Constants.Version, reply, 0x00, Socks5Constants.AddressIPv4, 0, 0, 0, 0, 0, 0], cancellationToken);
 

@@ -1,20 +1,19 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.Health.Probing;
 
 /// <summary>
-/// Probes an upstream with one GET of <c>healthCheck.url</c> through it. Each probe gets its own
-/// <see cref="SocketsHttpHandler"/> (connections are never shared between upstreams or reused across probes, so
-/// a probe always measures a fresh connect) and disposes it. HTTP upstreams get their <c>Proxy-Authorization</c>
-/// header up front (no 407 round trip); SOCKS5 upstreams and HTTPS tunnels use <see cref="WebProxy.Credentials"/>,
-/// since SocketsHttpHandler ignores credentials inside the proxy URI.
+/// Probes an upstream with one GET of <c>healthCheck.url</c> through it, on the path gateway traffic takes: the same
+/// <see cref="UpstreamHttpHandlers"/> (absolute-form through an HTTP upstream for an <c>http://</c> URL, otherwise a
+/// tunnel opened by the gateway's own <see cref="UpstreamConnector"/>) and the same credentials. Each probe gets its
+/// own handler (connections are never shared between upstreams or reused across probes, so a probe always measures a
+/// fresh connect) and disposes it. HTTP upstreams get their <c>Proxy-Authorization</c> header up front (no 407 round trip).
 /// </summary>
 public sealed partial class UpstreamProbe : IUpstreamProbe
 {
@@ -25,6 +24,7 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ILogger<UpstreamProbe> _logger;
+    private readonly UpstreamConnector _connector;
 
     public UpstreamProbe(HealthCheckOptions options, TimeProvider time, ILogger<UpstreamProbe> logger)
     {
@@ -32,6 +32,7 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
         _timeout = options.Timeout > TimeSpan.Zero ? options.Timeout : TimeSpan.FromSeconds(10);
         _time = time;
         _logger = logger;
+        _connector = new UpstreamConnector(_timeout, time);
     }
 
     public async Task<ProbeResult> ProbeAsync(UpstreamEndpoint endpoint, CancellationToken cancellationToken)
@@ -47,9 +48,9 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
         };
         using var request = new HttpRequestMessage(HttpMethod.Get, _url);
         request.Headers.Accept.ParseAdd("text/plain, application/json");
-        if (endpoint.Scheme == UpstreamScheme.Http && endpoint.HasCredentials && _url.Scheme == Uri.UriSchemeHttp)
+        if (!UpstreamHttpHandlers.Tunnels(endpoint, _url.Scheme) && ProxyAuthorization.BasicValue(endpoint) is { } proxyAuthorization)
         {
-            request.Headers.ProxyAuthorization = BasicCredentials(endpoint);
+            request.Headers.TryAddWithoutValidation("Proxy-Authorization", proxyAuthorization);
         }
 
         ProbeResult result;
@@ -83,24 +84,11 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
 
     private SocketsHttpHandler CreateHandler(UpstreamEndpoint endpoint)
     {
-        // The address only: credentials inside the proxy URI are ignored by SocketsHttpHandler and would risk a leak.
-        var proxy = new WebProxy(new Uri(endpoint.Address)) { BypassProxyOnLocal = false };
-        if (endpoint.HasCredentials)
-        {
-            proxy.Credentials = new NetworkCredential(endpoint.Username, endpoint.Password ?? string.Empty);
-        }
-
-        return new SocketsHttpHandler
-        {
-            Proxy = proxy,
-            UseProxy = true,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = _timeout,
-            PooledConnectionLifetime = TimeSpan.Zero,
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-        };
+        SocketsHttpHandler handler = UpstreamHttpHandlers.Tunnels(endpoint, _url.Scheme)
+            ? UpstreamHttpHandlers.CreateTunnelling(endpoint, upstream: null, _connector, _timeout)
+            : UpstreamHttpHandlers.CreateAbsoluteForm(endpoint, _timeout);
+        handler.PooledConnectionLifetime = TimeSpan.Zero;
+        return handler;
     }
 
     private static async Task<ProbeResult> InterpretAsync(HttpResponseMessage response, TimeSpan latency, CancellationToken cancellationToken)
@@ -129,6 +117,20 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
 
     private static ProbeResult Classify(HttpRequestException ex, TimeSpan latency, UpstreamEndpoint endpoint)
     {
+        if (FindInner<UpstreamConnectException>(ex) is { } tunnel)
+        {
+            // The tunnel under the probe failed: the connector already said how (its message never holds a secret).
+            ProbeErrorKind kind = tunnel.Kind switch
+            {
+                UpstreamOutcomeKind.UpstreamConnectFailed => ProbeErrorKind.ConnectRefused,
+                UpstreamOutcomeKind.UpstreamTimeout => ProbeErrorKind.Timeout,
+                UpstreamOutcomeKind.UpstreamAuthRejected => ProbeErrorKind.ProxyAuthRejected,
+                UpstreamOutcomeKind.UpstreamProtocolError => ProbeErrorKind.ProtocolError,
+                _ => ProbeErrorKind.UpstreamError,
+            };
+            return ProbeResult.Failed(latency, kind, tunnel.Message);
+        }
+
         if (ex.StatusCode == HttpStatusCode.ProxyAuthenticationRequired || IsSocksAuthFailure(ex))
         {
             return ProbeResult.Failed(latency, ProbeErrorKind.ProxyAuthRejected, "upstream rejected the credentials");
@@ -199,9 +201,6 @@ public sealed partial class UpstreamProbe : IUpstreamProbe
         message = CredentialMasking.Scrub(message, endpoint.Password) ?? string.Empty;
         return message.Length > 300 ? message[..300] : message;
     }
-
-    private static AuthenticationHeaderValue BasicCredentials(UpstreamEndpoint endpoint) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{endpoint.Username}:{endpoint.Password}")));
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Probe through {Upstream} failed: {Kind} {Error}")]
     private static partial void LogProbeFailed(ILogger logger, string upstream, ProbeErrorKind kind, string? error);

@@ -87,7 +87,7 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
 
         if (fault == SimulatedFault.Answer502)
         {
-            await AnswerAsync(502, "Bad Gateway", closeOnError, cancellationToken).ConfigureAwait(false);
+            await AnswerAsync(502, "Bad Gateway", closeOnError, cancellationToken, "Proxy-Status: simulated-upstream; error=proxy_internal_error\r\n").ConfigureAwait(false);
             return !closeOnError;
         }
 
@@ -368,10 +368,24 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
         return credentials == options.Username + ":" + options.Password;
     }
 
-    private Task AnswerConnectFailureAsync(SocketException ex, bool close, CancellationToken cancellationToken) =>
-        ex.SocketErrorCode == SocketError.TimedOut
-            ? AnswerAsync(504, "Gateway Timeout", close, cancellationToken)
-            : AnswerAsync(502, "Bad Gateway", close, cancellationToken);
+    /// <summary>
+    /// The target could not be reached: 504 after a timeout, else 502, each with an RFC 9209 <c>Proxy-Status</c> that
+    /// names the cause (as real proxies do), so the gateway can tell the target's failure from the proxy's own.
+    /// </summary>
+    private Task AnswerConnectFailureAsync(SocketException ex, bool close, CancellationToken cancellationToken)
+    {
+        string error = ex.SocketErrorCode switch
+        {
+            SocketError.TimedOut => "connection_timeout",
+            SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "dns_error",
+            SocketError.ConnectionRefused => "connection_refused",
+            _ => "destination_unavailable",
+        };
+        string header = $"Proxy-Status: simulated-upstream; error={error}\r\n";
+        return ex.SocketErrorCode == SocketError.TimedOut
+            ? AnswerAsync(504, "Gateway Timeout", close, cancellationToken, header)
+            : AnswerAsync(502, "Bad Gateway", close, cancellationToken, header);
+    }
 
     private async Task AnswerAsync(int status, string reason, bool close, CancellationToken cancellationToken, string? extraHeaders = null)
     {

@@ -18,6 +18,9 @@ public enum SimulatedFault
     /// <summary>Every request is rejected as unauthenticated: HTTP 407, SOCKS5 RFC 1929 failure.</summary>
     Answer407 = 4,
 
-    /// <summary>Every request fails upstream: HTTP 502, SOCKS5 reply 0x01 (general failure).</summary>
+    /// <summary>
+    /// Every request fails upstream: HTTP 502 with <c>Proxy-Status: …; error=proxy_internal_error</c> (the proxy's own
+    /// fault, RFC 9209), SOCKS5 reply 0x01 (general failure).
+    /// </summary>
     Answer502 = 5,
 }

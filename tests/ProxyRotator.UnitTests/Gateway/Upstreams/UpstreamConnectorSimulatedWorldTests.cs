@@ -3,7 +3,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
-using ProxyRotator.Gateway.Upstreams;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Simulation.Origin;
 using ProxyRotator.Simulation.Upstreams;
 

@@ -5,7 +5,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
-using ProxyRotator.Gateway.Upstreams;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.UnitTests.Gateway.Upstreams;
 
@@ -72,7 +72,44 @@ public sealed class UpstreamConnectorTests
             $"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nProxy-Authorization: Basic {expectedAuth}\r\n\r\n",
             Encoding.ASCII.GetString(head!));
         Assert.True(connection.Socket.NoDelay);
-        Assert.Equal(7, connection.Upstream.Id);
+        Assert.Equal(7, connection.Upstream!.Id);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_CredentialsResolvedPerRequest_SendsThemInsteadOfTheUpstreams()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+
+        await using UpstreamConnection connection = await CreateSut().ConnectAsync(
+            Upstream(UpstreamScheme.Http, server.Port), "example.com", 443, new UpstreamCredentials("vendor-user-session-42", "pw"), CancellationToken.None);
+
+        await AssertTunnelEchoesAsync(connection);
+        string expectedAuth = Convert.ToBase64String(Encoding.UTF8.GetBytes("vendor-user-session-42:pw"));
+        Assert.True(server.Received.TryPeek(out byte[]? head));
+        Assert.Contains($"Proxy-Authorization: Basic {expectedAuth}\r\n", Encoding.ASCII.GetString(head!));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_HttpUpstream502WithDnsErrorStatus_TargetEvidenceWithReason()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 502 Bad Gateway\r\nProxy-Status: squid; error=dns_error\r\n\r\n", echoAfter: false);
+
+        UpstreamConnectException ex = await AssertFailsAsync(Upstream(UpstreamScheme.Http, server.Port));
+
+        Assert.Equal(FailureEvidence.Target, ex.Evidence);
+        Assert.Equal("dns_error", ex.Reason);
+        Assert.Equal(Socks5ReplyCode.HostUnreachable, ex.SocksReply);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_HttpUpstream503Unexplained_UnknownEvidence()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 503 Service Unavailable\r\n\r\n", echoAfter: false);
+
+        UpstreamConnectException ex = await AssertFailsAsync(Upstream(UpstreamScheme.Http, server.Port));
+
+        Assert.Equal(FailureEvidence.Unknown, ex.Evidence);
+        Assert.Equal(UpstreamOutcomeKind.UpstreamError, ex.Kind);
     }
 
     [Fact]
@@ -108,7 +145,10 @@ public sealed class UpstreamConnectorTests
 
     [Theory]
     [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"x\"\r\n\r\n", UpstreamOutcomeKind.UpstreamAuthRejected, 407)]
-    [InlineData("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", UpstreamOutcomeKind.UpstreamError, 502)]
+    [InlineData("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", UpstreamOutcomeKind.TargetError, 502)]
+    [InlineData("HTTP/1.1 504 Gateway Timeout\r\n\r\n", UpstreamOutcomeKind.TargetError, 504)]
+    [InlineData("HTTP/1.1 502 Bad Gateway\r\nProxy-Status: squid; error=proxy_internal_error\r\n\r\n", UpstreamOutcomeKind.UpstreamError, 502)]
+    [InlineData("HTTP/1.1 503 Service Unavailable\r\nX-Squid-Error: ERR_DNS_FAIL 0\r\n\r\n", UpstreamOutcomeKind.TargetError, 503)]
     [InlineData("HTTP/1.1 503 Service Unavailable\r\n\r\n", UpstreamOutcomeKind.UpstreamError, 503)]
     [InlineData("HTTP/1.1 403 Forbidden\r\n\r\n", UpstreamOutcomeKind.UpstreamError, 403)]
     [InlineData("HTTP/1.1 301 Moved\r\nLocation: /\r\n\r\n", UpstreamOutcomeKind.UpstreamProtocolError, 301)]
@@ -356,7 +396,7 @@ public sealed class UpstreamConnectorTests
     [Theory]
     [InlineData((byte)0x01, UpstreamOutcomeKind.UpstreamError, Socks5ReplyCode.GeneralFailure)]
     [InlineData((byte)0x02, UpstreamOutcomeKind.TargetError, Socks5ReplyCode.ConnectionNotAllowed)]
-    [InlineData((byte)0x03, UpstreamOutcomeKind.UpstreamError, Socks5ReplyCode.NetworkUnreachable)]
+    [InlineData((byte)0x03, UpstreamOutcomeKind.TargetError, Socks5ReplyCode.NetworkUnreachable)]
     [InlineData((byte)0x04, UpstreamOutcomeKind.TargetError, Socks5ReplyCode.HostUnreachable)]
     [InlineData((byte)0x05, UpstreamOutcomeKind.TargetError, Socks5ReplyCode.ConnectionRefused)]
     [InlineData((byte)0x06, UpstreamOutcomeKind.TargetError, Socks5ReplyCode.TtlExpired)]

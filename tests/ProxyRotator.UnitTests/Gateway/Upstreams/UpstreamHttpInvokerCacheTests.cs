@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
-using ProxyRotator.Gateway.Upstreams;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.UnitTests.Gateway.Upstreams;
 

@@ -8,7 +8,7 @@ using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// Opens a raw tunnel to <c>target:port</c> through one upstream: TCP connect (NoDelay), then an HTTP <c>CONNECT</c>
@@ -19,11 +19,11 @@ namespace ProxyRotator.Gateway.Upstreams;
 /// Failures are thrown as <see cref="UpstreamConnectException"/> with the <see cref="UpstreamOutcomeKind"/>:
 /// refused/reset/unresolvable upstream → <c>UpstreamConnectFailed</c>; no answer in time → <c>UpstreamTimeout</c>;
 /// garbage, an oversized or malformed answer, an early close → <c>UpstreamProtocolError</c>; HTTP 407 or a SOCKS5
-/// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 5xx or other non-2xx → <c>UpstreamError</c>.
-/// SOCKS5 replies: 0x01 general failure and 0x03 network unreachable are the upstream's fault
-/// (<c>UpstreamError</c>); 0x02 not allowed, 0x04 host unreachable, 0x05 refused and 0x06 TTL expired concern the
-/// target — the upstream reached its network and reported back, so they are <c>TargetError</c> (not charged to the
-/// upstream, relayed as-is to a SOCKS5 client); 0x07/0x08 mean the upstream cannot do a plain CONNECT
+/// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 502/504 (the upstream could not reach the target) →
+/// <c>TargetError</c>; other refusals → <c>UpstreamError</c>, unless an error header (<see cref="UpstreamErrorHeaders"/>)
+/// says whose fault it was. SOCKS5 replies 0x02–0x06 concern the target — the upstream reached its network and
+/// reported back, so they are <c>TargetError</c> (relayed as-is to a SOCKS5 client); 0x01 general failure is
+/// <c>UpstreamError</c> with <see cref="FailureEvidence.Unknown"/> evidence; 0x07/0x08 mean the upstream cannot do a plain CONNECT
 /// (<c>UpstreamProtocolError</c>). Cancellation by the caller is an <see cref="OperationCanceledException"/>.
 /// </para>
 /// <para>
@@ -44,24 +44,50 @@ public sealed class UpstreamConnector
     private readonly TimeProvider _timeProvider;
 
     public UpstreamConnector(GatewayOptions options, TimeProvider timeProvider)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).ConnectTimeout, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    /// <param name="connectTimeout">Covers the TCP connect and the handshake (health probes pass their own timeout).</param>
+    public UpstreamConnector(TimeSpan connectTimeout, TimeProvider timeProvider)
+    {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (options.ConnectTimeout <= TimeSpan.Zero)
+        if (connectTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("gateway.connectTimeout must be positive.", nameof(options));
+            throw new ArgumentException("gateway.connectTimeout must be positive.", nameof(connectTimeout));
         }
 
-        _connectTimeout = options.ConnectTimeout;
+        _connectTimeout = connectTimeout;
         _timeProvider = timeProvider;
     }
 
     public TimeSpan ConnectTimeout => _connectTimeout;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
+    /// <summary>A tunnel through <paramref name="upstream"/> with its own credentials.</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upstream);
+        return ConnectAsync(upstream.Endpoint, upstream, targetHost, targetPort, UpstreamCredentials.Of(upstream.Endpoint), ct);
+    }
+
+    /// <summary>A tunnel through <paramref name="upstream"/> with the credentials resolved for this request.</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        return ConnectAsync(upstream.Endpoint, upstream, targetHost, targetPort, credentials, ct);
+    }
+
+    /// <summary>A tunnel through an upstream known only by its endpoint (health probes).</summary>
+    public ValueTask<UpstreamConnection> ConnectAsync(UpstreamEndpoint endpoint, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return ConnectAsync(endpoint, null, targetHost, targetPort, credentials, ct);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<UpstreamConnection> ConnectAsync(
+        UpstreamEndpoint endpoint, UpstreamProxy? upstream, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
+    {
         string host = NormalizeTargetHost(targetHost);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetPort, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(targetPort, 65535);
@@ -71,7 +97,6 @@ public sealed class UpstreamConnector
         using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
         using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
 
-        UpstreamEndpoint endpoint = upstream.Endpoint;
         Socket? socket = null;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         bool connected = false;
@@ -83,13 +108,13 @@ public sealed class UpstreamConnector
             TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
 
             byte[]? leftover = endpoint.Scheme == UpstreamScheme.Http
-                ? await HttpConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
-                : await Socks5ConnectAsync(socket, endpoint, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
+                ? await HttpConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
+                : await Socks5ConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
 
             TimeSpan handshakeTime = _timeProvider.GetElapsedTime(started) - connectTime;
             var network = new NetworkStream(socket, ownsSocket: true);
             Stream stream = leftover is null ? network : new PrefixedStream(leftover, network);
-            return new UpstreamConnection(upstream, socket, stream, connectTime, handshakeTime);
+            return new UpstreamConnection(upstream, endpoint, socket, stream, connectTime, handshakeTime);
         }
         catch (Exception ex)
         {
@@ -161,9 +186,9 @@ public sealed class UpstreamConnector
     /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> HttpConnectAsync(
-        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
-        int length = WriteConnectRequest(buffer, endpoint, host, port);
+        int length = WriteConnectRequest(buffer, credentials, host, port);
         await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
 
         int filled = 0;
@@ -198,20 +223,83 @@ public sealed class UpstreamConnector
             return filled > headLength ? buffer.AsSpan(headLength, filled - headLength).ToArray() : null;
         }
 
-        throw status switch
-        {
-            407 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
-                "The upstream rejected our credentials (407).", Socks5ReplyCode.ConnectionRefused, status),
-            504 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
-                "The upstream answered CONNECT with 504.", Socks5ReplyCode.HostUnreachable, status),
-            >= 400 => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError,
-                $"The upstream answered CONNECT with {status}.", Socks5ReplyCode.ConnectionRefused, status),
-            _ => new UpstreamConnectException(UpstreamOutcomeKind.UpstreamProtocolError,
-                $"The upstream answered CONNECT with an unexpected {status}.", Socks5ReplyCode.GeneralFailure, status),
-        };
+        throw ConnectRefusal(status, buffer.AsSpan(0, headLength));
     }
 
-    private static int WriteConnectRequest(Span<byte> buffer, UpstreamEndpoint endpoint, string host, int port)
+    /// <summary>
+    /// An HTTP upstream refused CONNECT. 407 is ours to fix (our credentials); 502/504 mean it could not reach the target;
+    /// a 503 or another refusal is the upstream's unless an error header (<see cref="UpstreamErrorHeaders"/>) says otherwise.
+    /// </summary>
+    private static UpstreamConnectException ConnectRefusal(int status, ReadOnlySpan<byte> head)
+    {
+        if (status == 407)
+        {
+            return new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
+                "The upstream rejected our credentials (407).", Socks5ReplyCode.ConnectionRefused, status);
+        }
+
+        if (status is < 400)
+        {
+            return new UpstreamConnectException(UpstreamOutcomeKind.UpstreamProtocolError,
+                $"The upstream answered CONNECT with an unexpected {status}.", Socks5ReplyCode.GeneralFailure, status);
+        }
+
+        FailureEvidence? said = FindEvidence(head, out string? reason);
+        FailureEvidence evidence = said ?? status switch
+        {
+            502 or 504 => FailureEvidence.Target,
+            503 => FailureEvidence.Unknown,
+            _ => FailureEvidence.Upstream,
+        };
+        // For a SOCKS5 client: a refusal stays a refusal; anything else the upstream could not reach is "host unreachable".
+        Socks5ReplyCode reply = evidence != FailureEvidence.Target ? Socks5ReplyCode.ConnectionRefused
+            : reason is not null && reason.Contains("refused", StringComparison.OrdinalIgnoreCase) ? Socks5ReplyCode.ConnectionRefused
+            : Socks5ReplyCode.HostUnreachable;
+        return evidence == FailureEvidence.Target
+            ? new UpstreamConnectException(UpstreamOutcomeKind.TargetError, $"The upstream could not reach the target (CONNECT answered {status}).",
+                reply, status, evidence: evidence, reason: reason ?? $"the upstream answered {status}")
+            : new UpstreamConnectException(UpstreamOutcomeKind.UpstreamError, $"The upstream answered CONNECT with {status}.",
+                reply, status, evidence: evidence, reason: reason);
+    }
+
+    /// <summary>The evidence in an answer head's error headers (the first one that says something), or null.</summary>
+    internal static FailureEvidence? FindEvidence(ReadOnlySpan<byte> head, out string? reason)
+    {
+        reason = null;
+        int lineEnd = head.IndexOf("\r\n"u8);
+        ReadOnlySpan<byte> rest = lineEnd < 0 ? default : head[(lineEnd + 2)..];
+        Span<char> name = stackalloc char[32];
+        while (true)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            if (end <= 0)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<byte> line = rest[..end];
+            rest = rest[(end + 2)..];
+            int colon = line.IndexOf((byte)':');
+            if (colon <= 0 || colon > name.Length)
+            {
+                continue;
+            }
+
+            int nameLength = Encoding.ASCII.GetChars(line[..colon], name);
+            if (!UpstreamErrorHeaders.IsEvidenceHeader(name[..nameLength]))
+            {
+                continue;
+            }
+
+            string value = Encoding.ASCII.GetString(line[(colon + 1)..]);
+            if (UpstreamErrorHeaders.Classify(name[..nameLength], value, out reason) is { } evidence)
+            {
+                return evidence;
+            }
+        }
+    }
+
+    private static int WriteConnectRequest(Span<byte> buffer, UpstreamCredentials? credentials, string host, int port)
     {
         var writer = new SpanWriter(buffer);
         for (int line = 0; line < 2; line++)
@@ -221,10 +309,10 @@ public sealed class UpstreamConnector
             writer.Write(line == 0 ? " HTTP/1.1\r\n"u8 : "\r\n"u8);
         }
 
-        if (endpoint.HasCredentials)
+        if (credentials is { } presented)
         {
             writer.Write("Proxy-Authorization: "u8);
-            writer.Advance(ProxyAuthorization.WriteBasic(endpoint, writer.Remaining));
+            writer.Advance(ProxyAuthorization.WriteBasic(presented.Username, presented.Password, writer.Remaining));
             writer.Write("\r\n"u8);
         }
 
@@ -324,12 +412,12 @@ public sealed class UpstreamConnector
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<byte[]?> Socks5ConnectAsync(
-        Socket socket, UpstreamEndpoint endpoint, string host, int port, byte[] buffer, CancellationToken ct)
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
         Memory<byte> memory = buffer;
 
         // Greeting: offer username/password only when we have credentials, and no-auth in any case.
-        int length = endpoint.HasCredentials ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
+        int length = credentials is not null ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
         await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
         await ReceiveExactlyAsync(socket, memory[..2], ct).ConfigureAwait(false);
         if (buffer[0] != 0x05)
@@ -341,8 +429,8 @@ public sealed class UpstreamConnector
         {
             case 0x00:
                 break;
-            case 0x02 when endpoint.HasCredentials:
-                await Socks5AuthenticateAsync(socket, endpoint, buffer, ct).ConfigureAwait(false);
+            case 0x02 when credentials is { } presented:
+                await Socks5AuthenticateAsync(socket, presented, buffer, ct).ConfigureAwait(false);
                 break;
             case 0xFF:
                 throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
@@ -384,12 +472,12 @@ public sealed class UpstreamConnector
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamEndpoint endpoint, byte[] buffer, CancellationToken ct)
+    private static async ValueTask Socks5AuthenticateAsync(Socket socket, UpstreamCredentials credentials, byte[] buffer, CancellationToken ct)
     {
         // RFC 1929: VER=1 ULEN UNAME PLEN PASSWD.
         Span<byte> span = buffer;
-        int userLength = Encoding.UTF8.GetByteCount(endpoint.Username!);
-        int passwordLength = Encoding.UTF8.GetByteCount(endpoint.Password ?? string.Empty);
+        int userLength = Encoding.UTF8.GetByteCount(credentials.Username);
+        int passwordLength = Encoding.UTF8.GetByteCount(credentials.Password ?? string.Empty);
         if (userLength is 0 or > 255 || passwordLength > 255)
         {
             throw new UpstreamConnectException(UpstreamOutcomeKind.UpstreamAuthRejected,
@@ -398,9 +486,9 @@ public sealed class UpstreamConnector
 
         span[0] = 0x01;
         span[1] = (byte)userLength;
-        Encoding.UTF8.GetBytes(endpoint.Username, span[2..]);
+        Encoding.UTF8.GetBytes(credentials.Username, span[2..]);
         span[2 + userLength] = (byte)passwordLength;
-        Encoding.UTF8.GetBytes(endpoint.Password ?? string.Empty, span[(3 + userLength)..]);
+        Encoding.UTF8.GetBytes(credentials.Password ?? string.Empty, span[(3 + userLength)..]);
         int length = 3 + userLength + passwordLength;
         try
         {
@@ -450,22 +538,38 @@ public sealed class UpstreamConnector
         return offset + 2;
     }
 
+    /// <summary>
+    /// RFC 1928 replies 0x02–0x06 are about the target (the upstream reached out and reports back); 0x01, a general
+    /// failure, could be either side and is left to a second upstream to settle; 0x07/0x08 mean the upstream cannot do
+    /// a plain CONNECT.
+    /// </summary>
     private static UpstreamConnectException Socks5Failure(byte reply)
     {
         var code = (Socks5ReplyCode)reply;
         return code switch
         {
-            Socks5ReplyCode.GeneralFailure or Socks5ReplyCode.NetworkUnreachable => new UpstreamConnectException(
-                UpstreamOutcomeKind.UpstreamError, $"The SOCKS5 upstream failed the CONNECT (reply 0x{reply:x2}).", code),
-            Socks5ReplyCode.ConnectionNotAllowed or Socks5ReplyCode.HostUnreachable or Socks5ReplyCode.ConnectionRefused
-                or Socks5ReplyCode.TtlExpired => new UpstreamConnectException(
-                UpstreamOutcomeKind.TargetError, $"The SOCKS5 upstream could not reach the target (reply 0x{reply:x2}).", code),
+            Socks5ReplyCode.GeneralFailure => new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamError, $"The SOCKS5 upstream failed the CONNECT (reply 0x{reply:x2}).", code,
+                evidence: FailureEvidence.Unknown, reason: "the upstream reported a general failure"),
+            Socks5ReplyCode.ConnectionNotAllowed or Socks5ReplyCode.NetworkUnreachable or Socks5ReplyCode.HostUnreachable
+                or Socks5ReplyCode.ConnectionRefused or Socks5ReplyCode.TtlExpired => new UpstreamConnectException(
+                UpstreamOutcomeKind.TargetError, $"The SOCKS5 upstream could not reach the target (reply 0x{reply:x2}).", code,
+                reason: Socks5ReplyReason(code)),
             Socks5ReplyCode.CommandNotSupported or Socks5ReplyCode.AddressTypeNotSupported => new UpstreamConnectException(
                 UpstreamOutcomeKind.UpstreamProtocolError, $"The SOCKS5 upstream does not support this CONNECT (reply 0x{reply:x2}).",
                 Socks5ReplyCode.GeneralFailure),
             _ => Protocol($"The SOCKS5 upstream sent an unknown reply code 0x{reply:x2}."),
         };
     }
+
+    private static string Socks5ReplyReason(Socks5ReplyCode code) => code switch
+    {
+        Socks5ReplyCode.ConnectionNotAllowed => "the upstream's rules do not allow this target",
+        Socks5ReplyCode.NetworkUnreachable => "network unreachable",
+        Socks5ReplyCode.HostUnreachable => "host unreachable (or its name does not resolve)",
+        Socks5ReplyCode.ConnectionRefused => "connection refused",
+        _ => "TTL expired",
+    };
 
     // ---- I/O helpers --------------------------------------------------------------------------------------------
 

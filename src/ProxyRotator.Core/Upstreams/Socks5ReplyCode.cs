@@ -1,4 +1,4 @@
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>RFC 1928 §6 reply codes (the REP field).</summary>
 public enum Socks5ReplyCode : byte

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// One <see cref="HttpMessageInvoker"/> per upstream id (a <see cref="SocketsHttpHandler"/> whose proxy is the
@@ -23,18 +21,29 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
     private readonly GatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IPoolSnapshotSource? _snapshots;
+    private readonly UpstreamConnector _connector;
+    private readonly Action<SocketsHttpHandler>? _configureHandler;
     private readonly Lock _pruneLock = new();
     private long _prunedVersion = -1;
     private bool _disposed;
 
     /// <param name="snapshots">When given, invokers of upstreams that left the pool are retired automatically.</param>
-    public UpstreamHttpInvokerCache(GatewayOptions options, TimeProvider timeProvider, IPoolSnapshotSource? snapshots = null)
+    /// <param name="connector">Opens the tunnels of <see cref="UpstreamHttpInvoker.TunnelInvoker"/>; one is made from the options when null.</param>
+    /// <param name="configureHandler">Adjusts every handler made (tests trust their own origin's certificate with it).</param>
+    public UpstreamHttpInvokerCache(
+        GatewayOptions options,
+        TimeProvider timeProvider,
+        IPoolSnapshotSource? snapshots = null,
+        UpstreamConnector? connector = null,
+        Action<SocketsHttpHandler>? configureHandler = null)
     {
+        _configureHandler = configureHandler;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
         _timeProvider = timeProvider;
         _snapshots = snapshots;
+        _connector = connector ?? new UpstreamConnector(options, timeProvider);
         DisposeGrace = options.ResponseTimeout + options.IdleTimeout;
     }
 
@@ -93,7 +102,7 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
                 && _timeProvider.GetElapsedTime(oldest.RetiredAt) >= DisposeGrace
                 && _retired.TryDequeue(out oldest))
             {
-                oldest.Invoker.Invoker.Dispose();
+                oldest.Invoker.Dispose();
             }
         }
     }
@@ -108,13 +117,13 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
         _disposed = true;
         foreach (UpstreamHttpInvoker invoker in _invokers.Values)
         {
-            invoker.Invoker.Dispose();
+            invoker.Dispose();
         }
 
         _invokers.Clear();
         while (_retired.TryDequeue(out (UpstreamHttpInvoker Invoker, long RetiredAt) retired))
         {
-            retired.Invoker.Invoker.Dispose();
+            retired.Invoker.Dispose();
         }
     }
 
@@ -123,7 +132,7 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
 
     private UpstreamHttpInvoker Replace(UpstreamProxy upstream)
     {
-        UpstreamHttpInvoker created = Create(upstream.Endpoint);
+        UpstreamHttpInvoker created = Create(upstream);
         UpstreamHttpInvoker winner = _invokers.AddOrUpdate(
             upstream.Id,
             static (_, fresh) => fresh,
@@ -142,50 +151,33 @@ public sealed class UpstreamHttpInvokerCache : IDisposable
         if (!ReferenceEquals(winner, created))
         {
             // Another thread created the same invoker first.
-            created.Invoker.Dispose();
+            created.Dispose();
         }
 
         return winner;
     }
 
-    private UpstreamHttpInvoker Create(UpstreamEndpoint endpoint)
+    private UpstreamHttpInvoker Create(UpstreamProxy upstream)
     {
-        string host = endpoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Host}]" : endpoint.Host;
-        var proxy = new WebProxy(new Uri($"{endpoint.SchemeName}://{host}:{endpoint.Port}"))
-        {
-            BypassProxyOnLocal = false,
-            UseDefaultCredentials = false,
-        };
-
+        UpstreamEndpoint endpoint = upstream.Endpoint;
+        HttpMessageInvoker? absoluteForm = null;
         string? proxyAuthorization = null;
-        if (endpoint.HasCredentials)
+        if (endpoint.Scheme == UpstreamScheme.Http)
         {
-            if (endpoint.Scheme == UpstreamScheme.Socks5)
-            {
-                // SocketsHttpHandler does RFC 1929 itself with these; credentials in the proxy URI would be ignored.
-                proxy.Credentials = new NetworkCredential(endpoint.Username, endpoint.Password ?? string.Empty);
-            }
-            else
-            {
-                // WebProxy.Credentials would cost a 407 round trip per request; the caller sends this header instead.
-                proxyAuthorization = ProxyAuthorization.BasicValue(endpoint);
-            }
+            // WebProxy.Credentials would cost a 407 round trip per request; the caller sends this header instead.
+            proxyAuthorization = ProxyAuthorization.BasicValue(endpoint);
+            absoluteForm = new HttpMessageInvoker(Configure(UpstreamHttpHandlers.CreateAbsoluteForm(endpoint, _options.ConnectTimeout)), disposeHandler: true);
         }
 
-        var handler = new SocketsHttpHandler
-        {
-            Proxy = proxy,
-            UseProxy = true,
-            ConnectTimeout = _options.ConnectTimeout,
-            PooledConnectionIdleTimeout = _options.IdleTimeout,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PreAuthenticate = false,
-            MaxResponseHeadersLength = Math.Max(1, _options.MaxHeaderBytes / 1024),
-            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
-        };
+        SocketsHttpHandler tunnelling = Configure(UpstreamHttpHandlers.CreateTunnelling(endpoint, upstream, _connector, _options.ConnectTimeout));
+        return new UpstreamHttpInvoker(endpoint, absoluteForm, new HttpMessageInvoker(tunnelling, disposeHandler: true), proxyAuthorization);
+    }
 
-        return new UpstreamHttpInvoker(endpoint, new HttpMessageInvoker(handler, disposeHandler: true), proxyAuthorization);
+    private SocketsHttpHandler Configure(SocketsHttpHandler handler)
+    {
+        handler.PooledConnectionIdleTimeout = _options.IdleTimeout;
+        handler.MaxResponseHeadersLength = Math.Max(1, _options.MaxHeaderBytes / 1024);
+        _configureHandler?.Invoke(handler);
+        return handler;
     }
 }

@@ -1,4 +1,4 @@
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// A stream that first returns bytes already read past an HTTP CONNECT answer, then reads the inner stream.

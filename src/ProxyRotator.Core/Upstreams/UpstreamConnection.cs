@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// A tunnel to the target through an upstream, ready for raw bytes. Read and write through <see cref="Stream"/>: it
@@ -9,16 +9,20 @@ namespace ProxyRotator.Gateway.Upstreams;
 /// </summary>
 public sealed class UpstreamConnection : IAsyncDisposable, IDisposable
 {
-    internal UpstreamConnection(UpstreamProxy upstream, Socket socket, Stream stream, TimeSpan connectTime, TimeSpan handshakeTime)
+    internal UpstreamConnection(UpstreamProxy? upstream, UpstreamEndpoint endpoint, Socket socket, Stream stream, TimeSpan connectTime, TimeSpan handshakeTime)
     {
         Upstream = upstream;
+        Endpoint = endpoint;
         Socket = socket;
         Stream = stream;
         ConnectTime = connectTime;
         HandshakeTime = handshakeTime;
     }
 
-    public UpstreamProxy Upstream { get; }
+    /// <summary>The pool's upstream, when the tunnel was opened for one (null for a probe, which knows only the endpoint).</summary>
+    public UpstreamProxy? Upstream { get; }
+
+    public UpstreamEndpoint Endpoint { get; }
 
     /// <summary>The TCP connection to the upstream (for shutdown and socket options; read through <see cref="Stream"/>).</summary>
     public Socket Socket { get; }

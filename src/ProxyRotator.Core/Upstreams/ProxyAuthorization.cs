@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Text;
 using ProxyRotator.Core.Pool;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
 /// The <c>Proxy-Authorization: Basic</c> value for an upstream, sent up front so the upstream never has to answer
@@ -15,12 +15,13 @@ public static class ProxyAuthorization
     public static string? BasicValue(UpstreamEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (!endpoint.HasCredentials)
-        {
-            return null;
-        }
+        return UpstreamCredentials.Of(endpoint) is { } credentials ? BasicValue(credentials) : null;
+    }
 
-        byte[] raw = Encoding.UTF8.GetBytes(endpoint.Username + ":" + (endpoint.Password ?? string.Empty));
+    /// <summary><c>Basic base64(user:password)</c> for credentials resolved per request.</summary>
+    public static string BasicValue(UpstreamCredentials credentials)
+    {
+        byte[] raw = Encoding.UTF8.GetBytes(credentials.Username + ":" + (credentials.Password ?? string.Empty));
         try
         {
             return "Basic " + Convert.ToBase64String(raw);
@@ -32,14 +33,13 @@ public static class ProxyAuthorization
     }
 
     /// <summary>Writes <c>Basic base64(user:password)</c> as ASCII into <paramref name="destination"/>; returns the bytes written.</summary>
-    internal static int WriteBasic(UpstreamEndpoint endpoint, Span<byte> destination)
+    internal static int WriteBasic(string user, string? password, Span<byte> destination)
     {
         "Basic "u8.CopyTo(destination);
         Span<byte> rest = destination[6..];
 
         // user:password goes first at the end of the space, then is encoded in place towards the front.
-        string user = endpoint.Username ?? string.Empty;
-        string password = endpoint.Password ?? string.Empty;
+        password ??= string.Empty;
         int rawLength = Encoding.UTF8.GetByteCount(user) + 1 + Encoding.UTF8.GetByteCount(password);
         int encodedLength = Base64.GetMaxEncodedToUtf8Length(rawLength);
         if (rawLength + encodedLength > rest.Length)

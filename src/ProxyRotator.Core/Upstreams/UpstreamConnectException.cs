@@ -1,10 +1,10 @@
 using ProxyRotator.Core.Outcomes;
 
-namespace ProxyRotator.Gateway.Upstreams;
+namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
-/// Opening a tunnel through an upstream failed. <see cref="Kind"/> says whose fault it was (only <c>Upstream*</c>
-/// kinds count against the upstream and are worth a failover); <see cref="SocksReply"/> is what to answer a SOCKS5
+/// Opening a tunnel through an upstream failed. <see cref="Kind"/> says what failed and <see cref="Evidence"/> whose
+/// fault it looks like (<c>TargetError</c>: the upstream reported that the target failed); <see cref="SocksReply"/> is what to answer a SOCKS5
 /// client. The message never contains credentials.
 /// </summary>
 public sealed class UpstreamConnectException : Exception
@@ -14,13 +14,23 @@ public sealed class UpstreamConnectException : Exception
         string message,
         Socks5ReplyCode socksReply,
         int? upstreamStatusCode = null,
-        Exception? innerException = null)
+        Exception? innerException = null,
+        FailureEvidence? evidence = null,
+        string? reason = null)
         : base(message, innerException)
     {
         Kind = kind;
         SocksReply = socksReply;
         UpstreamStatusCode = upstreamStatusCode;
+        Evidence = evidence ?? (kind == UpstreamOutcomeKind.TargetError ? FailureEvidence.Target : FailureEvidence.Upstream);
+        Reason = reason;
     }
+
+    /// <summary>Whose fault this one failure looks like (a second upstream settles <see cref="FailureEvidence.Unknown"/>).</summary>
+    public FailureEvidence Evidence { get; }
+
+    /// <summary>What the upstream said about the target (an error header's code), safe to show; null when it said nothing.</summary>
+    public string? Reason { get; }
 
     public UpstreamOutcomeKind Kind { get; }
 

@@ -1,0 +1,236 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
+using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Routing;
+using ProxyRotator.Gateway.Security;
+
+namespace ProxyRotator.Gateway.Pipeline;
+
+/// <summary>
+/// The one attempt loop for every protocol: pick an upstream (the session's or a fresh one), try the exchange through
+/// it, and decide from the evidence whose fault a failure was (issue 10 §1):
+/// <list type="bullet">
+/// <item>the upstream's own failure (no connect, no answer, garbage, our credentials refused) is charged at once, and
+/// the request fails over while nothing has reached the client;</item>
+/// <item>a failure the upstream reports about the target, or one that could be either side, is charged to no one yet:
+/// one more upstream is asked. If it serves the target, the first upstream was at fault and is charged then; if it
+/// fails on the target too, the target is at fault (<see cref="TargetFailureMemory"/> remembers that briefly, so later
+/// requests to it stop after one attempt) and the client gets <c>target-unreachable</c> — or, for a forwarded
+/// request, the origin's own answer;</item>
+/// <item>nothing is ever charged for a failure no second upstream could confirm.</item>
+/// </list>
+/// Every attempt is reported exactly once to the outcome sink (score, live quarantine and the metrics' failure kinds
+/// all read those reports).
+/// </summary>
+internal sealed class FailoverLoop(
+    UpstreamRouter router,
+    TargetFailureMemory targetFailures,
+    UpstreamTargetResolver targets,
+    IUpstreamOutcomeSink outcomes,
+    ProxyRotatorConfig config,
+    ILogger<FailoverLoop> logger)
+{
+    private readonly int _maxAttempts = Math.Max(1, config.Gateway.MaxAttempts);
+
+    public TargetFailureMemory TargetFailures => targetFailures;
+
+    /// <summary>Runs attempts until one serves the request; returns null when served, else the answer to render.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<GatewayAnswer?> RunAsync(GatewayRequest request, UpstreamExchange exchange, CancellationToken cancellationToken)
+    {
+        UpstreamRoute route = request.Route!;
+        GatewayAnswer? lastAnswer = null;
+        while (true)
+        {
+            PickResult pick = router.PickNext(route);
+            if (pick.Upstream is not { } upstream)
+            {
+                return SettleUnconfirmed(request)
+                    ?? (lastAnswer is { } last && pick.Failure != GatewayFailure.SessionLost ? last : GatewayAnswer.For(pick.Failure));
+            }
+
+            // A local upstream would resolve the name against the gateway's own host: the gateway resolves it once,
+            // checks every address and hands over the checked one (no rebinding). The target's fault, not the upstream's.
+            TargetResolution resolution = await targets.ResolveAsync(upstream, request.TargetHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+            if (resolution.Host is not { } dialHost)
+            {
+                SettleUnconfirmed(request);
+                return resolution.IsRefused
+                    ? GatewayAnswer.TargetForbidden(resolution.Decision.Message)
+                    : GatewayAnswer.TargetUnreachable("the target name does not resolve", 0x04);
+            }
+
+            request.DialHost = dialHost;
+            request.Upstream = upstream;
+            request.MayRetry = route.AttemptCount < _maxAttempts && router.MayFailOver(route);
+            upstream.Load.Enter();
+            AttemptResult result;
+            try
+            {
+                result = await exchange.TryAsync(request, upstream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Cancelled by the client, or a failure that is not the upstream's (e.g. the session store).
+                upstream.Load.Exit(failed: false);
+                outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, TimeSpan.Zero, 0, 0));
+                SettleUnconfirmed(request);
+                throw;
+            }
+
+            if (result.IsSuccess)
+            {
+                OnServed(request, upstream, result);
+                return null;
+            }
+
+            GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, result.Kind);
+            if (result.Kind == UpstreamOutcomeKind.ClientAborted)
+            {
+                upstream.Load.Exit(failed: false);
+                Report(upstream.Id, result.Kind, result);
+                SettleUnconfirmed(request);
+                request.ErrorCode = GatewayErrorCode.UpstreamFailed;
+                return null;
+            }
+
+            bool mayRetry = request.MayRetry && result.Repeatable && !result.Delivered;
+            if (result.Evidence == FailureEvidence.Upstream)
+            {
+                upstream.Load.Exit(failed: true);
+                Report(upstream.Id, result.Kind, result);
+                if (result.Delivered)
+                {
+                    // Response bytes reached the client: nothing left to answer.
+                    SettleUnconfirmed(request);
+                    request.ErrorCode = GatewayErrorCode.UpstreamFailed;
+                    return null;
+                }
+
+                lastAnswer = GatewayAnswer.For(result.Kind == UpstreamOutcomeKind.UpstreamTimeout ? GatewayFailure.UpstreamTimeout : GatewayFailure.UpstreamFailed);
+                if (!router.MayFailOver(route))
+                {
+                    SettleUnconfirmed(request);
+                    return GatewayAnswer.For(GatewayFailure.SessionLost);
+                }
+
+                if (!mayRetry)
+                {
+                    return SettleUnconfirmed(request) ?? lastAnswer;
+                }
+
+                continue;
+            }
+
+            // The target's fault, or either side's: not charged until another upstream settles it.
+            upstream.Load.Exit(failed: false);
+            bool confirmed = request.HasPendingFromOther(upstream.Id)
+                | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
+            if (result.Delivered)
+            {
+                // The origin's own answer went to the client unchanged: nobody is charged for it.
+                Report(upstream.Id, UpstreamOutcomeKind.TargetError, result);
+                SettleAsTarget(request, confirmed);
+                return null;
+            }
+
+            request.AddPending(new PendingFailure(upstream.Id, result.Kind, result.Evidence, result.Latency, result.Reason, result.SocksReply), _maxAttempts);
+            if (confirmed || !mayRetry || HoldsSession(route))
+            {
+                return SettleAsTarget(request, confirmed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a forwarded request should hold back an unexplained 502/503/504 so another upstream can be asked: only
+    /// while one more attempt may follow and no other upstream has already failed on this target (in this request or
+    /// recently). Otherwise the answer passes through unchanged (it may well be the origin's own).
+    /// </summary>
+    public bool WantsSecondOpinion(GatewayRequest request, UpstreamProxy upstream) =>
+        request.MayRetry
+        && !HoldsSession(request.Route!)
+        && !request.HasPendingFromOther(upstream.Id)
+        && !targetFailures.WouldConfirm(request.TargetHost, request.TargetPort, upstream.Id);
+
+    /// <summary>A request on its session's own upstream does not move to another exit for a failure that may be the target's.</summary>
+    private static bool HoldsSession(UpstreamRoute route) => route.Session is not null && !route.SessionAbandoned;
+
+    private void OnServed(GatewayRequest request, UpstreamProxy upstream, in AttemptResult result)
+    {
+        if (request.Exchange == ExchangeKind.Forward)
+        {
+            upstream.Load.Exit(failed: false);
+            Report(upstream.Id, UpstreamOutcomeKind.Success, result);
+        }
+
+        // The tunnel's own outcome is reported when it ends (RequestPipeline.Complete), with its bytes.
+        if (request.PendingCount > 0)
+        {
+            // An upstream failed where this one served the same target: that failure was its own.
+            foreach (PendingFailure pending in request.Pending)
+            {
+                UpstreamOutcomeKind kind = pending.Kind == UpstreamOutcomeKind.TargetError ? UpstreamOutcomeKind.UpstreamError : pending.Kind;
+                outcomes.Report(new UpstreamOutcome(pending.UpstreamId, kind, pending.Latency, 0, 0));
+            }
+
+            request.ClearPending();
+        }
+
+        targetFailures.Forget(request.TargetHost, request.TargetPort);
+    }
+
+    /// <summary>Two upstreams failed on the target (or the target is known to fail, or no one else can be asked).</summary>
+    private GatewayAnswer? SettleAsTarget(GatewayRequest request, bool confirmed)
+    {
+        if (confirmed && request.PendingCount > 0)
+        {
+            targetFailures.RecordConfirmed(request.TargetHost, request.TargetPort, request.Pending[0].UpstreamId);
+        }
+
+        return SettleUnconfirmed(request, confirmed);
+    }
+
+    /// <summary>
+    /// Ends the undecided failures, reporting them as the target's (nobody is charged); returns the answer they call for
+    /// (null when there were none): <c>target-unreachable</c> when an upstream reported the target failing or two
+    /// upstreams failed on it, else a plain 502 that says the blame could not be settled.
+    /// </summary>
+    private GatewayAnswer? SettleUnconfirmed(GatewayRequest request, bool confirmed = false)
+    {
+        if (request.PendingCount == 0)
+        {
+            return null;
+        }
+
+        confirmed |= request.HasPendingFromOther(request.Pending[0].UpstreamId);
+        GatewayAnswer? answer = null;
+        foreach (PendingFailure pending in request.Pending)
+        {
+            outcomes.Report(new UpstreamOutcome(pending.UpstreamId, UpstreamOutcomeKind.TargetError, pending.Latency, 0, 0));
+            if (answer is null && (pending.Evidence == FailureEvidence.Target || confirmed))
+            {
+                answer = GatewayAnswer.TargetUnreachable(pending.Reason ?? "it failed through two upstreams", pending.SocksReply);
+            }
+        }
+
+        if (answer is null)
+        {
+            PendingFailure last = request.Pending[request.PendingCount - 1];
+            answer = GatewayAnswer.For(GatewayFailure.UpstreamFailed, last.SocksReply) with
+            {
+                Message = "the upstream failed, and no other upstream could tell whether the target or the upstream was at fault",
+            };
+        }
+
+        request.ClearPending();
+        return answer;
+    }
+
+    private void Report(long upstreamId, UpstreamOutcomeKind kind, in AttemptResult result) =>
+        outcomes.Report(new UpstreamOutcome(upstreamId, kind, result.Latency, result.BytesFromClient, result.BytesToClient));
+}

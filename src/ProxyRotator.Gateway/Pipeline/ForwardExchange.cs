@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
+using ProxyRotator.Gateway.Http;
+using ProxyRotator.Gateway.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ProxyRotator.Gateway.Pipeline;
+
+/// <summary>
+/// Forwards an absolute-form request through one upstream with YARP's <see cref="IHttpForwarder"/> and that upstream's
+/// pooled invoker: absolute-form for <c>http://</c> targets of an HTTP upstream, otherwise over a tunnel the gateway's
+/// own connector opened (see <see cref="UpstreamHttpInvoker"/>). Only an answer the upstream wrote itself is held back
+/// for failover; the origin's own status passes through unchanged.
+/// </summary>
+internal sealed class ForwardExchange(
+    IHttpForwarder forwarder,
+    UpstreamHttpInvokerCache invokers,
+    UpstreamRouter router,
+    UpstreamSelector selector,
+    IPoolSnapshotSource pool,
+    FailoverLoop failover,
+    ProxyRotatorConfig config,
+    TimeProvider timeProvider) : UpstreamExchange
+{
+    private readonly ForwarderRequestConfig _requestConfig = new()
+    {
+        ActivityTimeout = config.Gateway.IdleTimeout,
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        AllowResponseBuffering = false,
+    };
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<AttemptResult> TryAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken)
+    {
+        HttpContext context = request.HttpContext!;
+        Uri target = request.TargetUri!;
+        ByteCounter bodyRead = request.BodyRead ??= CountBody(context);
+        UpstreamHttpInvoker invoker = invokers.Get(upstream);
+        bool tunnelled = invoker.Tunnels(target.Scheme);
+        using var firstByte = new CancellationTokenSource(config.Gateway.ResponseTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(firstByte.Token, cancellationToken);
+        var transformer = new ForwardingTransformer(this, request, upstream, invoker.ProxyAuthorization, tunnelled, firstByte, timeProvider,
+            config.Gateway.ExposeUpstreamHeaders);
+
+        long start = timeProvider.GetTimestamp();
+        long bodyBefore = bodyRead.Count;
+        ForwarderError error = await forwarder.SendAsync(context, request.DestinationPrefix, tunnelled ? invoker.TunnelInvoker : invoker.Invoker,
+            _requestConfig, transformer, linked.Token).ConfigureAwait(false);
+        TimeSpan latency = transformer.ResponseTimestamp != 0
+            ? timeProvider.GetElapsedTime(start, transformer.ResponseTimestamp)
+            : timeProvider.GetElapsedTime(start);
+        long bodySent = bodyRead.Count - bodyBefore;
+
+        if (error == ForwarderError.None && !transformer.HeldBack.IsHeldBack)
+        {
+            request.ResponseStatus = context.Response.StatusCode;
+            return transformer.PassedSuspect
+                ? new AttemptResult(UpstreamOutcomeKind.TargetError, tunnelled ? FailureEvidence.Target : FailureEvidence.Unknown, latency, bodySent,
+                    transformer.ResponseBytes, Delivered: true)
+                : AttemptResult.Succeeded(latency, bodySent, transformer.ResponseBytes);
+        }
+
+        if (transformer.HeldBack.IsHeldBack)
+        {
+            ResetResponse(context);
+            ResponseVerdict held = transformer.HeldBack;
+            return new AttemptResult(held.Kind, held.Evidence, latency, bodySent, Reason: held.Reason, Repeatable: bodySent == 0);
+        }
+
+        AttemptResult failed = Classify(error, transformer, firstByte, context, latency, bodySent);
+        if (!context.Response.HasStarted)
+        {
+            ResetResponse(context);
+        }
+
+        return failed;
+    }
+
+    /// <summary>
+    /// Whose answer this is, for an absolute-form request through an HTTP upstream (a tunnelled request only ever gets
+    /// the origin's answers): a 407 with a <c>Proxy-Authenticate</c> challenge is the upstream refusing our credentials;
+    /// a 502/503/504 is the upstream's when an error header says so, the target's when one names the target, and
+    /// otherwise held back only while a second upstream should be asked (<see cref="FailoverLoop.WantsSecondOpinion"/>).
+    /// </summary>
+    public ResponseVerdict Judge(GatewayRequest request, UpstreamProxy upstream, HttpResponseMessage response, out bool suspect)
+    {
+        suspect = false;
+        int status = (int)response.StatusCode;
+        if (status == 407)
+        {
+            return response.Headers.ProxyAuthenticate.Count > 0
+                ? ResponseVerdict.Hold(UpstreamOutcomeKind.UpstreamAuthRejected, FailureEvidence.Upstream)
+                : default;
+        }
+
+        if (status is not (502 or 503 or 504))
+        {
+            return default;
+        }
+
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        {
+            if (!UpstreamErrorHeaders.IsEvidenceHeader(header.Key))
+            {
+                continue;
+            }
+
+            foreach (string value in header.Value)
+            {
+                if (UpstreamErrorHeaders.Classify(header.Key, value, out string? reason) is { } evidence)
+                {
+                    return evidence == FailureEvidence.Target
+                        ? ResponseVerdict.Hold(UpstreamOutcomeKind.TargetError, evidence, reason)
+                        : ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, evidence, reason);
+                }
+            }
+        }
+
+        if (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!))
+        {
+            return ResponseVerdict.Hold(UpstreamOutcomeKind.UpstreamError, FailureEvidence.Unknown, $"the upstream answered {status}");
+        }
+
+        suspect = true;
+        return default;
+    }
+
+    /// <summary>Binds a sticky session to the upstream whose answer is about to go out.</summary>
+    public ValueTask CommitAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken) =>
+        request.Route is { SessionId: not null } route ? router.CommitAsync(route, upstream, cancellationToken) : ValueTask.CompletedTask;
+
+    // Only on the rare unexplained 5xx: a pick that skips the upstreams tried so far.
+    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.Pick(pool.Current, route.Query, route.Tried) is not null;
+
+    private static ByteCounter CountBody(HttpContext context)
+    {
+        var counter = new ByteCounter();
+        context.Request.Body = new ReadCountingStream(context.Request.Body, counter, ownsInner: false);
+        return counter;
+    }
+
+    private static AttemptResult Classify(ForwarderError error, ForwardingTransformer transformer, CancellationTokenSource firstByte, HttpContext context, TimeSpan latency, long bodySent)
+    {
+        bool delivered = context.Response.HasStarted;
+        bool repeatable = bodySent == 0;
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return new AttemptResult(UpstreamOutcomeKind.ClientAborted, FailureEvidence.Upstream, latency, bodySent, Delivered: delivered);
+        }
+
+        if (firstByte.IsCancellationRequested && transformer.ResponseTimestamp == 0)
+        {
+            return new AttemptResult(UpstreamOutcomeKind.UpstreamTimeout, FailureEvidence.Upstream, latency, bodySent, Repeatable: repeatable);
+        }
+
+        Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (Find<UpstreamConnectException>(exception) is { } connectFailure)
+        {
+            // The tunnel under the request failed: the connector already said whose fault it was.
+            return new AttemptResult(connectFailure.Kind, connectFailure.Evidence, latency, bodySent, Reason: connectFailure.Reason,
+                SocksReply: (byte)connectFailure.SocksReply, Delivered: delivered, Repeatable: repeatable);
+        }
+
+        UpstreamOutcomeKind kind = error switch
+        {
+            ForwarderError.RequestTimedOut => UpstreamOutcomeKind.UpstreamTimeout,
+            ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient or ForwarderError.RequestCanceled
+                or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled => UpstreamOutcomeKind.ClientAborted,
+            _ when exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => UpstreamOutcomeKind.UpstreamConnectFailed,
+            _ when exception is HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError or HttpRequestError.InvalidResponse } => UpstreamOutcomeKind.UpstreamProtocolError,
+            _ when exception is HttpRequestException { InnerException: System.Net.Sockets.SocketException } => UpstreamOutcomeKind.UpstreamConnectFailed,
+            _ => UpstreamOutcomeKind.UpstreamError,
+        };
+        return new AttemptResult(kind, FailureEvidence.Upstream, latency, bodySent, Delivered: delivered, Repeatable: repeatable);
+    }
+
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static void ResetResponse(HttpContext context)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
+using ProxyRotator.Gateway.Routing;
+
+namespace ProxyRotator.Gateway.Pipeline;
+
+/// <summary>Opens a raw tunnel to the request's target through one upstream (CONNECT and SOCKS5 clients).</summary>
+internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter router, TimeProvider timeProvider) : UpstreamExchange
+{
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<AttemptResult> TryAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken)
+    {
+        long start = timeProvider.GetTimestamp();
+        UpstreamConnection connection;
+        try
+        {
+            connection = await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamConnectException ex)
+        {
+            return new AttemptResult(ex.Kind, ex.Evidence, timeProvider.GetElapsedTime(start), Reason: ex.Reason, SocksReply: (byte)ex.SocksReply);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            return new AttemptResult(UpstreamOutcomeKind.UpstreamConnectFailed, FailureEvidence.Upstream, timeProvider.GetElapsedTime(start));
+        }
+
+        try
+        {
+            await router.CommitAsync(request.Route!, upstream, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        request.Tunnel = connection;
+        return AttemptResult.Succeeded(timeProvider.GetElapsedTime(start));
+    }
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Core.Metrics;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Pipeline;
+using ProxyRotator.IntegrationTests.Support;
+using ProxyRotator.Simulation.Upstreams;
+using ProxyRotator.Simulation.World;
+
+namespace ProxyRotator.IntegrationTests.Gateway;
+
+/// <summary>
+/// Blame by evidence (issue 10 §1): a target that does not resolve, and an origin's own error status, are the
+/// target's. The client gets a truthful answer and no upstream is charged (no upstream fault reaches the outcome
+/// sink, so neither score, live quarantine nor the metrics' upstream failure kinds move).
+/// </summary>
+public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<BlameTests.Fixture>
+{
+    public sealed class Fixture : ProductWithWorld
+    {
+        public RecordingCompletionSink Completed { get; } = new();
+
+        protected override byte Subnet => 21;
+
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.AddSingleton<IRequestCompletionSink>(Completed);
+
+        /// <summary>Upstream faults (every <c>upstream_*</c> failure kind) counted so far.</summary>
+        public long UpstreamFaults() =>
+            Product.Services.GetRequiredService<GatewayMetrics>().FailuresByKind.Where(p => p.Key.StartsWith("upstream_", StringComparison.Ordinal)).Sum(p => p.Value);
+    }
+
+    [Fact]
+    public async Task AbsoluteForm_UnresolvableHostSixTimes_AnswersTargetUnreachableAndChargesNoUpstream()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 6; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", "-o", "/dev/null", "http://nonexistent.invalid/"]);
+
+            Assert.StartsWith("HTTP/1.1 502", result.Output);
+            Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Output);
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+        RequestSummary[] summaries = await fixture.Completed.WaitForAsync(s => s.TargetHost == "nonexistent.invalid", 6);
+        Assert.Equal(6, summaries.Length);
+        Assert.All(summaries, s => Assert.True(s.Attempts <= 2, $"{s.Attempts} attempts"));
+        // Once two upstreams failed on it, the target is known to fail: one attempt each.
+        Assert.All(summaries.Skip(1), s => Assert.Equal(1, s.Attempts));
+    }
+
+    [Fact]
+    public async Task Connect_UnresolvableHostFiveTimes_AnswersTargetUnreachableAndChargesNoUpstream()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 5; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-k", "-v", "-x", fixture.Product.ProxyUrl(TestConfigs.User), "https://nonexistent-host.invalid/"]);
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("< HTTP/1.1 502", result.Error);
+            Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Error);
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+        RequestSummary[] summaries = await fixture.Completed.WaitForAsync(s => s.TargetHost == "nonexistent-host.invalid", 5);
+        Assert.All(summaries, s => Assert.True(s.Attempts <= 2, $"{s.Attempts} attempts"));
+    }
+
+    [Fact]
+    public async Task Socks5_UnresolvableHostFiveTimes_AnswersHostUnreachableAndChargesNoUpstream()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 5; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User, scheme: "socks5h"), "http://socks-nonexistent.invalid/"]);
+
+            Assert.NotEqual(0, result.ExitCode);
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+        RequestSummary[] summaries = await fixture.Completed.WaitForAsync(s => s.TargetHost == "socks-nonexistent.invalid", 5);
+        Assert.Equal(5, summaries.Length);
+        Assert.All(summaries, s => Assert.Equal((byte)0x04, s.SocksReply));
+        Assert.All(summaries, s => Assert.Equal("target-unreachable", s.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Origin503_SixTimes_PassesThroughUnchangedAndChargesNoUpstream()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 6; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl("status/503")]);
+
+            Assert.True(result.Output.StartsWith("HTTP/1.1 503", StringComparison.Ordinal), result.Output);
+            Assert.DoesNotContain("X-ProxyRotator-Error", result.Output);
+            Assert.EndsWith("status 503", result.Output.TrimEnd());
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task Origin407_PassesThroughAndChargesNoUpstream()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 4; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl("status/407")]);
+
+            Assert.StartsWith("HTTP/1.1 407", result.Output);
+            Assert.DoesNotContain("X-ProxyRotator-Error", result.Output);
+            Assert.EndsWith("status 407", result.Output.TrimEnd());
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task Origin503_OverHttps_PassesThroughUnchanged()
+    {
+        long faultsBefore = fixture.UpstreamFaults();
+
+        CurlResult result = await Curl.RunAsync(["-k", "--http1.1", "-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginHttpsUrl("status/503")]);
+
+        Assert.Contains("HTTP/1.1 503", result.Output);
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task UpstreamFailingWhereOthersServe_IsChargedAfterTheOtherServes()
+    {
+        // A SOCKS5 general failure (0x01) could be either side's: the next upstream serving the target settles it.
+        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == UpstreamScheme.Socks5);
+        UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
+            .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long faultsBefore = fixture.UpstreamFaults();
+        long usesBefore = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
+        // Other tests here made the origin answer 503 within the last 30 s: start from a target with no failures on record.
+        var origin = new Uri(fixture.OriginHttpsUrl());
+        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
+        broken.Proxy.Fault = SimulatedFault.Answer502;
+        try
+        {
+            var args = new List<string> { "-f", "-k", "--http1.1", "-H", "Connection: close", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
+            args.AddRange(Enumerable.Repeat(fixture.OriginHttpsUrl("ip"), 24));
+            CurlResult result = await Curl.RunAsync(args);
+
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Equal(24, result.Lines.Count);
+            Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
+            long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests) - usesBefore;
+            Assert.True(tried > 0, "the broken upstream was never picked");
+            Assert.Equal(faultsBefore + tried, fixture.UpstreamFaults());
+        }
+        finally
+        {
+            broken.Proxy.Fault = SimulatedFault.None;
+        }
+    }
+}
