@@ -48,7 +48,14 @@ internal static class ObservabilityParser
 
         if (options.Destination == AccessLogDestination.File)
         {
-            options.Path = context.ResolvePath(options.Path);
+            if (context.TryResolvePath(options.Path, out string fullPath))
+            {
+                options.Path = fullPath;
+            }
+            else
+            {
+                context.Error(reader.PathOf("path"), "is not a file path");
+            }
         }
 
         if (reader.TryGet("maxFileSize", out JsonElement size))

@@ -26,7 +26,7 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
 
         /// <summary>Upstream faults (every <c>upstream_*</c> failure kind) counted so far.</summary>
         public long UpstreamFaults() =>
-            Product.Services.GetRequiredService<GatewayMetrics>().FailuresByKind.Where(p => p.Key.StartsWith("upstream_", StringComparison.Ordinal)).Sum(p => p.Value);
+            Product.Services.GetRequiredService<GatewayMetrics>().FailuresByKind.Where(p => p.Key.StartsWith("upstream-", StringComparison.Ordinal)).Sum(p => p.Value);
     }
 
     [Fact]

@@ -123,5 +123,5 @@ public sealed class RequestStageTests(RequestStageTests.Fixture fixture) : IClas
     }
 
     private static long AuthRejected(GatewayMetrics metrics) =>
-        metrics.FailuresByKind.Where(p => p.Key == "upstream_auth_rejected").Sum(p => p.Value);
+        metrics.FailuresByKind.Where(p => p.Key == "upstream-auth-rejected").Sum(p => p.Value);
 }

@@ -66,6 +66,7 @@ public sealed class ObservabilityConfigTests
     [InlineData("'accessLog': { 'hashTargets': true }", "accessLog.hashKey", "at least 16 characters")]
     [InlineData("'accessLog': { 'hashTargets': true, 'hashKey': 'short' }", "accessLog.hashKey", "at least 16 characters")]
     [InlineData("'accessLog': { 'rotate': true }", "accessLog.rotate", "")]
+    [InlineData("'accessLog': { 'path': 'logs/a\\u0000.log' }", "accessLog.path", "is not a file path")]
     [InlineData("'tracing': { 'endpoint': 'collector:4317' }", "tracing.endpoint", "is not an absolute http:// or https:// URL")]
     [InlineData("'tracing': { 'protocol': 'udp' }", "tracing.protocol", "is not an OTLP protocol")]
     [InlineData("'tracing': { 'samplingRatio': 1.5 }", "tracing.samplingRatio", "from 0 to 1")]
