@@ -91,6 +91,12 @@ internal sealed class FailoverLoop(
             }
 
             GatewayTracing.EndPhase(dialSpan, dialSpan is null || result.IsSuccess ? null : result.Kind.ToString());
+            if (result.Delivered && request.Exchange == ExchangeKind.Forward)
+            {
+                // The response bytes that reached the client (a tunnel's are counted by its relay, see TunnelEnded).
+                request.BytesToClient = result.BytesToClient;
+            }
+
             if (result.IsSuccess)
             {
                 OnServed(request, upstream, result);
