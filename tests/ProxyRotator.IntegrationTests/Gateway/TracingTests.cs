@@ -34,13 +34,16 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
 
         public override void OnEnd(Activity data) => _ended.Enqueue(data);
 
-        /// <summary>The first ended request span named <paramref name="name"/> for <paramref name="account"/>, once there is one.</summary>
-        public async Task<Activity> WaitForRequestAsync(string name, string account)
+        /// <summary>
+        /// The first ended request span named <paramref name="name"/> with <paramref name="targeting"/>, once there is
+        /// one. The listener is process-wide: other products in this test run may trace too, hence a targeting of our own.
+        /// </summary>
+        public async Task<Activity> WaitForRequestAsync(string name, string targeting)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             while (true)
             {
-                if (_ended.FirstOrDefault(a => a.DisplayName == name && (string?)a.GetTagItem("proxyrotator.account") == account) is { } found)
+                if (_ended.FirstOrDefault(a => a.DisplayName == name && (string?)a.GetTagItem("proxyrotator.targeting") == targeting) is { } found)
                 {
                     return found;
                 }
@@ -55,10 +58,10 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
     [Fact]
     public async Task Socks5Request_TracingOn_ExportsRequestSpanWithAttemptSpans()
     {
-        CurlResult result = await Curl.RunAsync(["-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User, scheme: "socks5h"), fixture.OriginUrl("ip")]);
+        CurlResult result = await Curl.RunAsync(["-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-GB", scheme: "socks5h"), fixture.OriginUrl("ip")]);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Activity request = await fixture.Spans.WaitForRequestAsync("proxyrotator.socks5", TestConfigs.User);
+        Activity request = await fixture.Spans.WaitForRequestAsync("proxyrotator.socks5", "country-GB");
         AssertAttemptSpans(request);
         Assert.Equal(0, request.GetTagItem("proxyrotator.socks.reply"));
     }
@@ -66,11 +69,10 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
     [Fact]
     public async Task AbsoluteFormRequest_TracingOn_ExportsRequestSpanWithAttemptSpans()
     {
-        string account = TestConfigs.User + "-country-US";
-        CurlResult result = await Curl.RunAsync(["-f", "-x", fixture.Product.ProxyUrl(account), fixture.OriginUrl("ip")]);
+        CurlResult result = await Curl.RunAsync(["-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-US"), fixture.OriginUrl("ip")]);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Activity request = await fixture.Spans.WaitForRequestAsync("proxyrotator.http", TestConfigs.User);
+        Activity request = await fixture.Spans.WaitForRequestAsync("proxyrotator.http", "country-US");
         AssertAttemptSpans(request);
         Assert.Equal(200, request.GetTagItem("http.response.status_code"));
     }
@@ -85,6 +87,7 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
         Assert.Equal(request.GetTagItem("proxyrotator.upstream.id"), dial.GetTagItem("proxyrotator.upstream.id"));
         Assert.Equal(ActivityStatusCode.Unset, dial.Status);
         Assert.Equal(1, request.GetTagItem("proxyrotator.attempts"));
+        Assert.Equal(TestConfigs.User, request.GetTagItem("proxyrotator.account"));
         Assert.DoesNotContain(request.TagObjects, tag => tag.Value is string text && text.Contains(TestConfigs.Password, StringComparison.Ordinal));
     }
 }
