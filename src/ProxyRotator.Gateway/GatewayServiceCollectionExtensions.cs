@@ -8,6 +8,7 @@ using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Listening;
+using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
@@ -69,7 +70,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<UpstreamTargetResolver>(),
             provider.GetRequiredService<IUpstreamOutcomeSink>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
-            provider.GetRequiredService<ILogger<FailoverLoop>>()));
+            provider.GetRequiredService<ILogger<FailoverLoop>>(),
+            provider.GetService<GatewayTracing>()));
         services.TryAddSingleton(provider => new TunnelExchange(
             provider.GetRequiredService<UpstreamConnector>(),
             provider.GetRequiredService<UpstreamRouter>(),
@@ -94,6 +96,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IUpstreamOutcomeSink>(),
             provider.GetRequiredService<GatewayMetrics>(),
             provider.GetRequiredService<IRequestCompletionSink>(),
+            provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RequestPipeline>>()));
     }

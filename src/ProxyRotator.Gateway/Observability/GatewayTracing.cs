@@ -41,12 +41,15 @@ public sealed class GatewayTracing : IDisposable
             return null;
         }
 
-        return _source.StartActivity(protocol switch
+        Activity? ambient = Activity.Current;
+        Activity? span = _source.StartActivity(protocol switch
         {
             AccessLogProtocol.Connect => "proxyrotator.connect",
             AccessLogProtocol.Socks5 => "proxyrotator.socks5",
             _ => "proxyrotator.http",
         }, ActivityKind.Server);
+        KeepAmbient(ambient);
+        return span;
     }
 
     /// <summary>A child span of <paramref name="request"/> for one phase of attempt <paramref name="attempt"/> (1-based); null when <paramref name="request"/> is null.</summary>
@@ -57,6 +60,7 @@ public sealed class GatewayTracing : IDisposable
             return null;
         }
 
+        Activity? ambient = Activity.Current;
         Activity? span = _source.StartActivity(phase switch
         {
             GatewayTracePhase.Pick => "proxyrotator.pick",
@@ -64,6 +68,7 @@ public sealed class GatewayTracing : IDisposable
             GatewayTracePhase.UpstreamHandshake => "proxyrotator.upstream_handshake",
             _ => "proxyrotator.relay",
         }, phase is GatewayTracePhase.Dial or GatewayTracePhase.UpstreamHandshake ? ActivityKind.Client : ActivityKind.Internal, request.Context);
+        KeepAmbient(ambient);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("proxyrotator.attempt", attempt);
@@ -95,7 +100,9 @@ public sealed class GatewayTracing : IDisposable
             span.SetStatus(ActivityStatusCode.Error, errorCode);
         }
 
+        Activity? ambient = Activity.Current;
         span.Stop();
+        KeepAmbient(ambient);
     }
 
     /// <summary>Tags <paramref name="request"/> with the access-log fields of <paramref name="entry"/> and ends it.</summary>
@@ -139,13 +146,29 @@ public sealed class GatewayTracing : IDisposable
             request.SetStatus(ActivityStatusCode.Error, entry.ErrorCode);
         }
 
+        Activity? ambient = Activity.Current;
         request.Stop();
+        KeepAmbient(ambient);
     }
 
     public void Dispose()
     {
         _source.Dispose();
         _hasher?.Dispose();
+    }
+
+    /// <summary>
+    /// Starting or stopping a span makes it (or its parent) <see cref="Activity.Current"/>. The gateway's spans are
+    /// handed along explicitly (<see cref="Pipeline.GatewayRequest.Span"/>) and never become ambient: a request's
+    /// span starts and ends on different flows, and nothing downstream (the forwarder, an upstream's HTTP client)
+    /// should parent its own spans on them or see them.
+    /// </summary>
+    private static void KeepAmbient(Activity? ambient)
+    {
+        if (Activity.Current != ambient)
+        {
+            Activity.Current = ambient;
+        }
     }
 
     private static void SetIfNotNull(Activity activity, string name, string? value)

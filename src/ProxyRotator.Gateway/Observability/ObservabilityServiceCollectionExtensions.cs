@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Pipeline;
 
 namespace ProxyRotator.Gateway.Observability;
 
@@ -9,8 +10,8 @@ public static class ObservabilityServiceCollectionExtensions
 {
     /// <summary>
     /// The access log (<see cref="AccessLogWriter"/>, always registered; its background writer only when
-    /// <c>accessLog.enabled</c>) and <see cref="GatewayTracing"/>. Whatever ends a request calls
-    /// <see cref="AccessLogWriter.TryWrite"/> and <see cref="GatewayTracing.CompleteRequest"/>.
+    /// <c>accessLog.enabled</c>) and <see cref="GatewayTracing"/>. With the log or tracing on, the pipeline's
+    /// <see cref="IRequestCompletionSink"/> is <see cref="AccessLogCompletionSink"/>, which records every ended request.
     /// </summary>
     public static IServiceCollection AddProxyRotatorObservability(this IServiceCollection services, ProxyRotatorConfig config)
     {
@@ -24,6 +25,14 @@ public static class ObservabilityServiceCollectionExtensions
 
         services.TryAddSingleton(_ => new GatewayTracing(options));
         services.TryAddSingleton<CompletedRequestRecorder>();
+
+        // The pipeline builds a summary per request only for a sink that is not the no-op: replace it only when the
+        // log or tracing will use it, so with both off the request path stays as it was.
+        if (options.Enabled || config.Tracing.Enabled)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IRequestCompletionSink, AccessLogCompletionSink>());
+        }
+
         return services;
     }
 

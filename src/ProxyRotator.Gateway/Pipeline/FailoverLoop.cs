@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
@@ -5,6 +6,7 @@ using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 
@@ -32,7 +34,8 @@ internal sealed class FailoverLoop(
     UpstreamTargetResolver targets,
     IUpstreamOutcomeSink outcomes,
     ProxyRotatorConfig config,
-    ILogger<FailoverLoop> logger)
+    ILogger<FailoverLoop> logger,
+    GatewayTracing? tracing = null)
 {
     private readonly int _maxAttempts = Math.Max(1, config.Gateway.MaxAttempts);
 
@@ -46,7 +49,10 @@ internal sealed class FailoverLoop(
         GatewayAnswer? lastAnswer = null;
         while (true)
         {
+            // Trace spans per attempt only when the request has one (tracing on and sampled); else nothing is made.
+            Activity? pickSpan = tracing?.StartPhase(request.Span, GatewayTracePhase.Pick, route.AttemptCount + 1);
             PickResult pick = router.PickNext(route);
+            GatewayTracing.EndPhase(pickSpan, pickSpan is null || pick.Upstream is not null ? null : pick.Failure.ToString(), pick.Upstream?.Id);
             if (pick.Upstream is not { } upstream)
             {
                 return SettleUnconfirmed(request)
@@ -68,6 +74,7 @@ internal sealed class FailoverLoop(
             request.Upstream = upstream;
             request.MayRetry = route.AttemptCount < _maxAttempts && router.MayFailOver(route);
             upstream.Load.Enter();
+            Activity? dialSpan = tracing?.StartPhase(request.Span, GatewayTracePhase.Dial, route.AttemptCount, upstream.Id);
             AttemptResult result;
             try
             {
@@ -75,11 +82,19 @@ internal sealed class FailoverLoop(
             }
             catch (Exception)
             {
+                GatewayTracing.EndPhase(dialSpan, nameof(UpstreamOutcomeKind.ClientAborted));
                 // Cancelled by the client, or a failure that is not the upstream's (e.g. the session store).
                 upstream.Load.Exit(failed: false);
                 outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, TimeSpan.Zero, 0, 0));
                 SettleUnconfirmed(request);
                 throw;
+            }
+
+            GatewayTracing.EndPhase(dialSpan, dialSpan is null || result.IsSuccess ? null : result.Kind.ToString());
+            if (result.Delivered && request.Exchange == ExchangeKind.Forward)
+            {
+                // The response bytes that reached the client (a tunnel's are counted by its relay, see TunnelEnded).
+                request.BytesToClient = result.BytesToClient;
             }
 
             if (result.IsSuccess)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using ProxyRotator.Core.Pool;
@@ -87,6 +88,9 @@ public sealed class GatewayRequest
     public string? ErrorCode { get; internal set; }
 
     public long StartTimestamp { get; }
+
+    /// <summary>The request's trace span, parent of its attempts' spans; null when tracing is off or not sampled.</summary>
+    public Activity? Span { get; internal set; }
 
     /// <summary>Request body bytes read so far (forwarded requests), counted from the first attempt on.</summary>
     internal Http.ByteCounter? BodyRead { get; set; }

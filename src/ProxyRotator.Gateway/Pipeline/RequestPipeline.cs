@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
@@ -36,6 +37,7 @@ public sealed class RequestPipeline
     private readonly IUpstreamOutcomeSink _outcomes;
     private readonly GatewayMetrics _metrics;
     private readonly IRequestCompletionSink? _completion;
+    private readonly GatewayTracing? _tracing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RequestPipeline> _logger;
 
@@ -50,6 +52,7 @@ public sealed class RequestPipeline
         IUpstreamOutcomeSink outcomes,
         GatewayMetrics metrics,
         IRequestCompletionSink completion,
+        GatewayTracing? tracing,
         TimeProvider timeProvider,
         ILogger<RequestPipeline> logger)
     {
@@ -63,6 +66,9 @@ public sealed class RequestPipeline
         _outcomes = outcomes;
         _metrics = metrics;
         _completion = completion is NoRequestCompletionSink ? null : completion;
+
+        // Request spans only when something ends them: the completion sink receives them in the summary.
+        _tracing = _completion is null ? null : tracing;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -70,11 +76,19 @@ public sealed class RequestPipeline
     /// <summary>Targets that recently failed through two upstreams (blame by evidence).</summary>
     public TargetFailureMemory TargetFailures => _failover.TargetFailures;
 
-    public GatewayRequest CreateTunnelRequest(GatewayProtocol protocol, System.Net.IPEndPoint? client) =>
-        GatewayRequest.ForTunnel(protocol, client, _timeProvider.GetTimestamp());
+    public GatewayRequest CreateTunnelRequest(GatewayProtocol protocol, System.Net.IPEndPoint? client)
+    {
+        GatewayRequest request = GatewayRequest.ForTunnel(protocol, client, _timeProvider.GetTimestamp());
+        request.Span = _tracing?.StartRequest(protocol == GatewayProtocol.Connect ? AccessLogProtocol.Connect : AccessLogProtocol.Socks5);
+        return request;
+    }
 
-    public GatewayRequest CreateForwardRequest(Microsoft.AspNetCore.Http.HttpContext context, Uri target) =>
-        GatewayRequest.ForForward(context, target, _timeProvider.GetTimestamp());
+    public GatewayRequest CreateForwardRequest(Microsoft.AspNetCore.Http.HttpContext context, Uri target)
+    {
+        GatewayRequest request = GatewayRequest.ForForward(context, target, _timeProvider.GetTimestamp());
+        request.Span = _tracing?.StartRequest(AccessLogProtocol.Http);
+        return request;
+    }
 
     /// <summary>The admission stage: null when the client is admitted, else the refusal.</summary>
     public GatewayAnswer? Admit(GatewayRequest request, ClientCredentials credentials)
@@ -229,7 +243,10 @@ public sealed class RequestPipeline
             request.BytesToClient,
             _timeProvider.GetElapsedTime(request.StartTimestamp),
             request.Attempts,
-            request.Admission?.Targeting?.SessionId);
+            request.Admission?.Targeting?.SessionId,
+            request.TargetUri,
+            request.Upstream?.Type,
+            request.Span);
     }
 
     private static GatewayAnswer Refuse(GatewayRequest request, GatewayAnswer answer)

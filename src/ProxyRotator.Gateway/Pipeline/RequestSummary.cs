@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace ProxyRotator.Gateway.Pipeline;
@@ -22,6 +23,9 @@ namespace ProxyRotator.Gateway.Pipeline;
 /// <param name="Duration">From the request's head (or SOCKS5 greeting) to its end.</param>
 /// <param name="Attempts">Upstream attempts made.</param>
 /// <param name="SessionId">The sticky session id, if any.</param>
+/// <param name="TargetUri">The absolute URI of a forwarded request (null for tunnels); may carry a path and query the access log only writes when asked to.</param>
+/// <param name="UpstreamType">The type of <paramref name="UpstreamId"/>'s upstream, when one was picked.</param>
+/// <param name="RequestSpan">The request's trace span (<see cref="GatewayRequest.Span"/>), null when tracing is off; the sink ends it.</param>
 public readonly record struct RequestSummary(
     DateTimeOffset CompletedAt,
     IPEndPoint? Client,
@@ -39,4 +43,7 @@ public readonly record struct RequestSummary(
     long BytesToClient,
     TimeSpan Duration,
     int Attempts,
-    string? SessionId);
+    string? SessionId,
+    Uri? TargetUri = null,
+    Core.Pool.UpstreamType? UpstreamType = null,
+    Activity? RequestSpan = null);

@@ -32,6 +32,26 @@ public sealed class GatewayTracingTests
     }
 
     [Fact]
+    public void Spans_TracingOn_NeverBecomeActivityCurrent()
+    {
+        var exported = new List<Activity>();
+        using TracerProvider provider = Sdk.CreateTracerProviderBuilder().AddSource(GatewayTracing.SourceName).AddInMemoryExporter(exported).Build();
+        using var tracing = new GatewayTracing();
+        Activity? ambient = Activity.Current;
+
+        Activity request = tracing.StartRequest(AccessLogProtocol.Socks5)!;
+        Assert.Same(ambient, Activity.Current);
+        Activity dial = tracing.StartPhase(request, GatewayTracePhase.Dial, 1, 3)!;
+        Assert.Same(ambient, Activity.Current);
+        GatewayTracing.EndPhase(dial);
+        Assert.Same(ambient, Activity.Current);
+        tracing.CompleteRequest(request, AccessLogEntries.Socks5() with { Account = "ambient-test" });
+
+        Assert.Same(ambient, Activity.Current);
+        Assert.Equal(request.SpanId, dial.ParentSpanId);
+    }
+
+    [Fact]
     public void StartPhase_WithoutRequestSpan_CreatesNothingEvenWhenListened()
     {
         var exported = new List<Activity>();
