@@ -20,7 +20,8 @@ namespace ProxyRotator.Benchmarks.Load;
 /// (<see cref="SessionLoad"/>): <c>sessions</c> sets a new sticky session per request and requests on existing
 /// sessions beside plain rotation, and <c>locked</c> compares p99 latency with SQLite's write lock held by another
 /// connection to p99 without.
-/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--rounds N] [--verbose] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk|sessions|locked] [--lock-seconds S] [--path gateway|one-hop]</c>.
+/// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds S] [--warmup S] [--rounds N] [--verbose] [--concurrency C] [--upstreams N] [--scenario keepalive|connect|bulk|sessions|locked] [--lock-seconds S] [--path gateway|one-hop] [--access-log] [--tracing]</c>.
+/// <c>--access-log</c> and <c>--tracing</c> switch those features on in the in-process gateway, to measure their cost.
 /// <c>--isolate</c> runs the gateway as <c>proxyrotator serve</c> on a CPU of its own (see <see cref="ServeProcessGateway"/>).
 /// </summary>
 public static class LoadBenchmark
@@ -65,7 +66,7 @@ public static class LoadBenchmark
             }
             else
             {
-                ProxyRotatorApp app = await StartInProcessAsync(world, dir);
+                ProxyRotatorApp app = await StartInProcessAsync(world, dir, args.Contains("--access-log"), args.Contains("--tracing"));
                 (gatewayHost, gateway) = (app, app.Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0]);
                 where = "gateway in-process, sharing every CPU with the client, upstreams and origin";
             }
@@ -134,7 +135,7 @@ public static class LoadBenchmark
         }
     }
 
-    private static async Task<ProxyRotatorApp> StartInProcessAsync(SimulatedWorld world, string dir)
+    private static async Task<ProxyRotatorApp> StartInProcessAsync(SimulatedWorld world, string dir, bool accessLog, bool tracing)
     {
         var config = new ProxyRotatorConfig
         {
@@ -146,9 +147,23 @@ public static class LoadBenchmark
         };
         world.ApplyTo(config);
         config.HealthCheck.Interval = TimeSpan.FromHours(1);
+
+        // What the observability features cost per request: the access log to a file, and every request traced and
+        // exported over OTLP (to a port where nothing listens: the export fails, the spans are still made and sent).
+        config.AccessLog.Enabled = accessLog;
+        config.AccessLog.Path = Path.Combine(dir, "access.log");
+        config.Tracing.Enabled = tracing;
+        config.Tracing.Endpoint = new Uri($"http://127.0.0.1:{ClosedPort()}");
         ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions { MinimumLogLevel = LogLevel.Error });
         await app.StartAsync(CancellationToken.None);
         return app;
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // The last CPU for the gateway, the others for everything else. Counted by the unpinned parent (a pinned
