@@ -92,6 +92,9 @@ public sealed class GatewayRequest
     /// <summary>The request's trace span, parent of its attempts' spans; null when tracing is off or not sampled.</summary>
     public Activity? Span { get; internal set; }
 
+    /// <summary>The relay phase's span of a served tunnel (tracing on), from the dial's success to the relay's end.</summary>
+    internal Activity? RelaySpan { get; set; }
+
     /// <summary>Request body bytes read so far (forwarded requests), counted from the first attempt on.</summary>
     internal Http.ByteCounter? BodyRead { get; set; }
 

@@ -166,12 +166,19 @@ public sealed class RequestPipeline
             return Refuse(request, failed);
         }
 
+        if (request.Exchange == ExchangeKind.Tunnel && request.Span is not null)
+        {
+            request.RelaySpan = _tracing?.StartPhase(request.Span, GatewayTracePhase.Relay, request.Attempts, request.Upstream?.Id);
+        }
+
         return null;
     }
 
     /// <summary>The front end's relay of a served tunnel ended.</summary>
     public void TunnelEnded(GatewayRequest request, in RelayResult result)
     {
+        GatewayTracing.EndPhase(request.RelaySpan, result.End == RelayEnd.UpstreamFailed ? GatewayErrorCode.UpstreamFailed : null);
+        request.RelaySpan = null;
         request.BytesFromClient = result.BytesFromClient;
         request.BytesToClient = result.BytesToClient;
         if (result.End == RelayEnd.UpstreamFailed)
@@ -197,6 +204,7 @@ public sealed class RequestPipeline
         }
 
         request.Completed = true;
+        GatewayTracing.EndPhase(request.RelaySpan); // a tunnel whose relay never reported its end
         request.Route?.Dispose();
         if (request.Exchange == ExchangeKind.Tunnel && request.Tunnel is not null && request.Upstream is { } upstream)
         {

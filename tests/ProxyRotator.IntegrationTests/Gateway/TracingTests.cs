@@ -64,6 +64,9 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
         Activity request = await fixture.Spans.WaitForRequestAsync("proxyrotator.socks5", "country-GB");
         AssertAttemptSpans(request);
         Assert.Equal(0, request.GetTagItem("proxyrotator.socks.reply"));
+        Activity relay = Assert.Single(fixture.Spans.ChildrenOf(request), a => a.DisplayName == "proxyrotator.relay");
+        Assert.Equal(request.GetTagItem("proxyrotator.upstream.id"), relay.GetTagItem("proxyrotator.upstream.id"));
+        Assert.Equal(ActivityStatusCode.Unset, relay.Status);
     }
 
     [Fact]
