@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.Upstreams;
 
@@ -29,6 +30,8 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
 
         public ProductHost Product { get; private set; } = null!;
 
+        public RecordingCompletionSink Completed { get; } = new();
+
         public async Task InitializeAsync()
         {
             UdpUpstream = SimulatedUpstreamProxy.Start(new SimulatedUpstreamOptions
@@ -50,7 +53,7 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
                 new PoolOptions { Name = "udp_pool", Udp = true, Proxies = [new ProxyEntryOptions { Endpoint = UdpUpstream.Endpoint }] },
                 new PoolOptions { Name = "tcp_only", Proxies = [new ProxyEntryOptions { Endpoint = TcpUpstream.Endpoint }] },
             ]);
-            Product = await ProductHost.StartAsync(config);
+            Product = await ProductHost.StartAsync(config, services => services.AddSingleton<IRequestCompletionSink>(Completed));
         }
 
         public async Task DisposeAsync()
@@ -61,7 +64,11 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
 
-        public void Dispose() => _directory.Dispose();
+        public void Dispose()
+        {
+            Completed.Dispose();
+            _directory.Dispose();
+        }
     }
 
     [Fact]
@@ -116,8 +123,58 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
         Assert.Equal(droppedBefore + 1, Forbidden(metrics));
     }
 
-    private static long Forbidden(GatewayMetrics metrics) =>
-        metrics.UdpDropped.Where(p => p.Key == "forbidden").Sum(p => p.Value);
+    [Fact]
+    public async Task UdpAssociate_DatagramFromAnotherAddress_IsDropped()
+    {
+        await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long droppedBefore = Dropped(metrics, "foreign-source");
+        using var control = new TcpClient();
+        IPEndPoint relay = await AssociateAsync(control, TestConfigs.User);
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Parse("127.61.0.99"), 0));
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await stranger.SendToAsync(Wrap(responder.EndPoint, "stranger?"), SocketFlags.None, relay);
+        await udp.SendToAsync(Wrap(responder.EndPoint, "client?"), SocketFlags.None, relay);
+        (_, string payload) = await ReceiveAsync(udp);
+
+        Assert.Equal(UdpAnswerResponder.AnswerFor("client?"), payload);
+        Assert.Equal(["client?"], responder.Received.Select(r => r.Query));
+        Assert.Equal(droppedBefore + 1, Dropped(metrics, "foreign-source"));
+    }
+
+    [Fact]
+    public async Task UdpAssociate_ClientClosesControlConnection_AssociationEndsWithBytesAccounted()
+    {
+        await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
+        var control = new TcpClient();
+        IPEndPoint relay = await AssociateAsync(control, TestConfigs.User + "-session-udpclose");
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await udp.ConnectAsync(relay);
+        await udp.SendAsync(Wrap(responder.EndPoint, "close?"), SocketFlags.None);
+        await ReceiveAsync(udp);
+
+        control.Dispose();
+        RequestSummary summary = (await fixture.Completed.WaitForAsync(s => s.SessionId == "udpclose"))[0];
+
+        Assert.Null(summary.ErrorCode);
+        Assert.Equal((byte)0x00, summary.SocksReply);
+        Assert.Equal("close?".Length, summary.BytesFromClient);
+        Assert.Equal(UdpAnswerResponder.AnswerFor("close?").Length, summary.BytesToClient);
+
+        // The relay socket is closed with the association: the next datagram meets a closed port.
+        await udp.SendAsync(Wrap(responder.EndPoint, "late?"), SocketFlags.None);
+        SocketException closed = await Assert.ThrowsAsync<SocketException>(async () => await ReceiveAsync(udp));
+        Assert.Equal(SocketError.ConnectionRefused, closed.SocketErrorCode);
+    }
+
+    private static long Forbidden(GatewayMetrics metrics) => Dropped(metrics, "forbidden");
+
+    private static long Dropped(GatewayMetrics metrics, string reason) =>
+        metrics.UdpDropped.Where(p => p.Key == reason).Sum(p => p.Value);
 
     private async Task<byte[]> RequestAssociateAsync(TcpClient control, string username)
     {
