@@ -146,6 +146,28 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
     }
 
     [Fact]
+    public async Task UdpAssociate_FragmentedDatagram_IsDropped()
+    {
+        await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long droppedBefore = Dropped(metrics, "fragment");
+        using var control = new TcpClient();
+        IPEndPoint relay = await AssociateAsync(control, TestConfigs.User);
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        byte[] fragment = Wrap(responder.EndPoint, "fragment?");
+        fragment[2] = 1;
+
+        await udp.SendToAsync(fragment, SocketFlags.None, relay);
+        await udp.SendToAsync(Wrap(responder.EndPoint, "whole?"), SocketFlags.None, relay);
+        (_, string payload) = await ReceiveAsync(udp);
+
+        Assert.Equal(UdpAnswerResponder.AnswerFor("whole?"), payload);
+        Assert.Equal(["whole?"], responder.Received.Select(r => r.Query));
+        Assert.Equal(droppedBefore + 1, Dropped(metrics, "fragment"));
+    }
+
+    [Fact]
     public async Task UdpAssociate_ClientClosesControlConnection_AssociationEndsWithBytesAccounted()
     {
         await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
