@@ -52,6 +52,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
         services.TryAddSingleton<Socks5ConnectionHandler>();
+        services.TryAddSingleton<Udp.Socks5UdpRelay>();
+        services.TryAddSingleton<Udp.Socks5UdpAssociateHandler>();
         services.AddHostedService<ListenerLoopGuard>();
         return services;
     }

@@ -15,4 +15,10 @@ public sealed class PoolOptions
 
     /// <summary><c>"local": true</c> on the pool: every upstream of it (provider imports too) counts as local, see <see cref="ProxyEntryOptions.Local"/>.</summary>
     public bool Local { get; set; }
+
+    /// <summary>
+    /// <c>"udp": true</c> on the pool: its SOCKS5 upstreams support UDP ASSOCIATE (RFC 1928 §7), so the gateway may
+    /// relay a client's UDP association through them. Its static proxies must all be <c>socks5://</c>.
+    /// </summary>
+    public bool Udp { get; set; }
 }

@@ -46,6 +46,7 @@ internal static class PoolsParser
             }
 
             pool.Local = reader.Bool("local") ?? false;
+            pool.Udp = reader.Bool("udp") ?? false;
 
             var proxies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach ((JsonElement proxy, string proxyPath) in reader.Array("proxies"))
@@ -59,6 +60,11 @@ internal static class PoolsParser
                 {
                     context.Error(proxyPath, $"duplicate proxy {entry.Endpoint.Address} (same scheme, host and port as {proxies[entry.Endpoint.Address]})");
                     continue;
+                }
+
+                if (pool.Udp && entry.Endpoint.Scheme != UpstreamScheme.Socks5)
+                {
+                    context.Error(proxyPath, $"the pool has \"udp\": true, so its proxies must be socks5:// (UDP ASSOCIATE is SOCKS5 only), not {entry.Endpoint.Scheme.ToString().ToLowerInvariant()}");
                 }
 
                 pool.Proxies.Add(entry);

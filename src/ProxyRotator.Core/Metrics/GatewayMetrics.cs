@@ -40,6 +40,7 @@ public sealed class GatewayMetrics
     private readonly ConcurrentDictionary<long, TrafficCounters> _upstreams = new();
     private readonly ConcurrentDictionary<string, Counter64> _failuresByKind = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter64> _healthCheckOutcomes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Counter64> _udpDropped = new(StringComparer.Ordinal);
     private long _activeConnectionCount;
     private long _connectionsTotal;
 
@@ -53,6 +54,7 @@ public sealed class GatewayMetrics
         meter.CreateObservableCounter("proxyrotator.gateway.bytes_out", () => Total.BytesOut, "By", "Bytes from upstreams to clients");
         meter.CreateObservableUpDownCounter("proxyrotator.gateway.active_connections", () => ActiveConnections, description: "Open client connections");
         meter.CreateObservableCounter("proxyrotator.gateway.connections", () => ConnectionsTotal, description: "Client connections accepted");
+        meter.CreateObservableCounter("proxyrotator.gateway.udp_dropped", () => Observe(_udpDropped, "reason"), description: "SOCKS5 UDP datagrams dropped by the relay, by reason");
         meter.CreateObservableCounter("proxyrotator.health.checks", () => Observe(_healthCheckOutcomes, "outcome"), description: "Health-check probe outcomes");
         _pickDuration = meter.CreateHistogram<double>("proxyrotator.gateway.pick_duration", "s", "Time to pick an upstream");
         _attemptDuration = meter.CreateHistogram<double>("proxyrotator.gateway.attempt_duration", "s", "Time of one attempt through an upstream");
@@ -118,6 +120,12 @@ public sealed class GatewayMetrics
             CountFailure(errorCode!);
         }
     }
+
+    /// <summary>A datagram the SOCKS5 UDP relay dropped (<c>forbidden</c>, <c>fragment</c>, <c>malformed</c>, <c>foreign-source</c>).</summary>
+    public void RecordUdpDropped(string reason) => _udpDropped.GetOrAdd(reason, static _ => new Counter64()).Increment();
+
+    /// <summary>Dropped SOCKS5 UDP datagrams by reason.</summary>
+    public IEnumerable<KeyValuePair<string, long>> UdpDropped => _udpDropped.Select(p => KeyValuePair.Create(p.Key, p.Value.Value));
 
     public void RecordRetry(string? pool)
     {

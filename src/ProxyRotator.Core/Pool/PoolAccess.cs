@@ -49,6 +49,15 @@ public sealed class PoolAccess : IEquatable<PoolAccess>
 
     public bool Allows(string pool) => _pools is null || _pools.Contains(pool);
 
+    /// <summary>The pools both allow (allocates unless one of them allows all).</summary>
+    public PoolAccess Intersect(PoolAccess other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other._pools is null ? this
+            : _pools is null ? other
+            : Of(_pools.Where(other._pools.Contains));
+    }
+
     public bool Equals(PoolAccess? other) =>
         ReferenceEquals(this, other) || (other is not null && _hash == other._hash && string.Equals(Key, other.Key, StringComparison.Ordinal));
 

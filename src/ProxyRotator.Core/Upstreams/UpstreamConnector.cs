@@ -84,6 +84,64 @@ public sealed class UpstreamConnector
         return ConnectAsync(endpoint, null, targetHost, targetPort, credentials, ct);
     }
 
+    /// <summary>
+    /// A SOCKS5 UDP ASSOCIATE (RFC 1928 §7) with <paramref name="upstream"/>: the TCP control connection (the association
+    /// lives as long as it stays open) and the upstream's UDP relay address. A 0.0.0.0 relay address means "the address
+    /// you reached me on". Failures throw <see cref="UpstreamConnectException"/> as for a tunnel.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<UpstreamUdpAssociation> UdpAssociateAsync(UpstreamProxy upstream, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        UpstreamEndpoint endpoint = upstream.Endpoint;
+        if (endpoint.Scheme != UpstreamScheme.Socks5)
+        {
+            throw new ArgumentException("UDP ASSOCIATE needs a SOCKS5 upstream", nameof(upstream));
+        }
+
+        ct.ThrowIfCancellationRequested();
+        long started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
+        using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+
+        Socket? socket = null;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        bool connected = false;
+        try
+        {
+            socket = CreateSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
+            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+            connected = true;
+            TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
+
+            // DST.ADDR/DST.PORT 0.0.0.0:0: the gateway's own UDP source is not known before its socket sends.
+            IPEndPoint? bound = await Socks5RequestAsync(socket, UpstreamCredentials.Of(endpoint), "0.0.0.0", 0, Socks5CommandUdpAssociate, buffer, timeout.Token).ConfigureAwait(false)
+                ?? throw Protocol("The SOCKS5 upstream announced its UDP relay by name, not by address.");
+            if (bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any))
+            {
+                bound = new IPEndPoint(((IPEndPoint)socket.RemoteEndPoint!).Address, bound.Port);
+            }
+
+            TimeSpan handshakeTime = _timeProvider.GetElapsedTime(started) - connectTime;
+            var control = new UpstreamConnection(upstream, endpoint, socket, new NetworkStream(socket, ownsSocket: true), connectTime, handshakeTime);
+            return new UpstreamUdpAssociation(control, bound);
+        }
+        catch (Exception ex)
+        {
+            socket?.Dispose();
+            if (ex is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The caller cancelled the upstream UDP ASSOCIATE.", ex, ct);
+            }
+
+            throw Translate(ex, connected, timeout.IsCancellationRequested);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<UpstreamConnection> ConnectAsync(
         UpstreamEndpoint endpoint, UpstreamProxy? upstream, string targetHost, int targetPort, UpstreamCredentials? credentials, CancellationToken ct)
@@ -414,6 +472,14 @@ public sealed class UpstreamConnector
     private static async ValueTask<byte[]?> Socks5ConnectAsync(
         Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
+        await Socks5RequestAsync(socket, credentials, host, port, Socks5CommandConnect, buffer, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>The SOCKS5 greeting, authentication and one request; returns BND.ADDR:BND.PORT (null for a domain name).</summary>
+    private static async ValueTask<IPEndPoint?> Socks5RequestAsync(
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte command, byte[] buffer, CancellationToken ct)
+    {
         Memory<byte> memory = buffer;
 
         // Greeting: offer username/password only when we have credentials, and no-auth in any case.
@@ -440,6 +506,7 @@ public sealed class UpstreamConnector
         }
 
         length = WriteSocks5Connect(buffer, host, port);
+        buffer[1] = command;
         await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
 
         // Reply: VER REP RSV ATYP, then BND.ADDR and BND.PORT of the announced type.
@@ -454,7 +521,8 @@ public sealed class UpstreamConnector
             throw Socks5Failure(buffer[1]);
         }
 
-        int remaining = buffer[3] switch
+        byte addressType = buffer[3];
+        int remaining = addressType switch
         {
             0x01 => 4 + 2,
             0x04 => 16 + 2,
@@ -468,7 +536,8 @@ public sealed class UpstreamConnector
         }
 
         await ReceiveExactlyAsync(socket, memory[..remaining], ct).ConfigureAwait(false);
-        return null;
+        return addressType == 0x03 ? null
+            : new IPEndPoint(new IPAddress(buffer.AsSpan(0, remaining - 2)), BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(remaining - 2)));
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -513,6 +582,9 @@ public sealed class UpstreamConnector
                 "The SOCKS5 upstream rejected our username/password.", Socks5ReplyCode.GeneralFailure);
         }
     }
+
+    private const byte Socks5CommandConnect = 0x01;
+    private const byte Socks5CommandUdpAssociate = 0x03;
 
     private static int WriteSocks5Connect(Span<byte> buffer, string host, int port)
     {

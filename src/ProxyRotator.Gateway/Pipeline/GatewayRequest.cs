@@ -71,6 +71,12 @@ public sealed class GatewayRequest
     /// <summary>The open tunnel through <see cref="Upstream"/> (tunnels only, after a successful dial).</summary>
     public UpstreamConnection? Tunnel { get; internal set; }
 
+    /// <summary>A SOCKS5 UDP ASSOCIATE: routed to UDP-capable upstreams only; the target policy judges each datagram.</summary>
+    public bool IsUdpAssociate { get; internal set; }
+
+    /// <summary>The upstream's UDP association (UDP ASSOCIATE only, after a successful dial).</summary>
+    public UpstreamUdpAssociation? UdpAssociation { get; internal set; }
+
     /// <summary>The gateway's own answer when it could not serve the request; null when it was served.</summary>
     public GatewayAnswer? Answer { get; internal set; }
 

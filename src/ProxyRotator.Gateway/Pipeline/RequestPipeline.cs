@@ -117,6 +117,20 @@ public sealed class RequestPipeline
     public void SetTarget(GatewayRequest request, string host, int port) => request.SetTarget(host, port);
 
     /// <summary>
+    /// Makes the request a SOCKS5 UDP ASSOCIATE: <see cref="RunAsync"/> then routes it to a <c>"udp": true</c> pool's
+    /// upstream and opens that upstream's UDP association (<see cref="GatewayRequest.UdpAssociation"/>).
+    /// </summary>
+    public void SetUdpAssociate(GatewayRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.IsUdpAssociate = true;
+        request.SetTarget("0.0.0.0", 0);
+    }
+
+    /// <summary>Whether any pool may carry UDP at all (else UDP ASSOCIATE is answered "command not supported" at once).</summary>
+    public bool SupportsUdp => _router.AnyUdpPool;
+
+    /// <summary>
     /// Runs the stages through dialling. Returns null when the request was served (a forwarded response was relayed, or
     /// <see cref="GatewayRequest.Tunnel"/> is open and the front end relays it), else the answer to render.
     /// </summary>
@@ -133,7 +147,8 @@ public sealed class RequestPipeline
             return request.Answer;
         }
 
-        TargetDecision decision = _targetPolicy.Evaluate(request.TargetHost, request.TargetPort);
+        // A UDP association has no target of its own: the relay judges every datagram's destination.
+        TargetDecision decision = request.IsUdpAssociate ? TargetDecision.Allow : _targetPolicy.Evaluate(request.TargetHost, request.TargetPort);
         if (!decision.IsAllowed)
         {
             GatewayLog.TargetRefused(_logger, request.TargetHost, request.TargetPort);
@@ -148,7 +163,7 @@ public sealed class RequestPipeline
             }
         }
 
-        request.Route = await _router.BeginAsync(admitted, cancellationToken).ConfigureAwait(false);
+        request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
         GatewayAnswer? answer;
         try
         {

@@ -6,7 +6,10 @@ using ProxyRotator.Gateway.Routing;
 
 namespace ProxyRotator.Gateway.Pipeline;
 
-/// <summary>Opens a raw tunnel to the request's target through one upstream (CONNECT and SOCKS5 clients).</summary>
+/// <summary>
+/// Opens a raw tunnel to the request's target through one upstream (CONNECT and SOCKS5 clients), or, for a SOCKS5 UDP
+/// ASSOCIATE, the upstream's own UDP association.
+/// </summary>
 internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter router, TimeProvider timeProvider) : UpstreamExchange
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -14,9 +17,24 @@ internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter
     {
         long start = timeProvider.GetTimestamp();
         UpstreamConnection connection;
+        UpstreamUdpAssociation? association = null;
         try
         {
-            connection = await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+            if (request.IsUdpAssociate)
+            {
+                if (upstream.Endpoint.Scheme != UpstreamScheme.Socks5)
+                {
+                    // A provider imported a non-SOCKS5 upstream into a "udp" pool: it cannot carry UDP.
+                    return new AttemptResult(UpstreamOutcomeKind.UpstreamProtocolError, FailureEvidence.Upstream, TimeSpan.Zero, Reason: "not a SOCKS5 upstream");
+                }
+
+                association = await connector.UdpAssociateAsync(upstream, cancellationToken).ConfigureAwait(false);
+                connection = association.Control;
+            }
+            else
+            {
+                connection = await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (UpstreamConnectException ex)
         {
@@ -38,6 +56,7 @@ internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter
         }
 
         request.Tunnel = connection;
+        request.UdpAssociation = association;
         return AttemptResult.Succeeded(timeProvider.GetElapsedTime(start));
     }
 }

@@ -30,10 +30,17 @@ public sealed class UpstreamRouter(
     public TimeSpan BindingWaitLimit { get; } =
         (config.Gateway.ConnectTimeout * config.Gateway.MaxAttempts) + config.Gateway.ResponseTimeout;
 
-    public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken)
+    /// <summary>Pools marked <c>"udp": true</c>: the only ones a UDP association may be routed to.</summary>
+    private readonly PoolAccess _udpPools = PoolAccess.Of(config.Pools.Where(p => p.Udp).Select(p => p.Name));
+
+    /// <summary>Whether any pool is marked <c>"udp": true</c>.</summary>
+    public bool AnyUdpPool => _udpPools.Key.Length > 0;
+
+    /// <param name="udp">A UDP association: only upstreams of <c>"udp": true</c> pools match.</param>
+    public async ValueTask<UpstreamRoute> BeginAsync(AdmissionResult admission, CancellationToken cancellationToken, bool udp = false)
     {
         TargetingParameters targeting = admission.Targeting ?? throw new ArgumentException("the client was not admitted", nameof(admission));
-        UpstreamQuery query = UpstreamQuery.From(targeting, admission.PoolAccess);
+        UpstreamQuery query = UpstreamQuery.From(targeting, udp ? admission.PoolAccess.Intersect(_udpPools) : admission.PoolAccess);
         StickySession? session = null;
         SessionBindingGate.Claim? claim = null;
         if (targeting.SessionId is { } sessionId)

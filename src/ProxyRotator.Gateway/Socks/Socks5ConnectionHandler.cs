@@ -9,14 +9,15 @@ using ProxyRotator.Gateway.Relay;
 namespace ProxyRotator.Gateway.Socks;
 
 /// <summary>
-/// The SOCKS5 front end (RFC 1928 CONNECT, RFC 1929 username/password only): the handshake under the head timeout,
+/// The SOCKS5 front end (RFC 1928 CONNECT and UDP ASSOCIATE, RFC 1929 username/password only): the handshake under the head timeout,
 /// admission through the <see cref="RequestPipeline"/> when the credentials arrive, then the same pipeline as HTTP
 /// CONNECT; its answers are rendered as SOCKS5 replies.
 /// </summary>
 public sealed class Socks5ConnectionHandler(
     RequestPipeline pipeline,
     TunnelRelay relay,
-    ProxyRotatorConfig config)
+    ProxyRotatorConfig config,
+    Udp.Socks5UdpAssociateHandler udp)
 {
     private delegate bool MessageParser(in ReadOnlySequence<byte> buffer, out long consumed);
 
@@ -69,12 +70,19 @@ public sealed class Socks5ConnectionHandler(
 
             byte? refusal = error is not null ? Socks5Constants.ReplyGeneralFailure
                 : command.Host.Length == 0 ? Socks5Constants.ReplyAddressTypeNotSupported
+                : command.Command == Socks5Constants.CommandUdpAssociate ? (udp.IsAvailable ? null : Socks5Constants.ReplyCommandNotSupported)
                 : command.Command != Socks5Constants.CommandConnect ? Socks5Constants.ReplyCommandNotSupported
                 : null;
             if (refusal is { } reply)
             {
                 request.Answer = GatewayAnswer.BadRequest("unsupported SOCKS5 request") with { SocksReply = reply };
                 await ReplyAsync(output, reply, connectionToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (command.Command == Socks5Constants.CommandUdpAssociate)
+            {
+                await udp.HandleAsync(connection, request, connectionToken).ConfigureAwait(false);
                 return;
             }
 

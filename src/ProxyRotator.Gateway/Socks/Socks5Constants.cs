@@ -8,6 +8,7 @@ public static class Socks5Constants
     public const byte MethodUsernamePassword = 0x02;
     public const byte MethodNoAcceptable = 0xFF;
     public const byte CommandConnect = 0x01;
+    public const byte CommandUdpAssociate = 0x03;
     public const byte AddressIPv4 = 0x01;
     public const byte AddressDomain = 0x03;
     public const byte AddressIPv6 = 0x04;

@@ -42,6 +42,12 @@ public sealed class SimulatedUpstreamOptions
     /// </summary>
     internal Func<string?, string?, SimulatedAuthorization>? Authorizer { get; set; }
 
+    /// <summary>
+    /// Answer SOCKS5 UDP ASSOCIATE (RFC 1928 §7): a relay socket on <see cref="ListenAddress"/>, datagrams sent on
+    /// from the outgoing address. Off by default: the command is answered 0x07.
+    /// </summary>
+    public bool SupportsUdp { get; set; }
+
     /// <summary>After one direction of a tunnel ends, how long the other may go on before both are closed.</summary>
     public TimeSpan HalfCloseGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

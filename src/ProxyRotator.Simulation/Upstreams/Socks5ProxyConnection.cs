@@ -115,6 +115,12 @@ internal sealed class Socks5ProxyConnection(SimulatedUpstreamProxy proxy, Buffer
         int port = BinaryPrimitives.ReadUInt16BigEndian(client.Buffered.Slice(4 + addressLength, 2));
         client.Consume(4 + addressLength + 2);
 
+        if (command == 3 && proxy.Options.SupportsUdp)
+        {
+            await RunUdpAssociationAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (command != 1)
         {
             await ReplyAsync(0x07, null, cancellationToken).ConfigureAwait(false);
@@ -155,6 +161,37 @@ internal sealed class Socks5ProxyConnection(SimulatedUpstreamProxy proxy, Buffer
         finally
         {
             target.Dispose();
+        }
+    }
+
+    /// <summary>RFC 1928 §7: relays datagrams until the control connection closes.</summary>
+    private async Task RunUdpAssociationAsync(CancellationToken cancellationToken)
+    {
+        using var relay = new Socket(proxy.Options.ListenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        relay.Bind(new IPEndPoint(proxy.Options.ListenAddress, 0));
+        using var outgoing = new Socket(proxy.OutgoingAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        outgoing.Bind(new IPEndPoint(proxy.OutgoingAddress, 0));
+        await ReplyAsync(0x00, (IPEndPoint)relay.LocalEndPoint!, cancellationToken).ConfigureAwait(false);
+        proxy.CountRequest();
+
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var associate = new SimulatedUdpAssociation(relay, outgoing);
+        Task relaying = associate.RunAsync(ended.Token);
+        try
+        {
+            // The association lives as long as its TCP control connection.
+            var sink = new byte[64];
+            while (await client.Socket.ReceiveAsync(sink, SocketFlags.None, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await ended.CancelAsync().ConfigureAwait(false);
+            await relaying.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

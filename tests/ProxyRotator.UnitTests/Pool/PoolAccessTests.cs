@@ -31,4 +31,33 @@ public sealed class PoolAccessTests
         Assert.False(access.Allows("dc"));
         Assert.NotEqual(PoolAccess.All, access);
     }
+
+    [Fact]
+    public void Intersect_TwoSets_OnlyCommonPools()
+    {
+        PoolAccess access = PoolAccess.Of(["res_eu", "dns"]).Intersect(PoolAccess.Of(["DNS", "quic"]));
+
+        Assert.Equal("dns", access.Key);
+        Assert.True(access.Allows("dns"));
+        Assert.False(access.Allows("res_eu"));
+    }
+
+    [Fact]
+    public void Intersect_WithAll_KeepsTheOtherSet()
+    {
+        PoolAccess udp = PoolAccess.Of(["dns"]);
+
+        Assert.Equal(udp, PoolAccess.All.Intersect(udp));
+        Assert.Equal(udp, udp.Intersect(PoolAccess.All));
+    }
+
+    [Fact]
+    public void Intersect_DisjointSets_AllowsNothing()
+    {
+        PoolAccess access = PoolAccess.Of(["res_eu"]).Intersect(PoolAccess.Of(["dns"]));
+
+        Assert.False(access.Allows("res_eu"));
+        Assert.False(access.Allows("dns"));
+        Assert.False(access.AllowsAll);
+    }
 }
