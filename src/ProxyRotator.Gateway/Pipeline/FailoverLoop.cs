@@ -90,6 +90,11 @@ internal sealed class FailoverLoop(
                 throw;
             }
 
+            if (dialSpan is not null && result.IsSuccess && request.Tunnel is { } tunnel)
+            {
+                RecordHandshake(dialSpan, tunnel, route.AttemptCount, upstream.Id);
+            }
+
             GatewayTracing.EndPhase(dialSpan, dialSpan is null || result.IsSuccess ? null : result.Kind.ToString());
             if (result.Delivered && request.Exchange == ExchangeKind.Forward)
             {
@@ -244,6 +249,23 @@ internal sealed class FailoverLoop(
 
         request.ClearPending();
         return answer;
+    }
+
+    /// <summary>
+    /// The upstream's CONNECT or SOCKS5 handshake as a child of the dial span, placed after the TCP connect by the
+    /// times the connector measured (it runs in Core, which knows nothing of tracing).
+    /// </summary>
+    private void RecordHandshake(Activity dialSpan, UpstreamConnection tunnel, int attempt, long upstreamId)
+    {
+        if (tracing?.StartPhase(dialSpan, GatewayTracePhase.UpstreamHandshake, attempt, upstreamId) is not { } handshake)
+        {
+            return;
+        }
+
+        DateTime start = dialSpan.StartTimeUtc + tunnel.ConnectTime;
+        handshake.SetStartTime(start);
+        handshake.SetEndTime(start + tunnel.HandshakeTime);
+        GatewayTracing.EndPhase(handshake);
     }
 
     private void Report(long upstreamId, UpstreamOutcomeKind kind, in AttemptResult result) =>

@@ -65,6 +65,9 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
         AssertAttemptSpans(request);
         Assert.Equal(0, request.GetTagItem("proxyrotator.socks.reply"));
         Activity relay = Assert.Single(fixture.Spans.ChildrenOf(request), a => a.DisplayName == "proxyrotator.relay");
+        Activity dial = Assert.Single(fixture.Spans.ChildrenOf(request), a => a.DisplayName == "proxyrotator.dial");
+        Activity handshake = Assert.Single(fixture.Spans.ChildrenOf(dial), a => a.DisplayName == "proxyrotator.upstream_handshake");
+        Assert.True(handshake.StartTimeUtc >= dial.StartTimeUtc && handshake.StartTimeUtc + handshake.Duration <= dial.StartTimeUtc + dial.Duration + TimeSpan.FromMilliseconds(1));
         Assert.Equal(request.GetTagItem("proxyrotator.upstream.id"), relay.GetTagItem("proxyrotator.upstream.id"));
         Assert.Equal(ActivityStatusCode.Unset, relay.Status);
     }
