@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Configuration;
@@ -64,8 +65,16 @@ public sealed class GatewayCertificateSource : IDisposable
                 return _current.Context;
             }
 
-            // The previous certificates are not disposed: handshakes under way may still use them.
-            Volatile.Write(ref _current, Create(certificates, stamp));
+            try
+            {
+                // The previous certificates are not disposed: handshakes under way may still use them.
+                Volatile.Write(ref _current, Create(certificates, stamp));
+            }
+            catch (CryptographicException ex)
+            {
+                GatewayLog.CertificateReloadFailed(_logger, ex.Message);
+            }
+
             return _current.Context;
         }
     }

@@ -251,7 +251,14 @@ public sealed class GatewayConnectionMiddleware
                 cancellationToken).ConfigureAwait(false);
         }
 
-        await DiscardUnreadAsync(connection.Transport.Input, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DiscardUnreadAsync(connection.Transport.Input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A refused client may reset the connection once it has read the answer; nothing went wrong here.
+        }
     }
 
     // Looks at the first bytes and leaves them unconsumed (examined = start), so whoever reads next sees them.

@@ -1,4 +1,8 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Playwright;
+using ProxyRotator.IntegrationTests.Dashboard;
 using ProxyRotator.IntegrationTests.Support;
 
 namespace ProxyRotator.IntegrationTests.Gateway;
@@ -61,5 +65,36 @@ public sealed class GatewayTlsPlaintextAuthTests(GatewayTlsPlaintextAuthTests.Fi
         Assert.True(connect.ExitCode == 0, connect.Error);
         Assert.Contains(connect.Output.Trim(), fixture.ExitAddresses);
         Assert.StartsWith("HTTP/1.1 200", socksResponse);
+    }
+
+    /// <summary>
+    /// Chromium with an HTTPS proxy: the gateway's certificate is trusted by its SPKI hash (Chromium reads trust anchors
+    /// only from its NSS database, which a test should not touch), and Playwright answers the 407 challenge inside TLS.
+    /// </summary>
+    [ChromiumFact]
+    public async Task Chromium_HttpsProxy_LoadsOriginThroughAnUpstream()
+    {
+        using X509Certificate2 server = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(fixture.CertificatePath));
+        string spki = Convert.ToBase64String(SHA256.HashData(server.PublicKey.ExportSubjectPublicKeyInfo()));
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--ignore-certificate-errors-spki-list=" + spki],
+            Proxy = new Proxy
+            {
+                Server = $"https://{fixture.Product.GatewayEndpoint.Address}:{fixture.Product.GatewayEndpoint.Port}",
+                Username = TestConfigs.User,
+                Password = TestConfigs.Password,
+            },
+        });
+        IPage page = await browser.NewPageAsync();
+
+        IResponse? response = await page.GotoAsync(fixture.OriginUrl());
+
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        Assert.Contains((await page.InnerTextAsync("body")).Trim(), fixture.ExitAddresses);
     }
 }
