@@ -16,6 +16,9 @@ public static class GatewayErrorCode
     public const string SessionLimit = "session-limit";
     public const string RateLimited = "rate-limited";
 
+    /// <summary>A plaintext client on a listener that takes credentials only over TLS (<c>gateway.tls.plaintextAuth: false</c>).</summary>
+    public const string TlsRequired = "tls-required";
+
     /// <summary>The target did not resolve, refused, reset or timed out; no upstream is blamed.</summary>
     public const string TargetUnreachable = "target-unreachable";
 }

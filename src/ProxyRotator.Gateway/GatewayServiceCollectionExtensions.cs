@@ -44,6 +44,11 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+        if (config.Gateway.Tls is { } tls)
+        {
+            services.TryAddSingleton(provider => new GatewayCertificateSource(tls, provider.GetRequiredService<ILogger<GatewayCertificateSource>>()));
+        }
+
         services.TryAddSingleton(provider => new AuthenticationThrottle(config.Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();

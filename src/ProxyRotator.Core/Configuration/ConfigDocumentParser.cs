@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using ProxyRotator.Core.GeoIp;
@@ -198,7 +199,62 @@ internal static class ConfigDocumentParser
         gateway.ExposeUpstreamHeaders = reader.Bool("exposeUpstreamHeaders") ?? gateway.ExposeUpstreamHeaders;
         gateway.AuthFailuresPerMinute = reader.Int("authFailuresPerMinute", 0, ConfigLimits.MaxAuthFailuresPerMinute) ?? gateway.AuthFailuresPerMinute;
         gateway.AuthCooldown = reader.Duration("authCooldown", ConfigLimits.MinAuthCooldown, ConfigLimits.MaxAuthCooldown) ?? gateway.AuthCooldown;
+        if (reader.Object("tls") is { } tls)
+        {
+            gateway.Tls = ReadGatewayTls(tls);
+        }
+
         reader.RejectUnknownFields();
+    }
+
+    /// <summary><c>gateway.tls</c>: both PEM files must exist and load as a certificate with its private key.</summary>
+    private static GatewayTlsOptions? ReadGatewayTls(JsonObjectReader reader)
+    {
+        string? certificate = ReadExistingFile(reader, "certificate");
+        string? key = ReadExistingFile(reader, "key");
+        bool plaintextAuth = reader.Bool("plaintextAuth") ?? true;
+        reader.RejectUnknownFields();
+        if (certificate is null || key is null)
+        {
+            return null;
+        }
+
+        if (!GatewayCertificateFiles.TryLoad(certificate, key, out X509Certificate2Collection? loaded, out string? error))
+        {
+            reader.Context.Error(reader.PathOf("certificate"), error!);
+            return null;
+        }
+
+        foreach (X509Certificate2 item in loaded)
+        {
+            item.Dispose();
+        }
+
+        return new GatewayTlsOptions { CertificatePath = certificate, KeyPath = key, PlaintextAuth = plaintextAuth };
+    }
+
+    private static string? ReadExistingFile(JsonObjectReader reader, string name)
+    {
+        string? file = reader.String(name, required: true);
+        if (file is null)
+        {
+            return null;
+        }
+
+        string path = reader.PathOf(name);
+        if (string.IsNullOrWhiteSpace(file) || !reader.Context.TryResolvePath(file, out string fullPath))
+        {
+            reader.Context.Error(path, "is not a file path");
+            return null;
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            reader.Context.Error(path, $"the file '{fullPath}' does not exist");
+            return null;
+        }
+
+        return fullPath;
     }
 
     /// <summary>Addresses (<c>169.254.169.254</c>), networks (<c>10.0.0.0/8</c>) or host names allowed as targets.</summary>

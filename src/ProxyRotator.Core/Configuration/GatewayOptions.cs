@@ -44,4 +44,7 @@ public sealed class GatewayOptions
 
     /// <summary>Send <c>X-ProxyRotator-Upstream</c>/<c>-Session</c> on successful answers.</summary>
     public bool ExposeUpstreamHeaders { get; set; } = true;
+
+    /// <summary>TLS on the gateway port(s); null: plaintext only.</summary>
+    public GatewayTlsOptions? Tls { get; set; }
 }

@@ -29,4 +29,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Gateway connection {ConnectionId} failed")]
     public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Debug, Message = "Gateway connection {ConnectionId}: TLS handshake failed ({Reason})")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Information, Message = "Gateway connection {ConnectionId} from {Client} refused: plaintext {Protocol} on a listener that takes credentials only over TLS")]
+    public static partial void PlaintextRefused(ILogger logger, string connectionId, string? client, string protocol);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Information, Message = "Gateway TLS certificate loaded from {CertificatePath}: {Subject}, valid until {NotAfter:u}")]
+    public static partial void CertificateLoaded(ILogger logger, string certificatePath, string subject, DateTime notAfter);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Gateway TLS certificate files changed but cannot be loaded; the previous certificate stays in use: {Error}")]
+    public static partial void CertificateReloadFailed(ILogger logger, string error);
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,10 +18,15 @@ namespace ProxyRotator.Gateway.Listening;
 /// them: <c>0x05</c> is a SOCKS5 client and <c>CONNECT </c> a tunnel request, both served here over the
 /// transport pipes; anything else goes on to Kestrel's HTTP/1.1 parser (absolute-form requests) through a
 /// <see cref="StrictHttp1Reader"/>, so every head on the connection passes the gateway's strict parser first.
+/// With <c>gateway.tls</c>, <c>0x16</c> (a TLS handshake record) starts TLS; the decrypted stream then replaces the
+/// connection's transport and its first bytes are sniffed again, so all three protocols work inside TLS.
 /// </summary>
 public sealed class GatewayConnectionMiddleware
 {
     private static ReadOnlySpan<byte> ConnectPrefix => "CONNECT "u8;
+
+    /// <summary>The content type of a TLS handshake record: every TLS client's first byte.</summary>
+    private const byte TlsHandshakeRecord = 0x16;
 
     /// <summary>How long a refused client may go on sending before the connection closes.</summary>
     private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(1);
@@ -31,6 +38,7 @@ public sealed class GatewayConnectionMiddleware
     private readonly GatewayOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly GatewayCertificateSource? _certificates;
 
     public GatewayConnectionMiddleware(ConnectionDelegate next, IServiceProvider services)
     {
@@ -41,9 +49,10 @@ public sealed class GatewayConnectionMiddleware
         _options = services.GetRequiredService<ProxyRotatorConfig>().Gateway;
         _timeProvider = services.GetRequiredService<TimeProvider>();
         _logger = services.GetRequiredService<ILogger<GatewayConnectionMiddleware>>();
+        _certificates = services.GetService<GatewayCertificateSource>();
     }
 
-    private sealed class StrictHttpTransport(PipeReader input, PipeWriter output) : IDuplexPipe
+    private sealed class PipeTransport(PipeReader input, PipeWriter output) : IDuplexPipe
     {
         public PipeReader Input { get; } = input;
 
@@ -56,6 +65,7 @@ public sealed class GatewayConnectionMiddleware
         Socks5,
         Connect,
         Http,
+        Tls,
     }
 
     public async Task OnConnectionAsync(ConnectionContext connection)
@@ -86,7 +96,7 @@ public sealed class GatewayConnectionMiddleware
         }
     }
 
-    private async Task RouteAsync(ConnectionContext connection)
+    private async Task RouteAsync(ConnectionContext connection, bool encrypted = false)
     {
         PipeReader input = connection.Transport.Input;
         using var headTimeout = new CancellationTokenSource(_options.HeaderTimeout, _timeProvider);
@@ -100,6 +110,26 @@ public sealed class GatewayConnectionMiddleware
         catch (OperationCanceledException) when (headTimeout.IsCancellationRequested)
         {
             GatewayLog.HeadTimedOut(_logger, connection.ConnectionId);
+            return;
+        }
+
+        if (kind == FirstBytes.Tls)
+        {
+            if (_certificates is null || encrypted)
+            {
+                // No TLS here (or TLS inside TLS): the strict HTTP parser refuses it as a malformed head.
+                kind = FirstBytes.Http;
+            }
+            else
+            {
+                await ServeTlsAsync(connection, _certificates, headTimeout, headOrClose.Token).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (!encrypted && kind != FirstBytes.None && _certificates is { PlaintextAuth: false })
+        {
+            await RefusePlaintextAsync(connection, kind, headOrClose.Token).ConfigureAwait(false);
             return;
         }
 
@@ -137,11 +167,97 @@ public sealed class GatewayConnectionMiddleware
             case FirstBytes.Http:
                 // Kestrel parses absolute-form requests, but only heads our strict parser accepted reach it.
                 IDuplexPipe transport = connection.Transport;
-                connection.Transport = new StrictHttpTransport(
+                connection.Transport = new PipeTransport(
                     new StrictHttp1Reader(transport.Input, transport.Output, _options.MaxHeaderBytes, reason => GatewayLog.HeadRefused(_logger, connection.ConnectionId, reason)),
                     transport.Output);
                 await _next(connection).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Completes the TLS handshake (within the head timeout), then routes the decrypted stream as a new connection
+    /// transport; the original transport is put back when the connection ends.
+    /// </summary>
+    private async Task ServeTlsAsync(ConnectionContext connection, GatewayCertificateSource certificates, CancellationTokenSource headTimeout, CancellationToken cancellationToken)
+    {
+        IDuplexPipe original = connection.Transport;
+        var tls = new SslStream(new DuplexPipeStream(original), leaveInnerStreamOpen: true);
+        await using (tls.ConfigureAwait(false))
+        {
+            try
+            {
+                var options = new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = certificates.Current(),
+                    ClientCertificateRequired = false,
+                };
+                await tls.AuthenticateAsServerAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (headTimeout.IsCancellationRequested)
+            {
+                GatewayLog.HeadTimedOut(_logger, connection.ConnectionId);
+                return;
+            }
+            catch (Exception ex) when (ex is AuthenticationException or IOException)
+            {
+                GatewayLog.TlsHandshakeFailed(_logger, connection.ConnectionId, ex.Message);
+                return;
+            }
+
+            PipeReader input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
+            PipeWriter output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
+            connection.Transport = new PipeTransport(input, output);
+            try
+            {
+                await RouteAsync(connection, encrypted: true).ConfigureAwait(false);
+            }
+            finally
+            {
+                try
+                {
+                    await output.CompleteAsync().ConfigureAwait(false);
+                    await input.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+                {
+                    // The client is gone; nothing is left to flush.
+                }
+
+                connection.Transport = original;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>gateway.tls.plaintextAuth: false</c>: a client that does not speak TLS is refused before it sends a password
+    /// (SOCKS5: "no acceptable method", so it never sends its credentials; HTTP: 403 <c>tls-required</c>).
+    /// </summary>
+    private async Task RefusePlaintextAsync(ConnectionContext connection, FirstBytes kind, CancellationToken cancellationToken)
+    {
+        PipeWriter output = connection.Transport.Output;
+        GatewayLog.PlaintextRefused(_logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString(), kind == FirstBytes.Socks5 ? "SOCKS5" : "HTTP");
+        if (kind == FirstBytes.Socks5)
+        {
+            await output.WriteAsync(new byte[] { Socks5Constants.Version, Socks5Constants.MethodNoAcceptable }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RawHttpAnswers.WriteErrorAsync(
+                output,
+                403,
+                GatewayErrorCode.TlsRequired,
+                "this gateway takes credentials only over TLS: use an https:// proxy URL",
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await DiscardUnreadAsync(connection.Transport.Input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A refused client may reset the connection once it has read the answer; nothing went wrong here.
         }
     }
 
@@ -186,6 +302,11 @@ public sealed class GatewayConnectionMiddleware
         if (prefix[0] == Socks5Constants.Version)
         {
             return FirstBytes.Socks5;
+        }
+
+        if (prefix[0] == TlsHandshakeRecord)
+        {
+            return FirstBytes.Tls;
         }
 
         if (!ConnectPrefix.StartsWith(prefix[..length]))

@@ -9,6 +9,7 @@ using ProxyRotator.AdminClient;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Hosting;
+using ProxyRotator.Simulation.Tls;
 using ProxyRotator.Simulation.World;
 
 namespace ProxyRotator.Commands;
@@ -16,8 +17,8 @@ namespace ProxyRotator.Commands;
 /// <summary>
 /// <c>demo [--upstreams N]</c>: <c>serve</c> on a built-in local world — N simulated upstream proxies on
 /// 127.0.1.x (each exiting from its own address, tagged with a spread of types and countries), an IP-echo
-/// origin and matching GeoIP databases — with a fresh SQLite file, a generated password and API key, and
-/// ready-to-paste curl lines. Runs until Ctrl-C.
+/// origin and matching GeoIP databases — with a fresh SQLite file, a generated password and API key, a throw-away
+/// CA and gateway certificate (TLS to the gateway), and ready-to-paste curl lines. Runs until Ctrl-C.
 /// </summary>
 public static class DemoCommand
 {
@@ -80,13 +81,14 @@ public static class DemoCommand
             Users = [new UserOptions { Name = Account, Password = password, Pools = ["*"] }],
         };
         world.ApplyTo(config);
+        string caPath = WriteThrowAwayCertificates(Path.Combine(dataDir, "tls"), config.Gateway);
         config.HealthCheck.Interval = TimeSpan.FromSeconds(30);
 
         await using ProxyRotatorApp app = ProxyRotatorApp.Create(config, new ProxyRotatorAppOptions { MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning });
         try
         {
             await app.StartAsync(stop.Token);
-            PrintGuide(app, world, password, apiKey, dataDir);
+            PrintGuide(app, world, password, apiKey, dataDir, caPath);
             await app.Web.WaitForShutdownAsync(stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -97,7 +99,24 @@ public static class DemoCommand
         return ExitCodes.Success;
     }
 
-    private static void PrintGuide(ProxyRotatorApp app, SimulatedWorld world, string password, string apiKey, string dataDir)
+    /// <summary>
+    /// A CA made for this run only and a gateway certificate it signs for 127.0.0.1/localhost, as PEM files in the
+    /// demo's folder; the gateway takes TLS on its port with them. Returns the CA file (curl's <c>--proxy-cacert</c>).
+    /// </summary>
+    private static string WriteThrowAwayCertificates(string directory, GatewayOptions gateway)
+    {
+        Directory.CreateDirectory(directory);
+        using ThrowAwayCertificateAuthority authority = ThrowAwayCertificateAuthority.Create(TimeProvider.System, "ProxyRotator demo CA (throw-away)");
+        string caPath = Path.Combine(directory, "ca.pem");
+        authority.WriteCertificatePem(caPath);
+        string certificatePath = Path.Combine(directory, "gateway.pem");
+        string keyPath = Path.Combine(directory, "gateway-key.pem");
+        authority.WriteServerPem(certificatePath, keyPath).Dispose();
+        gateway.Tls = new GatewayTlsOptions { CertificatePath = certificatePath, KeyPath = keyPath };
+        return caPath;
+    }
+
+    private static void PrintGuide(ProxyRotatorApp app, SimulatedWorld world, string password, string apiKey, string dataDir, string caPath)
     {
         IPEndPoint gateway = app.Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0];
         string hostPort = $"{gateway.Address}:{gateway.Port}";
@@ -109,12 +128,12 @@ public static class DemoCommand
         Console.WriteLine($"""
 
             ProxyRotator demo: {world.Upstreams.Count} simulated upstreams on {world.Upstreams[0].ExitAddress}..{world.Upstreams[^1].ExitAddress} (pool {PoolName}), echo origin {origin}
-              gateway (HTTP proxy + CONNECT + SOCKS5): {hostPort}   account: {Account}   password: {password}
+              gateway (HTTP proxy + CONNECT + SOCKS5, plain or inside TLS): {hostPort}   account: {Account}   password: {password}
               admin API: {app.AdminUri}   API key: {apiKey}
               data: {dataDir}
 
             # Paste this line into another shell: the README's examples use these variables (and the CLI the last two)
-            export PROXY={hostPort} PASS={password} ORIGIN={origin} ORIGIN_TLS={originTls} {AdminConnectionOptions.AdminUrlVariable}={app.AdminUri} {AdminConnectionOptions.ApiKeyVariable}={apiKey}
+            export PROXY={hostPort} PASS={password} ORIGIN={origin} ORIGIN_TLS={originTls} PROXY_CA={caPath} {AdminConnectionOptions.AdminUrlVariable}={app.AdminUri} {AdminConnectionOptions.ApiKeyVariable}={apiKey}
 
             # Rotation: every request leaves through another upstream (the origin answers with the caller's address)
             for i in 1 2 3 4 5; do curl -s -x http://{Account}:{password}@{hostPort} {origin}; echo; done
@@ -128,6 +147,10 @@ public static class DemoCommand
             # HTTPS through a CONNECT tunnel, and SOCKS5 on the same port; -D - shows X-ProxyRotator-Upstream
             curl -sk -D - -x http://{Account}:{password}@{hostPort} {originTls}
             curl -s -x socks5h://{Account}:{password}@{hostPort} {origin}; echo
+
+            # TLS to the gateway (an HTTPS proxy: the password never crosses the network in clear), same port; the CA is this run's own
+            curl -s --proxy https://{Account}:{password}@{hostPort} --proxy-cacert {caPath} {origin}; echo
+            curl -sk --proxy https://{Account}:{password}@{hostPort} --proxy-cacert {caPath} {originTls}; echo
 
             # The pool as the admin API sees it
             curl -s -H 'X-Api-Key: {apiKey}' {app.AdminUri}api/proxies
