@@ -21,4 +21,7 @@ public static class GatewayErrorCode
 
     /// <summary>The target did not resolve, refused, reset or timed out; no upstream is blamed.</summary>
     public const string TargetUnreachable = "target-unreachable";
+
+    /// <summary>The gateway failed on a request for a reason of its own (a bug); logged with its stack trace.</summary>
+    public const string InternalError = "internal-error";
 }

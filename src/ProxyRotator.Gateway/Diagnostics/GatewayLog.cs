@@ -41,4 +41,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Gateway TLS certificate files changed but cannot be loaded; the previous certificate stays in use: {Error}")]
     public static partial void CertificateReloadFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Error, Message = "The gateway failed on a request (answered internal-error); this is a bug")]
+    public static partial void PipelineFailed(ILogger logger, Exception exception);
 }

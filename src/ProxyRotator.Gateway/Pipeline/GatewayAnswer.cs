@@ -45,6 +45,9 @@ public readonly record struct GatewayAnswer(int StatusCode, string ErrorCode, by
     public static GatewayAnswer TargetUnreachable(string reason, byte? socksReply = null) =>
         new(502, GatewayErrorCode.TargetUnreachable, socksReply ?? 0x04, "the target could not be reached: " + reason);
 
+    /// <summary>The gateway itself failed (a bug): 502 <c>internal-error</c>, SOCKS5 0x01 (general failure). No upstream is blamed.</summary>
+    public static GatewayAnswer InternalError() => new(502, GatewayErrorCode.InternalError, 0x01, "the gateway failed to handle this request; the failure is logged");
+
     public static GatewayAnswer BadRequest(string message) => new(400, GatewayErrorCode.BadRequest, 0x01, message);
 
     /// <summary>For a 429: the seconds the client should wait (<c>Retry-After</c>); 0 for none.</summary>

@@ -137,56 +137,66 @@ public sealed class RequestPipeline
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<GatewayAnswer?> RunAsync(GatewayRequest request, CancellationToken cancellationToken)
     {
-        if (request.Admission is null && AdmitCore(request) is { } refused)
-        {
-            return refused;
-        }
-
-        if (request.Admission is not { IsAdmitted: true } admitted)
-        {
-            return request.Answer;
-        }
-
-        // A UDP association has no target of its own: the relay judges every datagram's destination.
-        TargetDecision decision = request.IsUdpAssociate ? TargetDecision.Allow : _targetPolicy.Evaluate(request.TargetHost, request.TargetPort);
-        if (!decision.IsAllowed)
-        {
-            GatewayLog.TargetRefused(_logger, request.TargetHost, request.TargetPort);
-            return Refuse(request, GatewayAnswer.TargetForbidden(decision.Message));
-        }
-
-        foreach (IRequestStage stage in _stages)
-        {
-            if (await stage.InvokeAsync(request, cancellationToken).ConfigureAwait(false) is { } stageAnswer)
-            {
-                return Refuse(request, stageAnswer);
-            }
-        }
-
-        request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
-        GatewayAnswer? answer;
         try
         {
-            answer = await _failover.RunAsync(request, request.Exchange == ExchangeKind.Forward ? _forward : _tunnel, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ArgumentException)
-        {
-            // A target the upstream handshake cannot carry (the connector validates host names strictly).
-            answer = GatewayAnswer.BadRequest("the target host is not a valid host name or address");
-        }
+            if (request.Admission is null && AdmitCore(request) is { } refused)
+            {
+                return refused;
+            }
 
-        if (answer is { } failed)
-        {
-            GatewayLog.RequestAnswered(_logger, request.Attempts, failed.ErrorCode);
-            return Refuse(request, failed);
-        }
+            if (request.Admission is not { IsAdmitted: true } admitted)
+            {
+                return request.Answer;
+            }
 
-        if (request.Exchange == ExchangeKind.Tunnel && request.Span is not null)
-        {
-            request.RelaySpan = _tracing?.StartPhase(request.Span, GatewayTracePhase.Relay, request.Attempts, request.Upstream?.Id);
-        }
+            // A UDP association has no target of its own: the relay judges every datagram's destination.
+            TargetDecision decision = request.IsUdpAssociate ? TargetDecision.Allow : _targetPolicy.Evaluate(request.TargetHost, request.TargetPort);
+            if (!decision.IsAllowed)
+            {
+                GatewayLog.TargetRefused(_logger, request.TargetHost, request.TargetPort);
+                return Refuse(request, GatewayAnswer.TargetForbidden(decision.Message));
+            }
 
-        return null;
+            foreach (IRequestStage stage in _stages)
+            {
+                if (await stage.InvokeAsync(request, cancellationToken).ConfigureAwait(false) is { } stageAnswer)
+                {
+                    return Refuse(request, stageAnswer);
+                }
+            }
+
+            request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
+            GatewayAnswer? answer;
+            try
+            {
+                answer = await _failover.RunAsync(request, request.Exchange == ExchangeKind.Forward ? _forward : _tunnel, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException)
+            {
+                // A target the upstream handshake cannot carry (the connector validates host names strictly).
+                answer = GatewayAnswer.BadRequest("the target host is not a valid host name or address");
+            }
+
+            if (answer is { } failed)
+            {
+                GatewayLog.RequestAnswered(_logger, request.Attempts, failed.ErrorCode);
+                return Refuse(request, failed);
+            }
+
+            if (request.Exchange == ExchangeKind.Tunnel && request.Span is not null)
+            {
+                request.RelaySpan = _tracing?.StartPhase(request.Span, GatewayTracePhase.Relay, request.Attempts, request.Upstream?.Id);
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug reached through a request (a stage, the router, an exchange): one clear answer to the client and
+            // one log line with the stack, never an unhandled exception on the connection.
+            GatewayLog.PipelineFailed(_logger, ex);
+            return request.HttpContext is { Response.HasStarted: true } ? null : Refuse(request, GatewayAnswer.InternalError());
+        }
     }
 
     /// <summary>The front end's relay of a served tunnel ended.</summary>

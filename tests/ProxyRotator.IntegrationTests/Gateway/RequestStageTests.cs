@@ -15,6 +15,7 @@ namespace ProxyRotator.IntegrationTests.Gateway;
 public sealed class RequestStageTests(RequestStageTests.Fixture fixture) : IClassFixture<RequestStageTests.Fixture>
 {
     private const string RefusedHost = "refused.example";
+    private const string FailingHost = "stage-bug.example";
 
     public sealed class Fixture : ProductWithWorld
     {
@@ -25,6 +26,7 @@ public sealed class RequestStageTests(RequestStageTests.Fixture fixture) : IClas
         protected override void ConfigureServices(IServiceCollection services)
         {
             services.AddSingleton<IRequestStage, RefuseOneHostStage>();
+            services.AddSingleton<IRequestStage, ThrowForOneHostStage>();
             services.AddSingleton<IRequestCompletionSink>(Completed);
 
             // The simulated origin's certificate is self-signed: trust it for tunnelled https:// requests here.
@@ -43,6 +45,31 @@ public sealed class RequestStageTests(RequestStageTests.Fixture fixture) : IClas
             ValueTask.FromResult<GatewayAnswer?>(request.TargetHost == RefusedHost
                 ? new GatewayAnswer(403, "refused-by-stage", 0x02, "this host is refused by a test stage")
                 : null);
+    }
+
+    /// <summary>A bug on the request path, as a stage that throws would be one.</summary>
+    private sealed class ThrowForOneHostStage : IRequestStage
+    {
+        public ValueTask<GatewayAnswer?> InvokeAsync(GatewayRequest request, CancellationToken cancellationToken) =>
+            request.TargetHost == FailingHost
+                ? throw new InvalidDataException("a bug in a stage")
+                : ValueTask.FromResult<GatewayAnswer?>(null);
+    }
+
+    [Fact]
+    public async Task ThrowingStage_EveryProtocol_AnswersInternalErrorInsteadOfAnUnhandledException()
+    {
+        CurlResult http = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", $"http://{FailingHost}/"]);
+        CurlResult connect = await Curl.RunAsync(["-k", "-v", "-x", fixture.Product.ProxyUrl(TestConfigs.User), $"https://{FailingHost}/"]);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using Simulation.RawProxyClient client = await Simulation.RawProxyClient.ConnectAsync(fixture.Product.GatewayEndpoint, cts.Token);
+        int socksReply = await client.Socks5ConnectAsync(0x03, Simulation.RawProxyClient.DomainAddress(FailingHost), 80, TestConfigs.User, TestConfigs.Password, cts.Token);
+
+        Assert.StartsWith("HTTP/1.1 502", http.Output);
+        Assert.Contains("X-ProxyRotator-Error: internal-error", http.Output);
+        Assert.Contains("< HTTP/1.1 502", connect.Error);
+        Assert.Contains("X-ProxyRotator-Error: internal-error", connect.Error);
+        Assert.Equal(0x01, socksReply);
     }
 
     [Fact]
