@@ -7,6 +7,13 @@ if (args.Length > 0 && args[0] == "load")
     return await ProxyRotator.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]);
 }
 
+// `soak`: mixed traffic through `proxyrotator serve` for N minutes, RSS/fds/threads/heap/p99/failures every minute, e.g.
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- soak --minutes 30 [--rate 100] [--concurrency 16] [--upstreams 16] [--flip-seconds 20] [--warmup-minutes 2]
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await ProxyRotator.Benchmarks.Soak.SoakBenchmark.RunAsync(args[1..]);
+}
+
 // `scale`: the pool at 100k upstreams (import, first health pass, snapshot rebuilds, memory, picks), e.g.
 //   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- scale [--upstreams 100000]
 if (args.Length > 0 && args[0] == "scale")

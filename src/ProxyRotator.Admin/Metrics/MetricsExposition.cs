@@ -67,6 +67,7 @@ public sealed class MetricsExposition(
 
         WriteSessions(w);
         WriteSnapshotRebuilds(w);
+        RuntimeGauges.Write(w);
         return w.ToString();
     }
 

@@ -15,15 +15,26 @@ namespace ProxyRotator.Benchmarks.Load;
 /// </summary>
 internal sealed class ServeProcessGateway : IAsyncDisposable
 {
+    public const string AdminKey = "load-benchmark-admin-key";
+
     private readonly Process _process;
 
-    private ServeProcessGateway(Process process, IPEndPoint endpoint)
+    private ServeProcessGateway(Process process, IPEndPoint endpoint, IPEndPoint adminEndpoint)
     {
         _process = process;
         Endpoint = endpoint;
+        AdminEndpoint = adminEndpoint;
     }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>The admin listener (<c>/metrics</c>), key <see cref="AdminKey"/>.</summary>
+    public IPEndPoint AdminEndpoint { get; }
+
+    /// <summary>The serve process (taskset execs it, so this is the dotnet process itself): read its /proc entries.</summary>
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>CPU time (user + system) the gateway process has used so far.</summary>
     public TimeSpan CpuTime()
@@ -32,12 +43,12 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    public static async Task<ServeProcessGateway> StartAsync(SimulatedWorld world, string directory, string cpus, string user, string password)
+    public static async Task<ServeProcessGateway> StartAsync(SimulatedWorld world, string directory, string cpus, string user, string password, string healthInterval = "1h")
     {
         int gatewayPort = FreePort();
         int adminPort = FreePort();
         string configPath = Path.Combine(directory, "serve.json");
-        await File.WriteAllTextAsync(configPath, Config(world, directory, gatewayPort, adminPort, user, password));
+        await File.WriteAllTextAsync(configPath, Config(world, directory, gatewayPort, adminPort, user, password, healthInterval));
 
         string dll = Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
         var start = new ProcessStartInfo("taskset")
@@ -62,7 +73,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var endpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
-        var gateway = new ServeProcessGateway(process, endpoint);
+        var gateway = new ServeProcessGateway(process, endpoint, new IPEndPoint(IPAddress.Loopback, adminPort));
         using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
@@ -113,7 +124,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string Config(SimulatedWorld world, string directory, int gatewayPort, int adminPort, string user, string password)
+    private static string Config(SimulatedWorld world, string directory, int gatewayPort, int adminPort, string user, string password, string healthInterval)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -129,7 +140,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
             json.WriteEndObject();
             json.WriteStartObject("admin");
             json.WriteString("listen", $"127.0.0.1:{adminPort}");
-            json.WriteString("apiKey", "load-benchmark-admin-key");
+            json.WriteString("apiKey", AdminKey);
             json.WriteEndObject();
             json.WriteStartArray("users");
             json.WriteStartObject();
@@ -143,7 +154,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
             json.WriteEndObject();
             json.WriteStartObject("healthCheck");
             json.WriteString("url", world.Origin.HttpUrl.ToString());
-            json.WriteString("interval", "1h");
+            json.WriteString("interval", healthInterval);
             json.WriteEndObject();
             json.WriteStartArray("pools");
             json.WriteStartObject();

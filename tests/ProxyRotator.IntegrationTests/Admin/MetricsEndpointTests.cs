@@ -59,6 +59,19 @@ public sealed class MetricsEndpointTests : AdminApiTestBase
         Assert.Equal(1, Value(after, "proxyrotator_health_checks_total", ("outcome", "upstream-connect-failed")));
     }
 
+    [Fact]
+    public async Task GetMetrics_RuntimeGauges_ReportHeapThreadsAndCollections()
+    {
+        IReadOnlyList<PrometheusTextParser.Sample> samples = PrometheusTextParser.Parse(await Client.GetStringAsync("/metrics"));
+
+        Assert.True(Value(samples, "proxyrotator_runtime_gc_heap_bytes") > 0, "a running host has a managed heap");
+        Assert.True(Value(samples, "proxyrotator_runtime_gc_committed_bytes") > 0, "the GC has committed memory");
+        Assert.True(Value(samples, "proxyrotator_runtime_gc_allocated_bytes_total") > 0, "the host has allocated");
+        Assert.True(Value(samples, "proxyrotator_runtime_threadpool_threads") > 0, "the request itself runs on a pool thread");
+        Assert.True(Value(samples, "proxyrotator_runtime_working_set_bytes") > 0, "the process is resident");
+        Assert.Contains(samples, s => s.Name == "proxyrotator_runtime_gc_collections_total" && s.Labels.GetValueOrDefault("generation") == "2");
+    }
+
     [Theory]
     [InlineData("metric_without_type 1\n")]
     [InlineData("# TYPE x counter\nx{a=\"b\\q\"} 1\n")]
