@@ -212,6 +212,8 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
             return false;
         }
 
+        // Counted before the client can see the answer: a test that reads the count after the response must find it.
+        proxy.CountRequest();
         await SocketIo.SendAllAsync(client.Socket, responseHead, cancellationToken).ConfigureAwait(false);
 
         if (!noBody)
@@ -230,7 +232,6 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
             }
         }
 
-        proxy.CountRequest();
         if (untilClose || WantsClose(response))
         {
             DropOrigin();
@@ -261,9 +262,9 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
 
         try
         {
+            proxy.CountRequest();
             await SocketIo.SendAllAsync(client.Socket, "HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), cancellationToken)
                 .ConfigureAwait(false);
-            proxy.CountRequest();
             if (client.BufferedCount > 0)
             {
                 await client.SendBufferedAsync(target, client.BufferedCount, cancellationToken).ConfigureAwait(false);

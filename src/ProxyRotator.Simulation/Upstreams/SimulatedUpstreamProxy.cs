@@ -66,7 +66,7 @@ public sealed partial class SimulatedUpstreamProxy : IAsyncDisposable
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
-    /// <summary>Forwarded HTTP requests plus established CONNECT and SOCKS5 tunnels.</summary>
+    /// <summary>Forwarded HTTP requests plus established CONNECT and SOCKS5 tunnels, counted as the answer starts to go out.</summary>
     public long RequestsServed => Interlocked.Read(ref _requestsServed);
 
     public int ActiveConnections => _connections.Count;

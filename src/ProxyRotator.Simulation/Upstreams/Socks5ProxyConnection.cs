@@ -148,8 +148,8 @@ internal sealed class Socks5ProxyConnection(SimulatedUpstreamProxy proxy, Buffer
 
         try
         {
+            proxy.CountRequest(); // before the client can see the reply (tests read the count after it)
             await ReplyAsync(0x00, target.LocalEndPoint as IPEndPoint, cancellationToken).ConfigureAwait(false);
-            proxy.CountRequest();
             if (client.BufferedCount > 0)
             {
                 await client.SendBufferedAsync(target, client.BufferedCount, cancellationToken).ConfigureAwait(false);
@@ -171,8 +171,8 @@ internal sealed class Socks5ProxyConnection(SimulatedUpstreamProxy proxy, Buffer
         relay.Bind(new IPEndPoint(proxy.Options.ListenAddress, 0));
         using var outgoing = new Socket(proxy.OutgoingAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         outgoing.Bind(new IPEndPoint(proxy.OutgoingAddress, 0));
-        await ReplyAsync(0x00, (IPEndPoint)relay.LocalEndPoint!, cancellationToken).ConfigureAwait(false);
         proxy.CountRequest();
+        await ReplyAsync(0x00, (IPEndPoint)relay.LocalEndPoint!, cancellationToken).ConfigureAwait(false);
 
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var associate = new SimulatedUdpAssociation(relay, outgoing);
