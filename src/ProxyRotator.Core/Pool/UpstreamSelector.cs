@@ -2,10 +2,15 @@ namespace ProxyRotator.Core.Pool;
 
 /// <summary>
 /// Picks one upstream for a request: power of two choices among the query's candidates (cached in the snapshot),
-/// preferring the better-scored, less-loaded of two random draws. The preference is soft — the winner is taken with
-/// probability w₁²/(w₁²+w₂²), w = (score + 0.05)/(1 + in-flight) — so near-equal upstreams share the load evenly
-/// while a clearly better or idler one wins most draws. Active upstreams only; pending ones when no active one is
-/// left (none match, or all matching ones are excluded). No allocation per pick. Thread-safe.
+/// taking the one of two random draws with the lower weighted pick count, (picks + 1) / w² with
+/// w = (score + 0.05)/(1 + in-flight). Among equals that is "the less-picked of two", which spreads sequential
+/// requests evenly (random draws alone leave some upstreams with almost twice the share of others); a better score
+/// earns proportionally more picks (stride scheduling, share ∝ w²) and requests in flight make an upstream lose at
+/// once, so the pick stays score-weighted and load-aware under concurrency. Pick counts live in
+/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late wins every draw it is in
+/// until it caught up, which the two-choice draw limits to about twice a fair share. Active upstreams only; pending
+/// ones when no active one is left (none match, or all matching ones are excluded). No allocation per pick.
+/// Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
@@ -91,7 +96,7 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : candidates[0].Upstream;
+            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
         }
 
         int firstIndex = Draw(candidates, excludedIds, avoid: -1);
@@ -103,16 +108,26 @@ public sealed class UpstreamSelector
         int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex);
         if (secondIndex < 0)
         {
-            return candidates[firstIndex].Upstream;
+            return Chosen(candidates[firstIndex]);
         }
 
         ref readonly UpstreamCandidate first = ref candidates[firstIndex];
         ref readonly UpstreamCandidate second = ref candidates[secondIndex];
-        double w1 = Weight(first);
-        double w2 = Weight(second);
-        w1 *= w1;
-        w2 *= w2;
-        return _random.NextDouble() * (w1 + w2) < w1 ? first.Upstream : second.Upstream;
+        return Chosen(Key(second) < Key(first) ? second : first);
+    }
+
+    /// <summary>Counts the pick, so the next draws even the shares out.</summary>
+    private static UpstreamProxy Chosen(in UpstreamCandidate candidate)
+    {
+        candidate.Load.RecordPick();
+        return candidate.Upstream;
+    }
+
+    /// <summary>Weighted pick count, lower wins: (picks + 1) / w², so shares follow w² and in-flight requests count at once.</summary>
+    private static double Key(in UpstreamCandidate candidate)
+    {
+        double weight = Weight(candidate);
+        return (candidate.Load.Picks + 1) / (weight * weight);
     }
 
     /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
@@ -147,26 +162,27 @@ public sealed class UpstreamSelector
     /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
     private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
     {
-        UpstreamProxy? best = null;
-        double bestWeight = double.MinValue;
+        int best = -1;
+        double bestKey = double.MaxValue;
         int start = _random.Next(candidates.Length);
         for (int i = 0; i < candidates.Length; i++)
         {
-            ref readonly UpstreamCandidate candidate = ref candidates[(start + i) % candidates.Length];
+            int index = (start + i) % candidates.Length;
+            ref readonly UpstreamCandidate candidate = ref candidates[index];
             if (candidate.Load.IsExcluded || excludedIds.Contains(candidate.Id))
             {
                 continue;
             }
 
-            double weight = Weight(candidate);
-            if (weight > bestWeight)
+            double key = Key(candidate);
+            if (key < bestKey)
             {
-                best = candidate.Upstream;
-                bestWeight = weight;
+                best = index;
+                bestKey = key;
             }
         }
 
-        return best;
+        return best < 0 ? null : Chosen(candidates[best]);
     }
 
     /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
