@@ -39,8 +39,18 @@ public sealed class UpstreamLoad
     /// <summary>How often the selector chose this upstream for rotation: the selector evens these out among equals.</summary>
     public long Picks => Interlocked.Read(ref _picks);
 
-    /// <summary>Counts one rotation pick (not sticky reuse, which does not go through the selector).</summary>
-    public void RecordPick() => Interlocked.Increment(ref _picks);
+    /// <summary>
+    /// Counts one rotation pick (not sticky reuse, which does not go through the selector), raising the count to at
+    /// least <paramref name="atLeast"/> (the selector's catch-up limit; a lost race leaves the plain increment).
+    /// </summary>
+    public void RecordPick(long atLeast)
+    {
+        long picks = Interlocked.Increment(ref _picks);
+        if (picks < atLeast)
+        {
+            Interlocked.CompareExchange(ref _picks, atLeast, picks);
+        }
+    }
 
     public long Requests => Interlocked.Read(ref _requests);
     public long Failures => Interlocked.Read(ref _failures);

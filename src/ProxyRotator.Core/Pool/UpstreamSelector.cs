@@ -7,10 +7,10 @@ namespace ProxyRotator.Core.Pool;
 /// requests evenly (random draws alone leave some upstreams with almost twice the share of others); a better score
 /// earns proportionally more picks (stride scheduling, share ∝ w²) and requests in flight make an upstream lose at
 /// once, so the pick stays score-weighted and load-aware under concurrency. Pick counts live in
-/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late wins every draw it is in
-/// until it caught up, which the two-choice draw limits to about twice a fair share. Active upstreams only; pending
-/// ones when no active one is left (none match, or all matching ones are excluded). No allocation per pick.
-/// Thread-safe.
+/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
+/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Active
+/// upstreams only; pending ones when no active one is left (none match, or all matching ones are excluded). No
+/// allocation per pick. Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
@@ -19,6 +19,10 @@ public sealed class UpstreamSelector
 
     /// <summary>Keeps a score of 0 from making an upstream's weight 0 (it is still eligible, just unlikely).</summary>
     private const double ScoreFloor = 0.05;
+
+    /// <summary>How many picks an upstream may be behind the one it beat: an upstream that joins late or comes back
+    /// catches up by this many extra picks, not by a long stretch of double share.</summary>
+    private const long CatchUpPicks = 8;
 
     private readonly Random _random;
 
@@ -113,14 +117,28 @@ public sealed class UpstreamSelector
 
         ref readonly UpstreamCandidate first = ref candidates[firstIndex];
         ref readonly UpstreamCandidate second = ref candidates[secondIndex];
-        return Chosen(Key(second) < Key(first) ? second : first);
+        return Key(second) < Key(first) ? Chosen(second, first) : Chosen(first, second);
     }
 
     /// <summary>Counts the pick, so the next draws even the shares out.</summary>
     private static UpstreamProxy Chosen(in UpstreamCandidate candidate)
     {
-        candidate.Load.RecordPick();
+        candidate.Load.RecordPick(0);
         return candidate.Upstream;
+    }
+
+    /// <summary>
+    /// Counts the pick, and lifts the winner's count to at most <see cref="CatchUpPicks"/> behind the loser's (in
+    /// score-weighted terms, in-flight left out), so a deficit is forgotten instead of repaid over thousands of picks.
+    /// </summary>
+    private static UpstreamProxy Chosen(in UpstreamCandidate winner, in UpstreamCandidate loser)
+    {
+        double ratio = ScoreWeight(winner) / ScoreWeight(loser);
+        // The loser's last pick stands at Picks / w² (its next at (Picks + 1) / w²): the winner is lifted only when it
+        // is more than CatchUpPicks of its own picks before that.
+        double level = loser.Load.Picks * ratio * ratio - CatchUpPicks;
+        winner.Load.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
+        return winner.Upstream;
     }
 
     /// <summary>Weighted pick count, lower wins: (picks + 1) / w², so shares follow w² and in-flight requests count at once.</summary>
@@ -186,10 +204,14 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
-    private static double Weight(in UpstreamCandidate candidate)
+    private static double Weight(in UpstreamCandidate candidate) =>
+        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Load.InFlight));
+
+    /// <summary>The score part of the weight, never 0.</summary>
+    private static double ScoreWeight(in UpstreamCandidate candidate)
     {
         double live = candidate.Load.Score;
         double score = double.IsNaN(live) ? candidate.Score : Math.Clamp(live, 0, 1);
-        return (score + ScoreFloor) / (1 + Math.Max(0, candidate.Load.InFlight));
+        return score + ScoreFloor;
     }
 }

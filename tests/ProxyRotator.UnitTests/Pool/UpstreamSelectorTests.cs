@@ -64,6 +64,24 @@ public sealed class UpstreamSelectorTests
     }
 
     [Fact]
+    public void Pick_UpstreamJoiningLate_CatchesUpWithAFewExtraPicksNotADoubleShare()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 20).Select(i => TestUpstreams.Create(i))];
+        UpstreamSelector sut = CreateSut();
+        PoolSnapshot early = TestUpstreams.Snapshot(upstreams[..19]);
+        for (int i = 0; i < 10_000; i++)
+        {
+            sut.Pick(early, Query(), []);
+        }
+
+        PoolSnapshot all = TestUpstreams.Snapshot(upstreams);
+        int late = Enumerable.Range(0, 2000).Count(_ => sut.Pick(all, Query(), [])!.Id == 20);
+
+        // A fair share is 100; repaying its whole deficit (~526 picks) at the two-choice limit would give ~200.
+        Assert.InRange(late, 90, 130);
+    }
+
+    [Fact]
     public void Pick_ManySeeds_NoUpstreamStarved()
     {
         PoolSnapshot snapshot = TestUpstreams.Snapshot([.. Enumerable.Range(1, 20).Select(i => TestUpstreams.Create(i))]);
