@@ -1,7 +1,7 @@
 namespace ProxyRotator.Core.Pool;
 
 /// <summary>
-/// The mutable runtime state of one upstream, lock-free: in-flight and request counters, the live score and
+/// The mutable runtime state of one upstream, lock-free: in-flight, pick and request counters, the live score and
 /// whether it was taken out of rotation since the snapshot was built. Shared by every snapshot that contains the
 /// upstream, so a rebuild forgets nothing, and updated in place, so a new score or a quarantine reaches the
 /// selector at once without a rebuild (the snapshot holds membership and tags; it is rebuilt when those change).
@@ -11,6 +11,7 @@ public sealed class UpstreamLoad
     private int _inFlight;
     private long _requests;
     private long _failures;
+    private long _picks;
     private long _scoreBits = BitConverter.DoubleToInt64Bits(double.NaN);
     private int _excluded;
 
@@ -34,6 +35,23 @@ public sealed class UpstreamLoad
         Volatile.Write(ref _excluded, 0);
         SetScore(score);
     }
+
+    /// <summary>How often the selector chose this upstream for rotation: the selector evens these out among equals.</summary>
+    public long Picks => Interlocked.Read(ref _picks);
+
+    /// <summary>
+    /// Counts one rotation pick (not sticky reuse, which does not go through the selector), raising the count to at
+    /// least <paramref name="atLeast"/> (the selector's catch-up limit; a lost race leaves the plain increment).
+    /// </summary>
+    public void RecordPick(long atLeast)
+    {
+        long picks = Interlocked.Increment(ref _picks);
+        if (picks < atLeast)
+        {
+            Interlocked.CompareExchange(ref _picks, atLeast, picks);
+        }
+    }
+
     public long Requests => Interlocked.Read(ref _requests);
     public long Failures => Interlocked.Read(ref _failures);
 

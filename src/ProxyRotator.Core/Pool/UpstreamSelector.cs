@@ -2,10 +2,15 @@ namespace ProxyRotator.Core.Pool;
 
 /// <summary>
 /// Picks one upstream for a request: power of two choices among the query's candidates (cached in the snapshot),
-/// preferring the better-scored, less-loaded of two random draws. The preference is soft — the winner is taken with
-/// probability w₁²/(w₁²+w₂²), w = (score + 0.05)/(1 + in-flight) — so near-equal upstreams share the load evenly
-/// while a clearly better or idler one wins most draws. Active upstreams only; pending ones when no active one is
-/// left (none match, or all matching ones are excluded). No allocation per pick. Thread-safe.
+/// taking the one of two random draws with the lower weighted pick count, (picks + 1) / w² with
+/// w = (score + 0.05)/(1 + in-flight). Among equals that is "the less-picked of two", which spreads sequential
+/// requests evenly (random draws alone leave some upstreams with almost twice the share of others); a better score
+/// earns proportionally more picks (stride scheduling, share ∝ w²) and requests in flight make an upstream lose at
+/// once, so the pick stays score-weighted and load-aware under concurrency. Pick counts live in
+/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
+/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Active
+/// upstreams only; pending ones when no active one is left (none match, or all matching ones are excluded). No
+/// allocation per pick. Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
@@ -14,6 +19,10 @@ public sealed class UpstreamSelector
 
     /// <summary>Keeps a score of 0 from making an upstream's weight 0 (it is still eligible, just unlikely).</summary>
     private const double ScoreFloor = 0.05;
+
+    /// <summary>How many picks an upstream may be behind the one it beat: an upstream that joins late or comes back
+    /// catches up by this many extra picks, not by a long stretch of double share.</summary>
+    private const long CatchUpPicks = 8;
 
     private readonly Random _random;
 
@@ -91,7 +100,7 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : candidates[0].Upstream;
+            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
         }
 
         int firstIndex = Draw(candidates, excludedIds, avoid: -1);
@@ -103,16 +112,40 @@ public sealed class UpstreamSelector
         int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex);
         if (secondIndex < 0)
         {
-            return candidates[firstIndex].Upstream;
+            return Chosen(candidates[firstIndex]);
         }
 
         ref readonly UpstreamCandidate first = ref candidates[firstIndex];
         ref readonly UpstreamCandidate second = ref candidates[secondIndex];
-        double w1 = Weight(first);
-        double w2 = Weight(second);
-        w1 *= w1;
-        w2 *= w2;
-        return _random.NextDouble() * (w1 + w2) < w1 ? first.Upstream : second.Upstream;
+        return Key(second) < Key(first) ? Chosen(second, first) : Chosen(first, second);
+    }
+
+    /// <summary>Counts the pick, so the next draws even the shares out.</summary>
+    private static UpstreamProxy Chosen(in UpstreamCandidate candidate)
+    {
+        candidate.Load.RecordPick(0);
+        return candidate.Upstream;
+    }
+
+    /// <summary>
+    /// Counts the pick, and lifts the winner's count to at most <see cref="CatchUpPicks"/> behind the loser's (in
+    /// score-weighted terms, in-flight left out), so a deficit is forgotten instead of repaid over thousands of picks.
+    /// </summary>
+    private static UpstreamProxy Chosen(in UpstreamCandidate winner, in UpstreamCandidate loser)
+    {
+        double ratio = ScoreWeight(winner) / ScoreWeight(loser);
+        // The loser's last pick stands at Picks / w² (its next at (Picks + 1) / w²): the winner is lifted only when it
+        // is more than CatchUpPicks of its own picks before that.
+        double level = loser.Load.Picks * ratio * ratio - CatchUpPicks;
+        winner.Load.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
+        return winner.Upstream;
+    }
+
+    /// <summary>Weighted pick count, lower wins: (picks + 1) / w², so shares follow w² and in-flight requests count at once.</summary>
+    private static double Key(in UpstreamCandidate candidate)
+    {
+        double weight = Weight(candidate);
+        return (candidate.Load.Picks + 1) / (weight * weight);
     }
 
     /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
@@ -147,33 +180,38 @@ public sealed class UpstreamSelector
     /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
     private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
     {
-        UpstreamProxy? best = null;
-        double bestWeight = double.MinValue;
+        int best = -1;
+        double bestKey = double.MaxValue;
         int start = _random.Next(candidates.Length);
         for (int i = 0; i < candidates.Length; i++)
         {
-            ref readonly UpstreamCandidate candidate = ref candidates[(start + i) % candidates.Length];
+            int index = (start + i) % candidates.Length;
+            ref readonly UpstreamCandidate candidate = ref candidates[index];
             if (candidate.Load.IsExcluded || excludedIds.Contains(candidate.Id))
             {
                 continue;
             }
 
-            double weight = Weight(candidate);
-            if (weight > bestWeight)
+            double key = Key(candidate);
+            if (key < bestKey)
             {
-                best = candidate.Upstream;
-                bestWeight = weight;
+                best = index;
+                bestKey = key;
             }
         }
 
-        return best;
+        return best < 0 ? null : Chosen(candidates[best]);
     }
 
     /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
-    private static double Weight(in UpstreamCandidate candidate)
+    private static double Weight(in UpstreamCandidate candidate) =>
+        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Load.InFlight));
+
+    /// <summary>The score part of the weight, never 0.</summary>
+    private static double ScoreWeight(in UpstreamCandidate candidate)
     {
         double live = candidate.Load.Score;
         double score = double.IsNaN(live) ? candidate.Score : Math.Clamp(live, 0, 1);
-        return (score + ScoreFloor) / (1 + Math.Max(0, candidate.Load.InFlight));
+        return score + ScoreFloor;
     }
 }

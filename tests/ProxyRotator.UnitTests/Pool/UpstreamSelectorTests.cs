@@ -25,6 +25,62 @@ public sealed class UpstreamSelectorTests
         Assert.True(seen.Count >= 18, $"only {seen.Count} of 20 upstreams picked");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    public void Pick_SequentialOverTwentyEqualUpstreams_MaxMinShareAtMost125(int seed)
+    {
+        PoolSnapshot snapshot = TestUpstreams.Snapshot([.. Enumerable.Range(1, 20).Select(i => TestUpstreams.Create(i))]);
+        UpstreamSelector sut = CreateSut(seed);
+        var shares = new Dictionary<long, int>();
+
+        for (int i = 0; i < 1000; i++)
+        {
+            long id = sut.Pick(snapshot, Query(), [])!.Id;
+            shares[id] = shares.GetValueOrDefault(id) + 1;
+        }
+
+        Assert.Equal(20, shares.Count);
+        double ratio = (double)shares.Values.Max() / shares.Values.Min();
+        Assert.True(ratio <= 1.25, $"max/min share {ratio:F2} ({shares.Values.Max()}/{shares.Values.Min()})");
+    }
+
+    [Fact]
+    public void Pick_UpstreamWithRequestsInFlight_LosesToAnIdleOneEvenAfterManyPicks()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 2).Select(i => TestUpstreams.Create(i))];
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
+        UpstreamSelector sut = CreateSut();
+        for (int i = 0; i < 100; i++)
+        {
+            sut.Pick(snapshot, Query(), []);
+        }
+
+        upstreams[0].Load.Enter();
+
+        Assert.Equal(2, sut.Pick(snapshot, Query(), [])!.Id);
+        Assert.Equal(2, sut.Pick(snapshot, Query(), [])!.Id);
+    }
+
+    [Fact]
+    public void Pick_UpstreamJoiningLate_CatchesUpWithAFewExtraPicksNotADoubleShare()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 20).Select(i => TestUpstreams.Create(i))];
+        UpstreamSelector sut = CreateSut();
+        PoolSnapshot early = TestUpstreams.Snapshot(upstreams[..19]);
+        for (int i = 0; i < 10_000; i++)
+        {
+            sut.Pick(early, Query(), []);
+        }
+
+        PoolSnapshot all = TestUpstreams.Snapshot(upstreams);
+        int late = Enumerable.Range(0, 2000).Count(_ => sut.Pick(all, Query(), [])!.Id == 20);
+
+        // A fair share is 100; repaying its whole deficit (~526 picks) at the two-choice limit would give ~200.
+        Assert.InRange(late, 90, 130);
+    }
+
     [Fact]
     public void Pick_ManySeeds_NoUpstreamStarved()
     {
