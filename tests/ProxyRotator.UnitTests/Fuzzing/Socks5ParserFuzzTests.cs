@@ -73,8 +73,9 @@ public sealed class Socks5ParserFuzzTests
             CheckConsumed(c.Bytes, done, consumed, error);
             if (done && error is null && request.Host.Length > 0)
             {
-                // A parsed destination is one the rest of the gateway can use: a port, and a host name in ASCII without controls.
-                Assert.InRange(request.Port, 1, 65535);
+                // A parsed destination is one the rest of the gateway can use: a port for CONNECT (BIND and UDP ASSOCIATE
+                // may say 0, "not known yet", RFC 1928 §4/§7), and a host name in ASCII without controls.
+                Assert.InRange(request.Port, request.Command == Socks5Constants.CommandConnect ? 1 : 0, 65535);
                 Assert.DoesNotContain(request.Host, ch => ch <= ' ' || ch >= '\u007F');
                 if (request.AddressType == 3)
                 {
