@@ -44,18 +44,7 @@ public sealed class ThrowAwayCertificateAuthority : IDisposable
     public X509Certificate2 WriteServerPem(string certificatePath, string keyPath, params IPAddress[] extraAddresses)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        foreach (IPAddress address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }.Concat(extraAddresses).Distinct())
-        {
-            names.AddIpAddress(address);
-        }
-
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        CertificateRequest request = Origin.LocalhostCertificate.CreateServerRequest(key, extraAddresses);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
 
         DateTimeOffset now = _timeProvider.GetUtcNow();
