@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ProxyRotator.Admin.Security;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway;
 
 namespace ProxyRotator.Admin;
 
@@ -37,20 +38,7 @@ public static class AdminKestrelExtensions
             configure?.Invoke(listen);
         }
 
-        if (address.IsLocalhost)
-        {
-            kestrel.ListenLocalhost(address.Port, Configure);
-        }
-        else if (address.IsEveryInterface)
-        {
-            kestrel.ListenAnyIP(address.Port, Configure);
-        }
-        else
-        {
-            kestrel.Listen(address.Address!, address.Port, Configure);
-        }
-
-        return kestrel;
+        return kestrel.Listen(address, Configure);
     }
 
     /// <summary>Marks every connection of this listener as an admin connection.</summary>

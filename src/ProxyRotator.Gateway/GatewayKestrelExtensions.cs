@@ -39,18 +39,7 @@ public static class GatewayKestrelExtensions
                 registry.Add(listen);
             }
 
-            if (address!.IsLocalhost)
-            {
-                kestrel.ListenLocalhost(address.Port, Configure);
-            }
-            else if (address.IsEveryInterface)
-            {
-                kestrel.ListenAnyIP(address.Port, Configure);
-            }
-            else
-            {
-                kestrel.Listen(address.Address!, address.Port, Configure);
-            }
+            kestrel.Listen(address!, Configure);
         }
 
         return kestrel;
