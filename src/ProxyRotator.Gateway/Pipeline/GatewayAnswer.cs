@@ -17,7 +17,6 @@ public readonly record struct GatewayAnswer(int StatusCode, string ErrorCode, by
         GatewayFailure.UpstreamTimeout => new(504, GatewayErrorCode.UpstreamTimeout, 0x04, "the upstream did not answer in time"),
         GatewayFailure.SessionLost => new(502, GatewayErrorCode.UpstreamFailed, 0x05, "the strict session's upstream is not available; the exit is never changed"),
         GatewayFailure.TargetUnreachable => TargetUnreachable("the upstream could not reach the target", socksReply),
-        GatewayFailure.TargetForbidden => TargetForbidden("the target resolves to an address that is not allowed"),
         GatewayFailure.SessionLimit => new(429, GatewayErrorCode.SessionLimit, 0x02, "too many sticky sessions: reuse a session id or wait until one expires"),
         _ => new(502, GatewayErrorCode.UpstreamFailed, socksReply ?? 0x05, "every upstream attempt failed"),
     };

@@ -29,18 +29,6 @@ public sealed class AdmissionResult
     /// <summary>For a throttled client: how long its cool-down still lasts (the <c>Retry-After</c> of the 429).</summary>
     public TimeSpan RetryAfter { get; private init; }
 
-    /// <summary>
-    /// The HTTP answer for a refusal: 407 for credentials, 400 for targeting, 403 for a pool the account may not use,
-    /// 429 for a client in its cool-down after too many failed logins.
-    /// </summary>
-    public (int StatusCode, string ErrorCode) HttpAnswer => Failure.Kind switch
-    {
-        AuthenticationFailureKind.Throttled => (429, GatewayErrorCode.RateLimited),
-        AuthenticationFailureKind.BadTargeting => (400, GatewayErrorCode.BadTargeting),
-        AuthenticationFailureKind.PoolNotAllowed => (403, GatewayErrorCode.PoolForbidden),
-        _ => (407, GatewayErrorCode.AuthRequired),
-    };
-
     public static AdmissionResult Admitted(TargetingParameters targeting, PoolAccess poolAccess) =>
         new() { Targeting = targeting, PoolAccess = poolAccess };
 

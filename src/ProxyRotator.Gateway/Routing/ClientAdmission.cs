@@ -78,7 +78,7 @@ public sealed partial class ClientAdmission(ProxyAccountAuthenticator authentica
         }
 
         string address = client?.ToString() ?? "unknown";
-        string code = refused.HttpAnswer.ErrorCode;
+        string code = Pipeline.GatewayAnswer.Refused(refused).ErrorCode;
         if (refused.CredentialsMissing)
         {
             LogNoCredentials(_logger, protocol, address);

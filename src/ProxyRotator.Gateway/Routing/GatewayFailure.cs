@@ -16,7 +16,4 @@ public enum GatewayFailure
     TargetUnreachable,
     /// <summary>A new sticky session would exceed <c>sessions.maxPerAccount</c> or <c>sessions.maxTotal</c>: 429 / SOCKS 0x02.</summary>
     SessionLimit,
-
-    /// <summary>A local upstream's target resolved to an address the target policy refuses: 403 / SOCKS 0x02.</summary>
-    TargetForbidden,
 }

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 
@@ -60,7 +61,7 @@ public sealed class ClientAdmissionTests
 
         sut.LogRefused(refused, "HTTP", Client);
 
-        Assert.Equal(407, refused.HttpAnswer.StatusCode);
+        Assert.Equal(407, GatewayAnswer.Refused(refused).StatusCode);
         Assert.Equal(LogLevel.Debug, Assert.Single(Logged()).Level);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 
@@ -101,7 +102,7 @@ public sealed class ProxyAccountAuthenticatorTests
         Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
         Assert.Equal("pool", failure.TargetingError!.Value.Parameter);
         Assert.Equal("bad targeting parameter 'pool': unknown pool 'res_ue' (this account's pools: dc, eu)", failure.Message);
-        Assert.Equal(400, AdmissionResult.Refused(failure).HttpAnswer.StatusCode);
+        Assert.Equal(400, GatewayAnswer.Refused(AdmissionResult.Refused(failure)).StatusCode);
     }
 
     [Fact]
