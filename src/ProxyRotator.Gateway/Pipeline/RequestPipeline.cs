@@ -166,6 +166,7 @@ public sealed class RequestPipeline
             }
 
             request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
+            request.Route.Avoidance = request.Avoidance;
             GatewayAnswer? answer;
             try
             {
