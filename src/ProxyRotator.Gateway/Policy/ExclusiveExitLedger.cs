@@ -58,15 +58,14 @@ public sealed class ExclusiveExitLedger
     /// <summary>Whether <paramref name="upstream"/>'s exit is off limits to <paramref name="account"/> for <paramref name="site"/>.</summary>
     public bool IsReservedAgainst(ReadOnlySpan<char> site, UpstreamProxy upstream, string account, bool exclusive, DateTimeOffset now)
     {
-        if (!_lookup.TryGetValue(site, out ConcurrentDictionary<ExitKey, ExitClaim>? claims)
-            || !claims.TryGetValue(ExitKey.Of(upstream), out ExitClaim? claim))
+        if (!_lookup.TryGetValue(site, out ConcurrentDictionary<ExitKey, ExitClaim>? claims))
         {
             return false;
         }
 
-        bool reserved = now - claim.LastUsed < _window
-            && (claim.Exclusive || exclusive)
-            && !string.Equals(claim.Account, account, StringComparison.Ordinal);
+        // A claim recorded before the exit IP was known is keyed by the upstream: look there too.
+        bool reserved = (claims.TryGetValue(ExitKey.Of(upstream), out ExitClaim? claim) && Bars(claim, account, exclusive, now))
+            || (upstream.ExitIp is not null && claims.TryGetValue(ExitKey.OfUpstreamId(upstream.Id), out claim) && Bars(claim, account, exclusive, now));
         if (reserved)
         {
             Interlocked.Increment(ref _avoided);
@@ -74,6 +73,11 @@ public sealed class ExclusiveExitLedger
 
         return reserved;
     }
+
+    private bool Bars(ExitClaim claim, string account, bool exclusive, DateTimeOffset now) =>
+        now - claim.LastUsed < _window
+        && (claim.Exclusive || exclusive)
+        && !string.Equals(claim.Account, account, StringComparison.Ordinal);
 
     /// <summary>Records that <paramref name="upstream"/> was picked to serve <paramref name="account"/> for <paramref name="site"/>.</summary>
     public void Record(string site, UpstreamProxy upstream, string account, bool exclusive, DateTimeOffset now)
