@@ -62,15 +62,8 @@ public sealed class SiteBanList
         Interlocked.Increment(ref source == BanSource.Detected ? ref _detected : ref _reported);
         lock (_writeLock)
         {
-            if (!_sites.TryGetValue(site, out SiteBans? bans))
-            {
-                bans = new SiteBans(this);
-                _sites[site] = bans;
-                _siteCount++;
-            }
-
             int strikes = 1;
-            if (bans.Entries.TryGetValue(exit, out SiteBan? previous))
+            if (_sites.TryGetValue(site, out SiteBans? bans) && bans.Entries.TryGetValue(exit, out SiteBan? previous))
             {
                 if (source != BanSource.Detected && previous.IsActive(now))
                 {
@@ -82,8 +75,16 @@ public sealed class SiteBanList
             }
             else
             {
+                // Room first: a prune may drop sites left empty, so the site is looked up (or made) after it.
                 MakeRoom(now);
                 _entryCount++;
+            }
+
+            if (!_sites.TryGetValue(site, out bans))
+            {
+                bans = new SiteBans(this);
+                _sites[site] = bans;
+                _siteCount++;
             }
 
             var ban = new SiteBan(site, exit, strikes, now, now + CooldownFor(strikes), source, reason);
