@@ -18,7 +18,7 @@ internal sealed class SiteAvoidanceStage(
     SiteBanList bans,
     ExclusiveExitLedger ledger,
     IPoolSnapshotSource pool,
-    ISessionStore sessions,
+    ISessionStore? sessions,
     ILogger<SiteAvoidanceStage> logger) : IRequestStage
 {
     private readonly TimeProvider _timeProvider = bans.TimeProvider;
@@ -93,6 +93,11 @@ internal sealed class SiteAvoidanceStage(
         long upstreamId;
         if (reported == "session")
         {
+            if (sessions is null)
+            {
+                return null;
+            }
+
             StickySession? session = await sessions.GetAsync(targeting.Account, targeting.SessionId!, cancellationToken).ConfigureAwait(false);
             if (session is null)
             {
