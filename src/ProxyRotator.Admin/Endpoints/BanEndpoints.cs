@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Admin.Queries;
@@ -23,17 +24,29 @@ internal static class BanEndpoints
         api.MapDelete("/bans/{site}", Lift).WithName("LiftBans").WithSummary("End the bans of a site (every exit, or ?exitIp= / ?upstreamId= for one)");
     }
 
-    private static Ok<BanListDto> List(SiteBanList bans, ExclusiveExitLedger ledger, ProxyRotatorConfig config, TimeProvider timeProvider)
+    // The ban list lives in the gateway's services: an admin host without a gateway answers 503.
+    private static Results<Ok<BanListDto>, ProblemHttpResult> List(
+        [FromServices] SiteBanList? bans, [FromServices] ExclusiveExitLedger? ledger, ProxyRotatorConfig config, TimeProvider timeProvider)
     {
+        if (bans is null || ledger is null)
+        {
+            return NoGateway();
+        }
+
         DateTimeOffset now = timeProvider.GetUtcNow();
         BanDto[] items = [.. bans.List().Select(b => ToDto(b, bans, config.Policy.Bans, now))];
         return TypedResults.Ok(new BanListDto(items, items.Count(b => b.Active), bans.DetectedTotal, bans.ReportedTotal, bans.AvoidedTotal, ledger.List().Count));
     }
 
     private static async Task<Results<Created<BanDto>, ProblemHttpResult>> ReportAsync(
-        ReportBanRequest request, SiteBanList bans, IPoolSnapshotSource pool, ISessionStore sessions, ProxyRotatorConfig config,
+        ReportBanRequest request, [FromServices] SiteBanList? bans, IPoolSnapshotSource pool, ISessionStore sessions, ProxyRotatorConfig config,
         TimeProvider timeProvider, CancellationToken ct)
     {
+        if (bans is null)
+        {
+            return NoGateway();
+        }
+
         if (SiteOf(request.Site) is not { } site)
         {
             return AdminProblems.BadInput(new AdminInputError("site", "a host name, URL or domain is required"));
@@ -84,8 +97,13 @@ internal static class BanEndpoints
         return TypedResults.Created($"/api/bans/{Uri.EscapeDataString(site)}", dto);
     }
 
-    private static Results<Ok<int>, ProblemHttpResult> Lift(string site, string? exitIp, long? upstreamId, SiteBanList bans)
+    private static Results<Ok<int>, ProblemHttpResult> Lift(string site, string? exitIp, long? upstreamId, [FromServices] SiteBanList? bans)
     {
+        if (bans is null)
+        {
+            return NoGateway();
+        }
+
         if (SiteOf(site) is not { } key)
         {
             return AdminProblems.BadInput(new AdminInputError("site", "a host name or domain is required"));
@@ -108,6 +126,8 @@ internal static class BanEndpoints
 
         return TypedResults.Ok(bans.Lift(key, exit));
     }
+
+    private static ProblemHttpResult NoGateway() => AdminProblems.Unavailable("this server runs no gateway, so it keeps no bans");
 
     /// <summary>The registrable domain of a host, URL or domain, lower case; null when there is none.</summary>
     private static string? SiteOf(string? text)
