@@ -49,17 +49,19 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
     /// <summary>
     /// Starts <c>serve</c> on a generated config: one pool of <paramref name="proxies"/>, health checks against
     /// <paramref name="healthUrl"/>; pinned to <paramref name="cpus"/> unless it is null; <paramref name="environment"/>
-    /// added to the process's environment (GC or JIT settings under test).
+    /// added to the process's environment (GC or JIT settings under test); <paramref name="dll"/> another build of
+    /// <c>proxyrotator.dll</c> (a baseline), else this benchmark's own.
     /// </summary>
     public static async Task<ServeProcessGateway> StartAsync(IReadOnlyList<string> proxies, Uri healthUrl, string directory, string? cpus, string user, string password,
-        IEnumerable<KeyValuePair<string, string>> environment, string healthInterval = "1h")
+        IEnumerable<KeyValuePair<string, string>> environment, string healthInterval = "1h", string? dll = null)
     {
         int gatewayPort = FreePort();
         int adminPort = FreePort();
+        Directory.CreateDirectory(directory);
         string configPath = Path.Combine(directory, "serve.json");
         await File.WriteAllTextAsync(configPath, Config(proxies, healthUrl, directory, gatewayPort, adminPort, user, password, healthInterval));
 
-        string dll = Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
+        dll ??= Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
         var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
         {
             RedirectStandardOutput = true,

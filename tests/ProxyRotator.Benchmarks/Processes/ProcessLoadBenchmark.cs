@@ -9,9 +9,11 @@ namespace ProxyRotator.Benchmarks.Processes;
 /// <c>load --processes</c>: the topology of issue 14's table, every part in its own process on the same CPUs: wrk
 /// (keep-alive) or <see cref="TunnelClientCommand"/> (a new CONNECT tunnel per request) as the client,
 /// <c>proxyrotator serve</c> on a generated config, 20 simulated HTTP upstreams (<see cref="UpstreamsCommand"/>) each
-/// exiting from its own 127.0.1.x, and nginx as the origin. Each scenario warms both paths, then runs rounds of the
-/// gateway and one-hop (client → one upstream → origin) back to back, and reports medians of the per-round ratios with
-/// their spread, p50/p99, and each process's CPU time per operation (from <c>/proc/&lt;pid&gt;/stat</c>).
+/// exiting from its own 127.0.1.x, and nginx as the origin. Each scenario warms every path, then runs rounds of the
+/// paths back to back — the gateway, optionally a baseline gateway (another build with <c>--baseline-dll</c>, or other
+/// settings with <c>--baseline-env</c>), and one-hop (client → one upstream → origin) — and reports medians of the
+/// per-round ratios to one-hop with their spread, p50/p99, and each process's CPU time per operation (from
+/// <c>/proc/&lt;pid&gt;/stat</c>). On a shared machine, only figures from the same run compare.
 /// </summary>
 internal static class ProcessLoadBenchmark
 {
@@ -29,7 +31,10 @@ internal static class ProcessLoadBenchmark
 
     private readonly record struct Round(double Rate, double P50, double P99, double GatewayCpu, double UpstreamsCpu, double OriginCpu, double ClientCpu, long Errors);
 
-    private sealed record Path(string Name, IPEndPoint Endpoint, string BasicToken, bool ThroughGateway);
+    /// <summary>One way through: a gateway process (its pid for CPU), or one upstream directly (no gateway).</summary>
+    private sealed record Path(string Name, IPEndPoint Endpoint, string BasicToken, int? GatewayProcessId);
+
+    private sealed record Processes(int Upstreams, int Origin, HelperProcess TunnelClient);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -45,67 +50,98 @@ internal static class ProcessLoadBenchmark
         int connections = Arguments.Int(args, "--connections", 64);
         int upstreamCount = Math.Clamp(Arguments.Int(args, "--upstreams", 20), 1, 254);
         bool verbose = args.Contains("--verbose");
-        string scenarioOption = Arguments.Text(args, "--scenario", "all");
-        Scenario[] scenarios = scenarioOption switch
+        string? baselineDll = Arguments.Text(args, "--baseline-dll", string.Empty) is { Length: > 0 } b ? System.IO.Path.GetFullPath(b) : null;
+        List<KeyValuePair<string, string>> environment = Environment(args, "--gateway-env");
+        List<KeyValuePair<string, string>> baselineEnvironment = Environment(args, "--baseline-env");
+        bool withBaseline = baselineDll is not null || baselineEnvironment.Count > 0;
+        Scenario[] scenarios = Arguments.Text(args, "--scenario", "all") switch
         {
             "keepalive" => [Scenario.KeepAlive],
             "connect" => [Scenario.Connect],
             "bulk" => [Scenario.Bulk],
             _ => [Scenario.KeepAlive, Scenario.Connect, Scenario.Bulk],
         };
-        var environment = Arguments.All(args, "--gateway-env")
-            .Select(pair => pair.Split('=', 2))
-            .Select(pair => KeyValuePair.Create(pair[0], pair.Length > 1 ? pair[1] : string.Empty))
-            .ToList();
 
         string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "proxyrotator-processes-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
+        var started = new List<IAsyncDisposable>();
         try
         {
-            await using NginxOrigin origin = await NginxOrigin.StartAsync(dir);
-            await using HelperProcess upstreams = HelperProcess.Start("upstreams", "--count", upstreamCount.ToString(CultureInfo.InvariantCulture),
+            NginxOrigin origin = await NginxOrigin.StartAsync(dir);
+            started.Add(origin);
+            HelperProcess upstreams = HelperProcess.Start("upstreams", "--count", upstreamCount.ToString(CultureInfo.InvariantCulture),
                 "--user", UpstreamUser, "--password", UpstreamPassword);
+            started.Add(upstreams);
             var endpoints = new List<IPEndPoint>();
             for (string line = await upstreams.ReadLineAsync(TimeSpan.FromSeconds(60)); line != "ready"; line = await upstreams.ReadLineAsync(TimeSpan.FromSeconds(60)))
             {
                 endpoints.Add(IPEndPoint.Parse(line["upstream ".Length..]));
             }
 
-            await using ServeProcessGateway gateway = await ServeProcessGateway.StartAsync(
-                [.. endpoints.Select(e => $"http://{UpstreamUser}:{UpstreamPassword}@{e}")],
-                new Uri($"http://{origin.Authority}{NginxOrigin.SmallPath}"),
-                dir, cpus: null, GatewayUser, GatewayPassword, environment);
-            await using HelperProcess tunnelClient = HelperProcess.Start("tunnel-client");
+            string[] proxies = [.. endpoints.Select(e => $"http://{UpstreamUser}:{UpstreamPassword}@{e}")];
+            var health = new Uri($"http://{origin.Authority}{NginxOrigin.SmallPath}");
+            string token = Token(GatewayUser, GatewayPassword);
+            var paths = new List<Path>();
+            ServeProcessGateway gateway = await ServeProcessGateway.StartAsync(proxies, health, System.IO.Path.Combine(dir, "gateway"), cpus: null,
+                GatewayUser, GatewayPassword, environment);
+            started.Add(gateway);
+            paths.Add(new Path("gateway", gateway.Endpoint, token, gateway.ProcessId));
+            if (withBaseline)
+            {
+                ServeProcessGateway baseline = await ServeProcessGateway.StartAsync(proxies, health, System.IO.Path.Combine(dir, "baseline"), cpus: null,
+                    GatewayUser, GatewayPassword, [.. environment, .. baselineEnvironment], dll: baselineDll);
+                started.Add(baseline);
+                paths.Add(new Path("baseline", baseline.Endpoint, token, baseline.ProcessId));
+            }
 
-            var viaGateway = new Path("gateway", gateway.Endpoint, Token(GatewayUser, GatewayPassword), ThroughGateway: true);
-            var oneHop = new Path("one-hop", endpoints[0], Token(UpstreamUser, UpstreamPassword), ThroughGateway: false);
-            var processes = new Processes(gateway.ProcessId, upstreams.ProcessId, origin.ProcessId, tunnelClient);
+            paths.Add(new Path("one-hop", endpoints[0], Token(UpstreamUser, UpstreamPassword), GatewayProcessId: null));
+            HelperProcess tunnelClient = HelperProcess.Start("tunnel-client");
+            started.Add(tunnelClient);
+            var processes = new Processes(upstreams.ProcessId, origin.ProcessId, tunnelClient);
 
             Console.WriteLine($"Separate processes: wrk -t1 -c{connections} / tunnel client with {connections} connections; `proxyrotator serve`; {upstreamCount} upstreams (127.0.1.1-{upstreamCount}) in one process; nginx origin. "
-                + $"{warmup:0.#} s warm-up per path and scenario, {rounds} rounds of {seconds:0.#} s, {Environment.ProcessorCount} CPUs shared{(environment.Count > 0 ? ", gateway env " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")) : "")}.");
+                + $"{warmup:0.#} s warm-up per path and scenario, {rounds} rounds of {seconds:0.#} s, {System.Environment.ProcessorCount} CPUs shared.");
+            if (environment.Count > 0)
+            {
+                Console.WriteLine("gateway environment: " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")));
+            }
+
+            if (withBaseline)
+            {
+                Console.WriteLine($"baseline: {baselineDll ?? "the same build"}{(baselineEnvironment.Count > 0 ? " with " + string.Join(' ', baselineEnvironment.Select(e => $"{e.Key}={e.Value}")) : "")}");
+            }
+
             Console.WriteLine($"load average at start: {ProcessCpu.LoadAverage()}");
             var table = new StringBuilder();
-            table.AppendLine("| scenario | gateway | one-hop | ratio: median (rounds) | gateway CPU/op | upstreams CPU/op (via gateway / one-hop) | origin CPU/op | client CPU/op | p50 / p99 gateway | p50 / p99 one-hop | p99 × one-hop |");
-            table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            table.AppendLine("| scenario | path | rate | × one-hop: median (rounds) | gateway CPU/op | upstreams CPU/op | origin CPU/op | client CPU/op | p50 / p99 | p99 × one-hop |");
+            table.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (Scenario scenario in scenarios)
             {
-                await RunAsync(scenario, viaGateway, warmup, processes, connections, origin, dir);
-                await RunAsync(scenario, oneHop, warmup, processes, connections, origin, dir);
-                var pairs = new List<(Round Gateway, Round OneHop)>();
+                foreach (Path path in paths)
+                {
+                    await RunAsync(scenario, path, warmup, processes, connections, origin, dir);
+                }
+
+                var results = paths.ToDictionary(p => p, _ => new List<Round>());
                 for (int round = 0; round < rounds; round++)
                 {
-                    Round g = await RunAsync(scenario, viaGateway, seconds, processes, connections, origin, dir);
-                    Round o = await RunAsync(scenario, oneHop, seconds, processes, connections, origin, dir);
-                    pairs.Add((g, o));
-                    if (verbose)
+                    foreach (Path path in paths)
                     {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  {Name(scenario)} round {round + 1}: gateway {g.Rate:N1} (p50 {g.P50 / 1000:0.00} ms, p99 {g.P99 / 1000:0.00} ms, CPU/op gw {g.GatewayCpu:N0} up {g.UpstreamsCpu:N0} origin {g.OriginCpu:N0} client {g.ClientCpu:N0} µs, errors {g.Errors}) | "
-                            + $"one-hop {o.Rate:N1} (p50 {o.P50 / 1000:0.00} ms, p99 {o.P99 / 1000:0.00} ms, CPU/op up {o.UpstreamsCpu:N0} origin {o.OriginCpu:N0} client {o.ClientCpu:N0} µs, errors {o.Errors}) | ratio {g.Rate / o.Rate:0.00} | load {ProcessCpu.LoadAverage()}"));
+                        Round r = await RunAsync(scenario, path, seconds, processes, connections, origin, dir);
+                        results[path].Add(r);
+                        if (verbose)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"  {Name(scenario)} round {round + 1} {path.Name}: {r.Rate:N1} (p50 {r.P50 / 1000:0.00} ms, p99 {r.P99 / 1000:0.00} ms, CPU/op gw {r.GatewayCpu:N0} up {r.UpstreamsCpu:N0} origin {r.OriginCpu:N0} client {r.ClientCpu:N0} µs, errors {r.Errors}) load {ProcessCpu.LoadAverage()}"));
+                        }
                     }
                 }
 
-                table.AppendLine(Row(scenario, pairs));
+                List<Round> oneHop = results[paths[^1]];
+                foreach (Path path in paths)
+                {
+                    table.AppendLine(Row(scenario, path, results[path], oneHop));
+                }
             }
 
             Console.WriteLine($"load average at end: {ProcessCpu.LoadAverage()}");
@@ -115,6 +151,12 @@ internal static class ProcessLoadBenchmark
         }
         finally
         {
+            started.Reverse();
+            foreach (IAsyncDisposable process in started)
+            {
+                await process.DisposeAsync();
+            }
+
             try
             {
                 Directory.Delete(dir, recursive: true);
@@ -126,11 +168,9 @@ internal static class ProcessLoadBenchmark
         }
     }
 
-    private sealed record Processes(int Gateway, int Upstreams, int Origin, HelperProcess TunnelClient);
-
     private static async Task<Round> RunAsync(Scenario scenario, Path path, double seconds, Processes processes, int connections, NginxOrigin origin, string dir)
     {
-        double gatewayBefore = ProcessCpu.OwnMicroseconds(processes.Gateway);
+        double gatewayBefore = path.GatewayProcessId is { } before ? ProcessCpu.OwnMicroseconds(before) : 0;
         double upstreamsBefore = ProcessCpu.OwnMicroseconds(processes.Upstreams);
         double originBefore = ProcessCpu.OwnMicroseconds(processes.Origin);
         double clientBefore = ProcessCpu.ChildrenMicroseconds() + ProcessCpu.OwnMicroseconds(processes.TunnelClient.ProcessId);
@@ -167,25 +207,26 @@ internal static class ProcessLoadBenchmark
             count * unit / elapsed.TotalSeconds,
             p50,
             p99,
-            path.ThroughGateway ? perOp(gatewayBefore, ProcessCpu.OwnMicroseconds(processes.Gateway)) : 0,
+            path.GatewayProcessId is { } pid ? perOp(gatewayBefore, ProcessCpu.OwnMicroseconds(pid)) : 0,
             perOp(upstreamsBefore, ProcessCpu.OwnMicroseconds(processes.Upstreams)),
             perOp(originBefore, ProcessCpu.OwnMicroseconds(processes.Origin)),
             perOp(clientBefore, ProcessCpu.ChildrenMicroseconds() + ProcessCpu.OwnMicroseconds(processes.TunnelClient.ProcessId)),
             errors);
     }
 
-    private static string Row(Scenario scenario, List<(Round Gateway, Round OneHop)> pairs)
+    private static string Row(Scenario scenario, Path path, List<Round> rounds, List<Round> oneHop)
     {
-        double[] ratios = [.. pairs.Select(p => p.Gateway.Rate / p.OneHop.Rate)];
-        double median(Func<(Round Gateway, Round OneHop), double> pick) => Median([.. pairs.Select(pick)]);
-        long errors = pairs.Sum(p => p.Gateway.Errors + p.OneHop.Errors);
+        double[] ratios = [.. rounds.Select((r, i) => r.Rate / oneHop[i].Rate)];
+        double median(Func<Round, double> pick) => Median([.. rounds.Select(pick)]);
+        long errors = rounds.Sum(r => r.Errors);
         string unit = scenario == Scenario.Bulk ? "MB/s" : scenario == Scenario.Connect ? "tunnels/s" : "req/s";
+        bool isOneHop = path.GatewayProcessId is null;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Name(scenario)} | {median(p => p.Gateway.Rate):N0} {unit} | {median(p => p.OneHop.Rate):N0} {unit} | **{Median(ratios):0.00}** ({string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}) "
-            + $"| {median(p => p.Gateway.GatewayCpu):N0} µs | {median(p => p.Gateway.UpstreamsCpu):N0} / {median(p => p.OneHop.UpstreamsCpu):N0} µs "
-            + $"| {median(p => p.Gateway.OriginCpu):N0} / {median(p => p.OneHop.OriginCpu):N0} µs | {median(p => p.Gateway.ClientCpu):N0} / {median(p => p.OneHop.ClientCpu):N0} µs "
-            + $"| {median(p => p.Gateway.P50) / 1000:0.00} / {median(p => p.Gateway.P99) / 1000:0.0} ms | {median(p => p.OneHop.P50) / 1000:0.00} / {median(p => p.OneHop.P99) / 1000:0.0} ms "
-            + $"| {median(p => p.Gateway.P99 / p.OneHop.P99):0.0}× |{(errors > 0 ? $" ({errors} errors)" : "")}");
+            $"| {Name(scenario)} | {path.Name} | {median(r => r.Rate):N0} {unit} "
+            + $"| {(isOneHop ? "1" : $"**{Median(ratios):0.00}** ({string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))})")} "
+            + $"| {(isOneHop ? "—" : $"{median(r => r.GatewayCpu):N0} µs")} | {median(r => r.UpstreamsCpu):N0} µs | {median(r => r.OriginCpu):N0} µs | {median(r => r.ClientCpu):N0} µs "
+            + $"| {median(r => r.P50) / 1000:0.00} / {median(r => r.P99) / 1000:0.0} ms "
+            + $"| {(isOneHop ? "1" : Median([.. rounds.Select((r, i) => r.P99 / oneHop[i].P99)]).ToString("0.0", CultureInfo.InvariantCulture) + "×")} |{(errors > 0 ? $" {errors} errors |" : "")}");
     }
 
     private static string Name(Scenario scenario) => scenario switch
@@ -201,10 +242,13 @@ internal static class ProcessLoadBenchmark
         return values.Length % 2 == 1 ? values[values.Length / 2] : (values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2;
     }
 
+    private static List<KeyValuePair<string, string>> Environment(string[] args, string option) =>
+        [.. Arguments.All(args, option).Select(pair => pair.Split('=', 2)).Select(pair => KeyValuePair.Create(pair[0], pair.Length > 1 ? pair[1] : string.Empty))];
+
     private static string Token(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
 
     private static bool OnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':')
+        (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':')
             .Concat(["/usr/sbin", "/sbin"])
             .Any(dir => File.Exists(System.IO.Path.Combine(dir, command)));
 }
