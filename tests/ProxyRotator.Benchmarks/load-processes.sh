@@ -8,7 +8,7 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk an
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cd "$root"
 baseline=""
-if [ $# -gt 0 ] && git rev-parse --verify --quiet "$1^{commit}" >/dev/null; then
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ] && git rev-parse --verify --quiet "$1^{commit}" >/dev/null; then
     base=$(mktemp -d)
     git archive "$1" | tar -x -C "$base"
     dotnet build -c Release "$base/src/ProxyRotator" >/dev/null
