@@ -45,6 +45,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+
+        // The gateway's own transport for its endpoints (CONNECT and SOCKS5 relayed socket to socket, the rest handed
+        // to Kestrel). Added, not tried: Kestrel asks the last registered transport first.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewaySocketTransportFactory>();
         if (config.Gateway.Tls is { } tls)
         {
             services.TryAddSingleton(provider => new GatewayCertificateSource(tls, provider.GetRequiredService<ILogger<GatewayCertificateSource>>()));
