@@ -6,17 +6,18 @@ namespace ProxyRotator.Gateway.Relay;
 /// <summary>
 /// Copies bytes both ways between a client connection (Kestrel's transport pipe) and an upstream stream until
 /// one side ends. A client half-close is passed on to the upstream as a FIN; the end of the upstream or any
-/// failure ends both directions at once, so neither side is left holding a socket.
+/// failure ends both directions at once, so neither side is left holding a socket. An optional
+/// <see cref="IRelayByteMeter"/> sees every relayed chunk and can end the tunnel (a spent byte quota).
 /// </summary>
 public sealed class TunnelRelay(TimeProvider timeProvider)
 {
     private const int UpstreamReadSize = 16 * 1024;
 
-    public async Task<RelayResult> RunAsync(IDuplexPipe client, Stream upstream, Socket? upstreamSocket, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public async Task<RelayResult> RunAsync(IDuplexPipe client, Stream upstream, Socket? upstreamSocket, TimeSpan idleTimeout, CancellationToken cancellationToken, IRelayByteMeter? meter = null)
     {
         using var idle = new IdleWatch(idleTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var state = new RelayState();
+        var state = new RelayState { Meter = meter };
 
         Task toUpstream = PumpClientToUpstreamAsync(client.Input, upstream, upstreamSocket, idle, state, linked);
         Task toClient = PumpUpstreamToClientAsync(upstream, client.Input, client.Output, idle, state, linked);
@@ -49,6 +50,12 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
                     {
                         await upstream.WriteAsync(segment, linked.Token).ConfigureAwait(false);
                         state.BytesFromClient += segment.Length;
+                        if (state.Meter is { } meter && !meter.Add(segment.Length))
+                        {
+                            state.SetEnd(RelayEnd.QuotaExhausted);
+                            await linked.CancelAsync().ConfigureAwait(false);
+                            return;
+                        }
                     }
                 }
                 catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
@@ -134,6 +141,12 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
                     state.SetEnd(RelayEnd.ClientClosed);
                     break;
                 }
+
+                if (state.Meter is { } meter && !meter.Add(read))
+                {
+                    state.SetEnd(RelayEnd.QuotaExhausted);
+                    break;
+                }
             }
         }
         catch (OperationCanceledException)
@@ -147,9 +160,9 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
         // Whatever ended this direction ends the tunnel: stop reading from the client too. CancelPendingRead wakes
         // that read without an exception (cancelling its token would throw one per tunnel). Only when the upstream
-        // failed is the token cancelled as well, to stop a write that may still be waiting on the upstream.
+        // failed (or a quota ended the tunnel) is the token cancelled as well, to stop a write that may still be waiting on the upstream.
         input.CancelPendingRead();
-        if (state.End == RelayEnd.UpstreamFailed)
+        if (state.End is RelayEnd.UpstreamFailed or RelayEnd.QuotaExhausted)
         {
             await linked.CancelAsync().ConfigureAwait(false);
         }
@@ -161,6 +174,8 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
         public long BytesFromClient;
         public long BytesToClient;
+
+        public IRelayByteMeter? Meter;
 
         public RelayEnd? End { get; private set; }
 
