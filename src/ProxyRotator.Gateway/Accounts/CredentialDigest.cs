@@ -2,9 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace ProxyRotator.Gateway.Accounts;
 
-/// <summary>A 256-bit keyed digest of a credential, the key of <see cref="CredentialVerdictCache"/>.</summary>
+/// <summary>A 128-bit keyed digest of a credential, the key of <see cref="CredentialVerdictCache"/>.</summary>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct CredentialDigest(ulong A, ulong B, ulong C, ulong D)
+public readonly record struct CredentialDigest(ulong A, ulong B)
 {
     public override int GetHashCode() => (int)A;
 }

@@ -16,10 +16,10 @@ public sealed class CredentialVerdictCache
 {
     public const int DefaultCapacity = 65_536;
 
-    private const int KeyLength = 32;
-    private const int MaxInputBytes = KeyLength + (3 * 1024) + 1 + (3 * 1024);
+    // Typical credentials fit on the stack; a small buffer keeps its zeroing cheap on every request.
+    private const int StackInputBytes = 512;
 
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(KeyLength);
+    private readonly CredentialMac _mac = new();
     private readonly ConcurrentDictionary<CredentialDigest, CredentialVerdict> _verdicts = new();
     private readonly int _capacity;
     private int _count;
@@ -35,15 +35,20 @@ public sealed class CredentialVerdictCache
     /// <summary>The keyed digest of a credential (account name as sent, password).</summary>
     public CredentialDigest Digest(ReadOnlySpan<char> account, ReadOnlySpan<char> password)
     {
-        Span<byte> input = stackalloc byte[MaxInputBytes];
-        _key.CopyTo(input);
-        int length = KeyLength;
-        length += Encoding.UTF8.GetBytes(account, input[length..]);
+        int needed = Encoding.UTF8.GetMaxByteCount(account.Length) + 1 + Encoding.UTF8.GetMaxByteCount(password.Length);
+        byte[]? rented = needed > StackInputBytes ? System.Buffers.ArrayPool<byte>.Shared.Rent(needed) : null;
+        Span<byte> input = rented ?? stackalloc byte[StackInputBytes];
+        int length = Encoding.UTF8.GetBytes(account, input);
         input[length++] = 0;
         length += Encoding.UTF8.GetBytes(password, input[length..]);
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(input[..length], digest);
+        Span<byte> digest = stackalloc byte[16];
+        _mac.Compute(input[..length], digest);
         CryptographicOperations.ZeroMemory(input[..length]);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return MemoryMarshal.Read<CredentialDigest>(digest);
     }
 
