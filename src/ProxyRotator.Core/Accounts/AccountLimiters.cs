@@ -23,16 +23,16 @@ public sealed class AccountLimiters : IDisposable
 
         if (limits.RequestsPerSecond is { } perSecond)
         {
-            // A bucket of one second's requests, refilled a tenth at a time, so a client that keeps to its rate is
-            // never refused and a burst above it is refused within 100 ms of the bucket running dry.
-            int tenth = Math.Max(1, perSecond / 10);
+            // A bucket of one second's requests. Replenished by the request that finds it due (TryReplenish), not by a
+            // timer: with thousands of limited accounts, a timer each would fire thousands of times a second for
+            // nothing.
             _rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = perSecond,
-                TokensPerPeriod = tenth,
-                ReplenishmentPeriod = TimeSpan.FromSeconds((double)tenth / perSecond),
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
-                AutoReplenishment = true,
+                AutoReplenishment = false,
             });
         }
     }
@@ -48,6 +48,7 @@ public sealed class AccountLimiters : IDisposable
             return true;
         }
 
+        _rate.TryReplenish();
         using RateLimitLease lease = _rate.AttemptAcquire(1);
         if (lease.IsAcquired)
         {
