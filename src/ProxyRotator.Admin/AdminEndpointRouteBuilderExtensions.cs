@@ -35,6 +35,7 @@ public static class AdminEndpointRouteBuilderExtensions
         ImportEndpoints.Map(api);
         AccountEndpoints.Map(api);
         UsageEndpoints.Map(api);
+        BanEndpoints.Map(api);
         return app;
     }
 }

@@ -344,6 +344,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<double?>("LatencyMs")
                         .HasColumnType("REAL");
 
+                    b.Property<long>("MembershipChangedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("NextCheckAt")
                         .HasColumnType("INTEGER");
 
@@ -412,6 +415,8 @@ namespace ProxyRotator.Migrations.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MembershipChangedAt");
 
                     b.HasIndex("NextCheckAt");
 

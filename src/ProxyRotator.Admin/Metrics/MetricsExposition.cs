@@ -4,6 +4,7 @@ using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Gateway.Observability;
+using ProxyRotator.Gateway.Policy;
 
 namespace ProxyRotator.Admin.Metrics;
 
@@ -15,7 +16,8 @@ namespace ProxyRotator.Admin.Metrics;
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
-    TimeProvider timeProvider, AccessLogWriter? accessLog = null, AccountDirectory? accounts = null)
+    TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
+    AccountDirectory? accounts = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -68,6 +70,7 @@ public sealed class MetricsExposition(
         }
 
         WriteSessions(w);
+        WriteBans(w);
         WriteSnapshotRebuilds(w);
         WriteAccounts(w);
         RuntimeGauges.Write(w);
@@ -105,6 +108,30 @@ public sealed class MetricsExposition(
         {
             w.Sample("proxyrotator_account_quota_bytes", e.Totals.DayBytes(today), ("account", e.Name), ("period", "day"));
             w.Sample("proxyrotator_account_quota_bytes", e.Totals.MonthBytes(today), ("account", e.Name), ("period", "month"));
+        }
+    }
+
+    /// <summary>Ban avoidance and exclusive exits (issue 13 §5-6), from memory; no site or exit labels.</summary>
+    private void WriteBans(PrometheusTextWriter w)
+    {
+        if (bans is null)
+        {
+            return;
+        }
+
+        w.Family("proxyrotator_bans_active", "gauge", "(exit, site) pairs in a ban cool-down");
+        w.Sample("proxyrotator_bans_active", bans.ActiveCount());
+        w.Family("proxyrotator_bans_total", "counter", "Bans recorded, by how they became known");
+        w.Sample("proxyrotator_bans_total", bans.DetectedTotal, ("source", "detected"));
+        w.Sample("proxyrotator_bans_total", bans.ReportedTotal, ("source", "reported"));
+        w.Family("proxyrotator_bans_avoided_total", "counter", "Times a pick passed over an exit the target site banned");
+        w.Sample("proxyrotator_bans_avoided_total", bans.AvoidedTotal);
+        if (exclusiveExits is not null)
+        {
+            w.Family("proxyrotator_exclusive_claims", "gauge", "(site, exit) claims in the exclusive-exit ledger");
+            w.Sample("proxyrotator_exclusive_claims", exclusiveExits.Count);
+            w.Family("proxyrotator_exclusive_avoided_total", "counter", "Times a pick passed over an exit another account holds for the site");
+            w.Sample("proxyrotator_exclusive_avoided_total", exclusiveExits.AvoidedTotal);
         }
     }
 
