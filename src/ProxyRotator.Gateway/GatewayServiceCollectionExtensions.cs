@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Accounts;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
@@ -31,7 +33,17 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamOutcomeSink, DiscardingOutcomeSink>();
 
         services.AddHttpForwarder();
-        services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
+        services.TryAddSingleton(provider => new UsageLedger(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider =>
+        {
+            // The configured users until the store publishes its accounts (which include them) at start-up.
+            var directory = new AccountDirectory(provider.GetRequiredService<UsageLedger>());
+            directory.Publish(ProxyAccountAuthenticator.DefinitionsOf(config.Users));
+            return directory;
+        });
+        services.TryAddSingleton(provider => new ProxyAccountAuthenticator(
+            provider.GetRequiredService<AccountDirectory>(), config.Sessions, config.Pools.Select(pool => pool.Name)));
+        services.TryAddSingleton<AccountUsageRecorder>();
         services.TryAddSingleton(_ => new TargetPolicy(config));
         services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
         services.TryAddSingleton(provider => new UpstreamTargetResolver(
@@ -58,6 +70,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
+
+        // Account limits run first among the stages (before the policy's): a refused request costs nothing further.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestStage, AccountLimitStage>());
         AddPolicy(services, config);
         AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
@@ -133,6 +148,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IRequestCompletionSink>(),
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RequestPipeline>>()));
+            provider.GetRequiredService<ILogger<RequestPipeline>>(),
+            provider.GetRequiredService<AccountUsageRecorder>()));
     }
 }

@@ -10,17 +10,18 @@ namespace ProxyRotator.Gateway.Relay;
 /// with pooled buffers when the gateway accepted the client itself (<see cref="SocketDuplexPipe"/>), else through
 /// Kestrel's transport pipes. A client half-close is passed on to the upstream as a FIN; the end of the upstream or
 /// any failure ends both directions at once, so neither side is left holding a socket. The byte counts
-/// (<see cref="RelayResult"/>) are kept in one place per direction (<see cref="RelayState"/>).
+/// (<see cref="RelayResult"/>) are kept in one place per direction (<see cref="RelayState"/>), which also tells an
+/// optional <see cref="IRelayByteMeter"/> and ends the tunnel when it says so (a spent byte quota).
 /// </summary>
 public sealed class TunnelRelay(TimeProvider timeProvider)
 {
     private const int UpstreamReadSize = 16 * 1024;
 
-    public async Task<RelayResult> RunAsync(IDuplexPipe client, Stream upstream, Socket? upstreamSocket, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public async Task<RelayResult> RunAsync(IDuplexPipe client, Stream upstream, Socket? upstreamSocket, TimeSpan idleTimeout, CancellationToken cancellationToken, IRelayByteMeter? meter = null)
     {
         using var idle = new IdleWatch(idleTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var state = new RelayState();
+        var state = new RelayState(meter, linked);
 
         if (client is SocketDuplexPipe raw && await SendBufferedAsync(raw.Input, upstream, state, linked.Token).ConfigureAwait(false))
         {
@@ -337,7 +338,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         }
     }
 
-    private sealed class RelayState
+    private sealed class RelayState(IRelayByteMeter? meter, CancellationTokenSource linked)
     {
         private int _endSet;
 
@@ -346,11 +347,29 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         public long BytesToClient { get; private set; }
 
         // The one place each direction's bytes are counted, for both relay paths.
-        public void CountFromClient(int bytes) => BytesFromClient += bytes;
+        public void CountFromClient(int bytes)
+        {
+            BytesFromClient += bytes;
+            Meter(bytes);
+        }
 
-        public void CountToClient(int bytes) => BytesToClient += bytes;
+        public void CountToClient(int bytes)
+        {
+            BytesToClient += bytes;
+            Meter(bytes);
+        }
 
         public RelayEnd? End { get; private set; }
+
+        /// <summary>A meter that says stop ends the tunnel: both directions' pending reads and writes are cancelled.</summary>
+        private void Meter(int bytes)
+        {
+            if (meter is not null && !meter.Add(bytes))
+            {
+                SetEnd(RelayEnd.QuotaExhausted);
+                linked.Cancel();
+            }
+        }
 
         public void SetEnd(RelayEnd end)
         {
