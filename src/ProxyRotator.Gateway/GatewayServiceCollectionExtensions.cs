@@ -86,11 +86,12 @@ public static class GatewayServiceCollectionExtensions
 
     /// <summary>
     /// Outbound rules, ban avoidance and exclusive exits (issue 13 §4-6): two request stages and the state they share.
-    /// An account store replaces <see cref="IOutboundRulesSource"/> by registering its own first.
+    /// Accounts' own rules come from the <see cref="AccountDirectory"/> (<see cref="AccountOutboundRulesSource"/>).
     /// </summary>
     private static void AddPolicy(IServiceCollection services, ProxyRotatorConfig config)
     {
-        services.TryAddSingleton<IOutboundRulesSource>(_ => new ConfigOutboundRulesSource(config));
+        services.TryAddSingleton<IOutboundRulesSource>(provider => new AccountOutboundRulesSource(
+            provider.GetRequiredService<AccountDirectory>(), new ConfigOutboundRulesSource(config)));
         services.TryAddSingleton(provider => new SiteBanList(config.Policy.Bans, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ExclusiveExitLedger(config, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new BanDetector(
@@ -100,6 +101,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IRequestStage>(provider => new SiteAvoidanceStage(
             provider.GetRequiredService<SiteBanList>(),
             provider.GetRequiredService<ExclusiveExitLedger>(),
+            provider.GetRequiredService<IOutboundRulesSource>(),
             provider.GetRequiredService<IPoolSnapshotSource>(),
             provider.GetRequiredService<Core.Sessions.ISessionStore>(),
             provider.GetRequiredService<ILogger<SiteAvoidanceStage>>()));

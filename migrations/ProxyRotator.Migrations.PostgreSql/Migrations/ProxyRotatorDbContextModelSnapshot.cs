@@ -47,6 +47,9 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ExclusiveExits")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("FromConfig")
                         .HasColumnType("boolean");
 
@@ -57,6 +60,14 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("OutboundAllow")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("OutboundDeny")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("PasswordHash")
                         .HasMaxLength(255)

@@ -40,6 +40,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ExclusiveExits")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("FromConfig")
                         .HasColumnType("INTEGER");
 
@@ -49,6 +52,14 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutboundAllow")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OutboundDeny")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")

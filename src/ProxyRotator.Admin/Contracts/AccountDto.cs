@@ -13,4 +13,7 @@ public sealed record AccountDto(
     IReadOnlyList<string> AllowedAddresses,
     bool FromConfig,
     long BytesToday,
-    long BytesThisMonth);
+    long BytesThisMonth,
+    IReadOnlyList<string>? OutboundAllow = null,
+    IReadOnlyList<string>? OutboundDeny = null,
+    bool ExclusiveExits = false);

@@ -10,7 +10,7 @@ using ProxyRotator.Store.Accounts;
 namespace ProxyRotator.Admin.Endpoints;
 
 /// <summary>
-/// <c>/api/accounts</c>: add, change (enable, disable, pools, limits, allowed addresses), rotate the password of and
+/// <c>/api/accounts</c>: add, change (enable, disable, pools, limits, allowed addresses, outbound rules, exclusive exits), rotate the password of and
 /// delete gateway accounts. Every change is stored and takes effect on this instance before the answer (the
 /// gateway's account table is swapped), on the others at their next change-version poll.
 /// </summary>
@@ -37,7 +37,7 @@ internal static class AccountEndpoints
         AccountLimits l = account.Limits;
         return new AccountDto(account.Name, account.Enabled, account.PasswordHash is not null, account.Pools,
             new AccountLimitsDto(l.MaxConcurrent, l.RequestsPerSecond, l.BytesPerDay, l.BytesPerMonth), account.AllowedAddresses, account.FromConfig,
-            totals.DayBytes(today), totals.MonthBytes(today));
+            totals.DayBytes(today), totals.MonthBytes(today), account.Outbound?.Allow ?? [], account.Outbound?.Deny ?? [], account.ExclusiveExits);
     }
 
     private static async Task<Ok<AccountDto[]>> ListAsync(AccountStore store, AccountDirectory directory, CancellationToken ct) =>
@@ -54,7 +54,8 @@ internal static class AccountEndpoints
             return AdminProblems.BadInput(new AdminInputError("body", "expected an account"));
         }
 
-        var settings = new AccountChange(request.Enabled ?? true, request.Pools ?? ["*"], ToLimits(request.Limits) ?? AccountLimits.None, request.AllowedAddresses ?? []);
+        var settings = new AccountChange(request.Enabled ?? true, request.Pools ?? ["*"], ToLimits(request.Limits) ?? AccountLimits.None, request.AllowedAddresses ?? [],
+            request.OutboundAllow, request.OutboundDeny, request.ExclusiveExits);
         (AccountStoreResult result, string? generated) = await store.AddAsync(request.Name, request.Password, settings, ct);
         return result.Account is { } account
             ? TypedResults.Created($"/api/accounts/{account.Name}", new AccountSecretDto(ToDto(account, directory), generated))
@@ -69,7 +70,8 @@ internal static class AccountEndpoints
             return AdminProblems.BadInput(new AdminInputError("body", "expected the fields to change"));
         }
 
-        AccountStoreResult result = await store.UpdateAsync(name, new AccountChange(request.Enabled, request.Pools, ToLimits(request.Limits), request.AllowedAddresses), ct);
+        AccountStoreResult result = await store.UpdateAsync(name, new AccountChange(
+            request.Enabled, request.Pools, ToLimits(request.Limits), request.AllowedAddresses, request.OutboundAllow, request.OutboundDeny, request.ExclusiveExits), ct);
         return result.Account is { } account ? TypedResults.Ok(ToDto(account, directory)) : Problem(result);
     }
 

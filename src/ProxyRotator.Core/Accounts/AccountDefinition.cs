@@ -11,6 +11,8 @@ namespace ProxyRotator.Core.Accounts;
 /// <param name="Limits">Its limits.</param>
 /// <param name="AllowedAddresses">Client addresses or CIDR ranges that authenticate as this account without a password.</param>
 /// <param name="FromConfig">The account comes from the configuration file's <c>users</c> (its password and pools follow the file).</param>
+/// <param name="Outbound">Its own outbound rules (issue 13 §4), compiled; null for none.</param>
+/// <param name="ExclusiveExits">Its requests ask for exclusive exits unless the username says otherwise (issue 13 §6).</param>
 public sealed record AccountDefinition(
     string Name,
     string? PasswordHash,
@@ -18,4 +20,6 @@ public sealed record AccountDefinition(
     IReadOnlyList<string> Pools,
     AccountLimits Limits,
     IReadOnlyList<string> AllowedAddresses,
-    bool FromConfig = false);
+    bool FromConfig = false,
+    Policy.OutboundRules? Outbound = null,
+    bool ExclusiveExits = false);

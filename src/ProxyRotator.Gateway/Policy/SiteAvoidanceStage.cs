@@ -17,6 +17,7 @@ namespace ProxyRotator.Gateway.Policy;
 internal sealed class SiteAvoidanceStage(
     SiteBanList bans,
     ExclusiveExitLedger ledger,
+    IOutboundRulesSource accounts,
     IPoolSnapshotSource pool,
     ISessionStore? sessions,
     ILogger<SiteAvoidanceStage> logger) : IRequestStage
@@ -56,7 +57,10 @@ internal sealed class SiteAvoidanceStage(
     {
         DateTimeOffset now = default;
         bool armed = false;
-        if (targeting.Exclusive == true)
+
+        // The account's default applies when the username does not say -exclusive-0/1.
+        bool? exclusive = targeting.Exclusive ?? (accounts.ExclusiveByDefault(targeting.Account) ? true : null);
+        if (exclusive == true)
         {
             now = _timeProvider.GetUtcNow();
             ledger.Arm(now);
@@ -83,7 +87,7 @@ internal sealed class SiteAvoidanceStage(
             return;
         }
 
-        request.Avoidance = new SiteAvoidance(site.ToString().ToLowerInvariant(), siteBans, armed ? ledger : null, targeting.Account, targeting.Exclusive, _timeProvider);
+        request.Avoidance = new SiteAvoidance(site.ToString().ToLowerInvariant(), siteBans, armed ? ledger : null, targeting.Account, exclusive, _timeProvider);
     }
 
     /// <summary>The exit a <c>-banned-…</c> flag names: an upstream id, an IP, or the session's exit; null when unknown.</summary>

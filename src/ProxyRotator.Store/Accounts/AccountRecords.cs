@@ -1,4 +1,5 @@
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Policy;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Store.Accounts;
@@ -13,7 +14,9 @@ internal static class AccountRecords
         Split(entity.Pools) is { Length: > 0 } pools ? pools : ["*"],
         new AccountLimits(entity.MaxConcurrent, entity.RequestsPerSecond, entity.BytesPerDay, entity.BytesPerMonth),
         Split(entity.AllowedAddresses),
-        entity.FromConfig);
+        entity.FromConfig,
+        entity.OutboundAllow.Length == 0 && entity.OutboundDeny.Length == 0 ? null : OutboundRules.Parse(Split(entity.OutboundAllow), Split(entity.OutboundDeny)),
+        entity.ExclusiveExits);
 
     public static string Join(IEnumerable<string> values) => string.Join(',', values.Select(v => v.Trim()).Where(v => v.Length > 0));
 

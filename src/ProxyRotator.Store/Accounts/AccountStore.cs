@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Policy;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Store.Accounts;
@@ -91,7 +92,7 @@ public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contex
         }
     }
 
-    /// <summary>Enables or disables, sets pools, limits and allowed addresses.</summary>
+    /// <summary>Enables or disables, sets pools, limits, allowed addresses, outbound rules and the exclusive-exits default.</summary>
     public Task<AccountStoreResult> UpdateAsync(string name, AccountChange change, CancellationToken cancellationToken) =>
         ChangeAsync(name, (db, row, ct) => ApplyAsync(db, row, change, ct), cancellationToken);
 
@@ -203,6 +204,24 @@ public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contex
             }
 
             AccountRecords.SetLimits(row, limits);
+        }
+
+        if (change.OutboundAllow is not null || change.OutboundDeny is not null)
+        {
+            IEnumerable<string> allow = change.OutboundAllow ?? AccountRecords.Split(row.OutboundAllow);
+            IEnumerable<string> deny = change.OutboundDeny ?? AccountRecords.Split(row.OutboundDeny);
+            if (!OutboundRules.TryParse(allow, deny, out OutboundRules rules, out string? ruleProblem))
+            {
+                return "outbound: " + ruleProblem;
+            }
+
+            row.OutboundAllow = AccountRecords.Join(rules.Allow);
+            row.OutboundDeny = AccountRecords.Join(rules.Deny);
+        }
+
+        if (change.ExclusiveExits is { } exclusive)
+        {
+            row.ExclusiveExits = exclusive;
         }
 
         if (change.Enabled is { } enabled)

@@ -24,6 +24,15 @@ public sealed class AccountEntity
     public long? BytesPerDay { get; set; }
     public long? BytesPerMonth { get; set; }
 
+    /// <summary>Outbound allow rules (<see cref="Core.Policy.OutboundRules"/> strings) joined with <c>,</c>.</summary>
+    public string OutboundAllow { get; set; } = string.Empty;
+
+    /// <summary>Outbound deny rules joined with <c>,</c>.</summary>
+    public string OutboundDeny { get; set; } = string.Empty;
+
+    /// <summary>Requests ask for exclusive exits unless the username says <c>-exclusive-0</c>.</summary>
+    public bool ExclusiveExits { get; set; }
+
     /// <summary>The account is one of the configuration file's <c>users</c>: its password and pools follow the file.</summary>
     public bool FromConfig { get; set; }
 

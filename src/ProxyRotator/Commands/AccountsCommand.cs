@@ -69,7 +69,8 @@ public static class AccountsCommand
         AdminCommandAction.Set(command, connection, TimeSpan.FromSeconds(60), async (parse, api, output, ct) =>
         {
             AccountSecretDto added = await api.AddAccountAsync(new AddAccountRequest(
-                parse.GetValue(name)!, parse.GetValue(password), limits.Pools(parse), limits.Limits(parse, null), limits.Addresses(parse)), ct);
+                parse.GetValue(name)!, parse.GetValue(password), limits.Pools(parse), limits.Limits(parse, null), limits.Addresses(parse),
+                OutboundAllow: limits.AllowTargets(parse), OutboundDeny: limits.DenyTargets(parse), ExclusiveExits: limits.Exclusive(parse)), ct);
             await output.WriteLineAsync($"added account {added.Account.Name}");
             if (added.Password is { } generated)
             {
@@ -86,7 +87,7 @@ public static class AccountsCommand
         var connection = new AdminConnectionOptions();
         var name = new Argument<string>("NAME") { Description = "Account name" };
         var limits = new LimitOptions();
-        var command = new Command("set", "Set an account's pools, limits or allowed addresses (limits not given are kept; 0 removes one)");
+        var command = new Command("set", "Set an account's pools, limits, allowed addresses, outbound rules or exclusive exits (limits not given are kept; 0 removes one)");
         command.Arguments.Add(name);
         limits.AddTo(command);
         connection.AddTo(command);
@@ -97,7 +98,8 @@ public static class AccountsCommand
                 ? (await api.ListAccountsAsync(ct)).FirstOrDefault(a => a.Name == account)?.Limits
                 : null;
             AccountDto updated = await api.UpdateAccountAsync(account,
-                new UpdateAccountRequest(null, limits.Pools(parse), limits.AnyLimit(parse) ? limits.Limits(parse, current) : null, limits.Addresses(parse)), ct);
+                new UpdateAccountRequest(null, limits.Pools(parse), limits.AnyLimit(parse) ? limits.Limits(parse, current) : null, limits.Addresses(parse),
+                    limits.AllowTargets(parse), limits.DenyTargets(parse), limits.Exclusive(parse)), ct);
             await output.WriteLineAsync($"updated account {updated.Name}");
             return AdminCommandAction.Success;
         });
@@ -168,6 +170,9 @@ public static class AccountsCommand
     {
         private readonly Option<string[]> _pools = new("--pool") { Description = "A pool the account may use (repeat; '*' for all)", AllowMultipleArgumentsPerToken = true };
         private readonly Option<string[]> _addresses = new("--allow-address") { Description = "A client address or CIDR range that authenticates without a password (repeat)", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string[]> _allowTargets = new("--allow-target") { Description = "An outbound allow rule: example.com, *.example.com, 10.0.0.0/8, port:443 (repeat; replaces the list)", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<string[]> _denyTargets = new("--deny-target") { Description = "An outbound deny rule, same forms (repeat; replaces the list)", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<bool?> _exclusive = new("--exclusive-exits") { Description = "Requests ask for exclusive exits unless the username says -exclusive-0 (true/false)" };
         private readonly Option<int?> _concurrent = new("--max-concurrent") { Description = "Requests and tunnels open at once (0: unlimited)" };
         private readonly Option<int?> _rps = new("--requests-per-second") { Description = "Requests per second (0: unlimited)" };
         private readonly Option<long?> _day = new("--bytes-per-day") { Description = "Bytes up plus down per UTC day (0: unlimited)" };
@@ -177,6 +182,9 @@ public static class AccountsCommand
         {
             command.Options.Add(_pools);
             command.Options.Add(_addresses);
+            command.Options.Add(_allowTargets);
+            command.Options.Add(_denyTargets);
+            command.Options.Add(_exclusive);
             command.Options.Add(_concurrent);
             command.Options.Add(_rps);
             command.Options.Add(_day);
@@ -186,6 +194,12 @@ public static class AccountsCommand
         public string[]? Pools(ParseResult parse) => parse.GetValue(_pools) is { Length: > 0 } pools ? pools : null;
 
         public string[]? Addresses(ParseResult parse) => parse.GetValue(_addresses) is { Length: > 0 } addresses ? addresses : null;
+
+        public string[]? AllowTargets(ParseResult parse) => parse.GetValue(_allowTargets) is { Length: > 0 } rules ? rules : null;
+
+        public string[]? DenyTargets(ParseResult parse) => parse.GetValue(_denyTargets) is { Length: > 0 } rules ? rules : null;
+
+        public bool? Exclusive(ParseResult parse) => parse.GetValue(_exclusive);
 
         public bool AnyLimit(ParseResult parse) =>
             parse.GetValue(_concurrent) is not null || parse.GetValue(_rps) is not null || parse.GetValue(_day) is not null || parse.GetValue(_month) is not null;

@@ -68,7 +68,7 @@ public class PolicyStageBenchmarks
 
         _rules = new OutboundRuleStage(config, new ConfigOutboundRulesSource(config), NullLogger<OutboundRuleStage>.Instance);
         _noRules = new OutboundRuleStage(new ProxyRotatorConfig(), new ConfigOutboundRulesSource(new ProxyRotatorConfig()), NullLogger<OutboundRuleStage>.Instance);
-        _avoidanceNoBans = new SiteAvoidanceStage(new SiteBanList(config.Policy.Bans, TimeProvider.System), ledger, pool, null, NullLogger<SiteAvoidanceStage>.Instance);
+        _avoidanceNoBans = new SiteAvoidanceStage(new SiteBanList(config.Policy.Bans, TimeProvider.System), ledger, new ConfigOutboundRulesSource(config), pool, null, NullLogger<SiteAvoidanceStage>.Instance);
 
         var bans = new SiteBanList(config.Policy.Bans, TimeProvider.System);
         for (int i = 0; i < 100; i++)
@@ -76,7 +76,7 @@ public class PolicyStageBenchmarks
             bans.Report("shop.example", ExitKey.Of(upstreams[i * 7]), BanSource.Detected, null);
         }
 
-        _avoidanceWithBans = new SiteAvoidanceStage(bans, ledger, pool, null, NullLogger<SiteAvoidanceStage>.Instance);
+        _avoidanceWithBans = new SiteAvoidanceStage(bans, ledger, new ConfigOutboundRulesSource(config), pool, null, NullLogger<SiteAvoidanceStage>.Instance);
         _request = Request("acct4242", "www.news.example");
         _bannedSiteRequest = Request("acct4242", "www.shop.example");
         _ = Completed(_avoidanceWithBans.InvokeAsync(_bannedSiteRequest, CancellationToken.None));
