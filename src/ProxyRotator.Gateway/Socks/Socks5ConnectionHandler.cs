@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Relay;
@@ -9,7 +10,7 @@ using ProxyRotator.Gateway.Relay;
 namespace ProxyRotator.Gateway.Socks;
 
 /// <summary>
-/// The SOCKS5 front end (RFC 1928 CONNECT and UDP ASSOCIATE, RFC 1929 username/password only): the handshake under the head timeout,
+/// The SOCKS5 front end (RFC 1928 CONNECT and UDP ASSOCIATE, RFC 1929 username/password; no authentication only for a client address on an account's allow-list): the handshake under the head timeout,
 /// admission through the <see cref="RequestPipeline"/> when the credentials arrive, then the same pipeline as HTTP
 /// CONNECT; its answers are rendered as SOCKS5 replies.
 /// </summary>
@@ -17,7 +18,8 @@ public sealed class Socks5ConnectionHandler(
     RequestPipeline pipeline,
     TunnelRelay relay,
     ProxyRotatorConfig config,
-    Udp.Socks5UdpAssociateHandler udp)
+    Udp.Socks5UdpAssociateHandler udp,
+    AccountDirectory accounts)
 {
     private delegate bool MessageParser(in ReadOnlySequence<byte> buffer, out long consumed);
 
@@ -28,39 +30,58 @@ public sealed class Socks5ConnectionHandler(
         PipeReader input = connection.Transport.Input;
         PipeWriter output = connection.Transport.Output;
 
-        bool offersUserPassword = false;
+        bool offersUserPassword = false, offersNoAuthentication = false;
         string? error = null;
-        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out error), handshakeToken).ConfigureAwait(false))
+        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) =>
+            Socks5Parser.TryParseGreeting(b, out c, out offersUserPassword, out offersNoAuthentication, out error), handshakeToken).ConfigureAwait(false))
         {
             return;
         }
 
+        // Method 0x00 only for a client whose address is on an account's allow-list and that offers no 0x02: a client
+        // offering 0x02 has a username to send, which may carry targeting.
+        var client = connection.RemoteEndPoint as IPEndPoint;
+        bool noAuthentication = error is null && !offersUserPassword && offersNoAuthentication && accounts.Current.FindByAddress(client?.Address) is not null;
+
         // A malformed greeting (no methods, unassigned method codes) is answered at once, as one without user/password.
-        if (error is not null || !offersUserPassword)
+        if (error is not null || !(offersUserPassword || noAuthentication))
         {
             await WriteAsync(output, [Socks5Constants.Version, Socks5Constants.MethodNoAcceptable], connectionToken).ConfigureAwait(false);
             return;
         }
 
-        await WriteAsync(output, [Socks5Constants.Version, Socks5Constants.MethodUsernamePassword], connectionToken).ConfigureAwait(false);
+        await WriteAsync(output, [Socks5Constants.Version, noAuthentication ? Socks5Constants.MethodNoAuthentication : Socks5Constants.MethodUsernamePassword], connectionToken).ConfigureAwait(false);
 
         byte[] username = [], password = [];
-        if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseCredentials(b, out c, out username, out password, out error), handshakeToken).ConfigureAwait(false))
+        if (!noAuthentication
+            && !await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseCredentials(b, out c, out username, out password, out error), handshakeToken).ConfigureAwait(false))
         {
             return;
         }
 
-        GatewayRequest request = pipeline.CreateTunnelRequest(GatewayProtocol.Socks5, connection.RemoteEndPoint as IPEndPoint);
+        GatewayRequest request = pipeline.CreateTunnelRequest(GatewayProtocol.Socks5, client);
         try
         {
+            // Without authentication the address alone admits (as an HTTP request without Proxy-Authorization).
             // A malformed RFC 1929 message is admitted as no credentials at all: refused like a wrong password.
-            if (pipeline.Admit(request, error is null ? ClientCredentials.Socks(username, password) : ClientCredentials.Socks([], [])) is not null)
+            ClientCredentials credentials = noAuthentication ? ClientCredentials.Basic(null)
+                : error is null ? ClientCredentials.Socks(username, password) : ClientCredentials.Socks([], []);
+            if (pipeline.Admit(request, credentials) is not null)
             {
+                if (noAuthentication)
+                {
+                    await ReplyAsync(output, Socks5Constants.ReplyNotAllowed, connectionToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthFailed], connectionToken).ConfigureAwait(false);
                 return;
             }
 
-            await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthSucceeded], connectionToken).ConfigureAwait(false);
+            if (!noAuthentication)
+            {
+                await WriteAsync(output, [Socks5Constants.AuthVersion, Socks5Constants.AuthSucceeded], connectionToken).ConfigureAwait(false);
+            }
 
             Socks5Request command = default;
             if (!await ReadMessageAsync(input, (in ReadOnlySequence<byte> b, out long c) => Socks5Parser.TryParseRequest(b, out c, out command, out error), handshakeToken).ConfigureAwait(false))

@@ -5,6 +5,7 @@ public static class Socks5Constants
 {
     public const byte Version = 0x05;
     public const byte AuthVersion = 0x01;
+    public const byte MethodNoAuthentication = 0x00;
     public const byte MethodUsernamePassword = 0x02;
     public const byte MethodNoAcceptable = 0xFF;
     public const byte CommandConnect = 0x01;

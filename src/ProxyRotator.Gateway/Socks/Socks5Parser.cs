@@ -11,10 +11,15 @@ namespace ProxyRotator.Gateway.Socks;
 public static class Socks5Parser
 {
     /// <summary>VER NMETHODS METHODS: true when complete; <paramref name="offersUserPassword"/> says if 0x02 is offered.</summary>
-    public static bool TryParseGreeting(in ReadOnlySequence<byte> buffer, out long consumed, out bool offersUserPassword, out string? error)
+    public static bool TryParseGreeting(in ReadOnlySequence<byte> buffer, out long consumed, out bool offersUserPassword, out string? error) =>
+        TryParseGreeting(buffer, out consumed, out offersUserPassword, out _, out error);
+
+    /// <summary>As above; <paramref name="offersNoAuthentication"/> says if 0x00 is offered.</summary>
+    public static bool TryParseGreeting(in ReadOnlySequence<byte> buffer, out long consumed, out bool offersUserPassword, out bool offersNoAuthentication, out string? error)
     {
         consumed = 0;
         offersUserPassword = false;
+        offersNoAuthentication = false;
         error = null;
         if (buffer.Length < 2)
         {
@@ -46,6 +51,7 @@ public static class Socks5Parser
         }
 
         offersUserPassword = methods.Contains(Socks5Constants.MethodUsernamePassword);
+        offersNoAuthentication = methods.Contains(Socks5Constants.MethodNoAuthentication);
         consumed = total;
         return true;
     }

@@ -92,6 +92,34 @@ public sealed class AccountLifecycleTests(AccountLifecycleTests.Fixture fixture)
     }
 
     [Fact]
+    public async Task AllowListedAddress_Socks5WithoutCredentials_NoAuthenticationAcceptedOnlyFromThatAddress()
+    {
+        await AccountClients.AddAccountAsync(fixture.Product, new AddAccountRequest("bound2", AllowedAddresses: ["127.61.9.11"]));
+
+        CurlResult bound = await Curl.RunAsync(["-sS", "-f", "--interface", "127.61.9.11", "--socks5-hostname", $"{Gateway.Address}:{Gateway.Port}", fixture.OriginUrl("ip")]);
+        byte[] fromBound = await Socks5GreetingAsync(IPAddress.Parse("127.61.9.11"));
+        byte[] fromOther = await Socks5GreetingAsync(IPAddress.Parse("127.61.9.12"));
+        CurlResult other = await Curl.RunAsync(["-sS", "--interface", "127.61.9.12", "--socks5-hostname", $"{Gateway.Address}:{Gateway.Port}", fixture.OriginUrl("ip")]);
+
+        Assert.True(bound.ExitCode == 0, bound.Error);
+        Assert.Equal([0x05, 0x00], fromBound);
+        Assert.Equal([0x05, 0xFF], fromOther);
+        Assert.NotEqual(0, other.ExitCode);
+    }
+
+    /// <summary>A SOCKS5 greeting offering only "no authentication" (0x00) from <paramref name="local"/>; the method reply.</summary>
+    private async Task<byte[]> Socks5GreetingAsync(IPAddress local)
+    {
+        using var client = new System.Net.Sockets.TcpClient(new IPEndPoint(local, 0));
+        await client.ConnectAsync(Gateway);
+        System.Net.Sockets.NetworkStream stream = client.GetStream();
+        await stream.WriteAsync((byte[])[0x05, 0x01, 0x00]);
+        byte[] reply = new byte[2];
+        await stream.ReadExactlyAsync(reply).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        return reply;
+    }
+
+    [Fact]
     public async Task AddAccount_BadInput_Answers400NamingTheField()
     {
         using HttpClient admin = AccountClients.Admin(fixture.Product);
