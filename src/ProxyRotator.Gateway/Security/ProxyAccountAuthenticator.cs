@@ -31,6 +31,9 @@ public sealed class ProxyAccountAuthenticator
     private readonly CredentialVerdictCache _verdicts;
     private readonly SessionOptions _sessions;
 
+    // Usernames already parsed: a known credential skips the parse (the largest part of its cost).
+    private readonly TargetingCache _targeting = new();
+
     // Configured pool names; null when the caller does not know them (then -pool-NAME is not checked here).
     private readonly FrozenSet<string>? _knownPools;
 
@@ -151,10 +154,15 @@ public sealed class ProxyAccountAuthenticator
     private bool TryTarget(ReadOnlySpan<char> username, AccountEntry found, out TargetingParameters? parameters, out AccountEntry? account, out AuthenticationFailure failure)
     {
         account = null;
-        if (!ProxyUsernameParser.TryParse(username, _sessions, found.Name, out parameters, out TargetingError error))
+        if (!_targeting.TryGet(username, out parameters))
         {
-            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, error);
-            return false;
+            if (!ProxyUsernameParser.TryParse(username, _sessions, found.Name, out parameters, out TargetingError error))
+            {
+                failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, error);
+                return false;
+            }
+
+            _targeting.Add(username, parameters!);
         }
 
         // Only backconnect dialects honour state and asn, and they are not wired into the pick yet: refuse them

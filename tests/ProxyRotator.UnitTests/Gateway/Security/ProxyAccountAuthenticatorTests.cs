@@ -30,6 +30,37 @@ public sealed class ProxyAccountAuthenticatorTests
         Assert.Equal(AuthenticationFailureKind.None, failure.Kind);
     }
 
+    [Fact]
+    public void TryParseBasic_KnownCredentialTwice_ReusesTheParsedTargeting()
+    {
+        ProxyAccountAuthenticator sut = CreateSut();
+        string header = Basic("scraper-country-de-session-s1:s3cret:with:colons");
+
+        Assert.True(sut.TryParseBasic(header, out TargetingParameters? first, out _));
+        Assert.True(sut.TryParseBasic(header, out TargetingParameters? second, out _));
+        Assert.True(sut.TryParseBasic(Basic("scraper-country-fr:s3cret:with:colons"), out TargetingParameters? other, out _));
+
+        Assert.Same(first, second);
+        Assert.Equal("DE", second!.Country);
+        Assert.Equal("FR", other!.Country);
+    }
+
+    [Fact]
+    public void TargetingCache_Full_StartsOverInsteadOfGrowing()
+    {
+        var cache = new TargetingCache(capacity: 2);
+        var parameters = new TargetingParameters { Account = "a" };
+
+        cache.Add("a-session-1", parameters);
+        cache.Add("a-session-2", parameters);
+        cache.Add("a-session-3", parameters);
+
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet("a-session-3", out TargetingParameters? found));
+        Assert.Same(parameters, found);
+        Assert.False(cache.TryGet("a-session-1", out _));
+    }
+
     [Theory]
     [InlineData("scraper", "wrong")]
     [InlineData("scraper", "")]
