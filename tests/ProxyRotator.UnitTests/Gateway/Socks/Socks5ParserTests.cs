@@ -24,6 +24,18 @@ public sealed class Socks5ParserTests
     }
 
     [Fact]
+    public void TryParseGreeting_NoAuthOffered_ReportedBesideUserPassword()
+    {
+        Assert.True(Socks5Parser.TryParseGreeting(Seq(0x05, 0x01, 0x00), out _, out bool userPassword, out bool noAuth, out string? error));
+        Assert.True(Socks5Parser.TryParseGreeting(Seq(0x05, 0x01, 0x02), out _, out _, out bool noAuthWithout, out _));
+
+        Assert.Null(error);
+        Assert.False(userPassword);
+        Assert.True(noAuth);
+        Assert.False(noAuthWithout);
+    }
+
+    [Fact]
     public void TryParseGreeting_Prefixes_AreIncomplete()
     {
         byte[] greeting = [0x05, 0x03, 0x00, 0x01, 0x02];
