@@ -31,6 +31,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<ServerUptime>();
         services.TryAddSingleton<UpstreamCatalog>();
         services.TryAddSingleton<PoolOverviewQuery>();
+        services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton<MetricsExposition>();
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<ApiKeyEndpointFilter>();

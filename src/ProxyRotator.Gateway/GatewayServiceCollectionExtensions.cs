@@ -42,6 +42,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
         if (config.Gateway.Tls is { } tls)
@@ -53,6 +54,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
+        services.TryAddSingleton(provider => new BackconnectCredentialWriter(provider.GetRequiredService<ProxyRotatorConfig>()));
         AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
@@ -78,7 +80,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IUpstreamOutcomeSink>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
             provider.GetRequiredService<ILogger<FailoverLoop>>(),
-            provider.GetService<GatewayTracing>()));
+            provider.GetService<GatewayTracing>(),
+            provider.GetRequiredService<BackconnectCredentialWriter>()));
         services.TryAddSingleton(provider => new TunnelExchange(
             provider.GetRequiredService<UpstreamConnector>(),
             provider.GetRequiredService<UpstreamRouter>(),
@@ -105,6 +108,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IRequestCompletionSink>(),
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RequestPipeline>>()));
+            provider.GetRequiredService<ILogger<RequestPipeline>>(),
+            provider.GetRequiredService<SpendMeter>()));
     }
 }

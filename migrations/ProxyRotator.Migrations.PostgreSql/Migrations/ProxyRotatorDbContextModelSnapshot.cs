@@ -170,6 +170,9 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<long>("UpstreamId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("VendorEpoch")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
@@ -213,12 +216,32 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<int>("ConsecutiveSuccesses")
                         .HasColumnType("integer");
 
+                    b.Property<decimal?>("CostPerGb")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal?>("CostPerRequest")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("Countries")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("DeclaredCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Dialect")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DialectTemplate")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<string>("ExitIp")
                         .HasMaxLength(64)

@@ -157,6 +157,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<long>("UpstreamId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("VendorEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
@@ -198,11 +201,31 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<int>("ConsecutiveSuccesses")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("CostPerGb")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CostPerRequest")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Countries")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DeclaredCountry")
                         .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dialect")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialectTemplate")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExitIp")

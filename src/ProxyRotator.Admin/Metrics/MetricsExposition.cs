@@ -9,11 +9,12 @@ namespace ProxyRotator.Admin.Metrics;
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
-/// sets), failure kinds and score buckets. No account, target or upstream labels.
+/// sets), failure kinds and score buckets; accounts (from the configuration) only on the spend families. No target or
+/// upstream labels.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
-    TimeProvider timeProvider, AccessLogWriter? accessLog = null)
+    TimeProvider timeProvider, AccessLogWriter? accessLog = null, SpendMeter? spend = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -48,6 +49,7 @@ public sealed class MetricsExposition(
         WritePoolTraffic(w);
         WriteUpstreamObservations(w);
         WriteAccessLog(w);
+        WriteSpend(w);
 
         w.Family("proxyrotator_health_checks_total", "counter", "Health-check probe outcomes");
         foreach ((string outcome, long count) in metrics.HealthCheckOutcomes.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -69,6 +71,53 @@ public sealed class MetricsExposition(
         WriteSnapshotRebuilds(w);
         RuntimeGauges.Write(w);
         return w.ToString();
+    }
+
+    /// <summary>Usage and spend per account (accounts come from the configuration: bounded) and per provider and pool.</summary>
+    private void WriteSpend(PrometheusTextWriter w)
+    {
+        if (spend is null)
+        {
+            return;
+        }
+
+        var accounts = spend.Accounts.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var providers = spend.Providers.OrderBy(p => p.Key.Provider, StringComparer.Ordinal).ThenBy(p => p.Key.Pool, StringComparer.Ordinal).ToList();
+        w.Family("proxyrotator_spend_account_total", "counter", "What the requests an account got served cost, in the currency of the configured cost figures");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_total", (double)counters.Spend, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_account_requests_total", "counter", "Requests served per account");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_requests_total", counters.Requests, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_account_bytes_total", "counter", "Bytes (both directions) served per account");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_bytes_total", counters.Bytes, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_provider_total", "counter", "What the traffic through a provider (backconnect dialect or static) cost, per pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_total", (double)counters.Spend, ("provider", provider), ("pool", pool));
+        }
+
+        w.Family("proxyrotator_spend_provider_requests_total", "counter", "Requests served per provider and pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_requests_total", counters.Requests, ("provider", provider), ("pool", pool));
+        }
+
+        w.Family("proxyrotator_spend_provider_bytes_total", "counter", "Bytes (both directions) served per provider and pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_bytes_total", counters.Bytes, ("provider", provider), ("pool", pool));
+        }
     }
 
     /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>

@@ -14,4 +14,11 @@ public sealed class SessionOptions
 
     /// <summary>Live sessions of all accounts together; bounds the memory the session table may take.</summary>
     public int MaxTotal { get; set; } = DefaultMaxTotal;
+
+    /// <summary>
+    /// <c>sessions.vendorKey</c>: the secret that derives vendor session ids for backconnect upstreams from (account,
+    /// session id), at least 16 bytes. Keep it stable, or every sticky session moves to a new vendor session. Null:
+    /// derived from <c>admin.apiKey</c>.
+    /// </summary>
+    public string? VendorKey { get; set; }
 }

@@ -13,7 +13,18 @@ public sealed class UpstreamCandidates
     {
         _active = active;
         _pending = pending;
+        ActiveTierEnds = CostTiers.Sort(_active);
+        HasBackconnect = _active.Any(c => c.Upstream.IsBackconnect);
     }
+
+    /// <summary>A backconnect upstream is among the active ones: it may be weak in the asked country.</summary>
+    internal bool HasBackconnect { get; }
+
+    /// <summary>
+    /// Where each cost tier of <see cref="Active"/> ends (exclusive), cheapest first; null when every active candidate
+    /// costs the same (the pick is then a plain score-weighted pick over all of them).
+    /// </summary>
+    internal int[]? ActiveTierEnds { get; }
 
     public static UpstreamCandidates None { get; } = new([], []);
 

@@ -47,8 +47,41 @@ public sealed class UpstreamSelector
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
+        if (candidates.ActiveTierEnds is { } tierEnds)
+        {
+            // Cost waterfall: the cheapest tier whose upstreams are in good standing first; a demoted upstream (failing,
+            // or weak in the asked country) competes only once every tier had its turn.
+            ReadOnlySpan<UpstreamCandidate> active = candidates.Active;
+            int start = 0;
+            foreach (int end in tierEnds)
+            {
+                if (PickFrom(active[start..end], excludedIds, query.Country, skipDemoted: true) is { } cheapest)
+                {
+                    return cheapest;
+                }
+
+                start = end;
+            }
+        }
+        else if (candidates.HasBackconnect
+            && PickFrom(candidates.Active, excludedIds, query.Country, skipDemoted: true) is { } inGoodStanding)
+        {
+            return inGoodStanding;
+        }
+
         return PickFrom(candidates.Active, excludedIds) ?? PickFrom(candidates.Pending, excludedIds);
     }
+
+    /// <summary>
+    /// A live score below this takes an upstream out of its cost tier: a cheap upstream that keeps failing loses its
+    /// place to the next tier and is used only when nothing in good standing is left.
+    /// </summary>
+    public const double DemotedBelowScore = 0.3;
+
+    /// <summary>Out of its tier: a failing score, or (a backconnect upstream) weak in the asked country.</summary>
+    private static bool IsDemoted(in UpstreamCandidate candidate, string? country) =>
+        ScoreWeight(candidate) - ScoreFloor < DemotedBelowScore
+        || (candidate.Upstream.Backconnect is { } backconnect && backconnect.Health.IsWeak(country));
 
     /// <summary>
     /// Whether <paramref name="upstream"/> is eligible (active or pending) and satisfies <paramref name="query"/>:
@@ -79,6 +112,18 @@ public sealed class UpstreamSelector
             return false;
         }
 
+        if (upstream.Backconnect is { } backconnect)
+        {
+            // A vendor gateway serves the countries it lists; its dialect decides city, state and asn per request (a
+            // refusal moves the request on). Its exit is not verified ahead of a request, so geo-verified skips it.
+            return !query.GeoVerifiedOnly && backconnect.Countries.Covers(query.Country);
+        }
+
+        if (query.BackconnectOnly || (query.StableExit && upstream.IsRotatingExit))
+        {
+            return false;
+        }
+
         string? country = query.GeoVerifiedOnly ? upstream.VerifiedCountry : upstream.EffectiveCountry;
         if (query.Country is not null
             ? !string.Equals(country, query.Country, StringComparison.OrdinalIgnoreCase)
@@ -90,7 +135,7 @@ public sealed class UpstreamSelector
         return query.City is null || string.Equals(upstream.City, query.City, StringComparison.OrdinalIgnoreCase);
     }
 
-    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, string? country = null, bool skipDemoted = false)
     {
         int count = candidates.Length;
         if (count == 0)
@@ -100,16 +145,16 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
+            return !Usable(candidates[0], excludedIds, country, skipDemoted) ? null : Chosen(candidates[0]);
         }
 
-        int firstIndex = Draw(candidates, excludedIds, avoid: -1);
+        int firstIndex = Draw(candidates, excludedIds, avoid: -1, country, skipDemoted);
         if (firstIndex < 0)
         {
-            return ScanBest(candidates, excludedIds);
+            return ScanBest(candidates, excludedIds, country, skipDemoted);
         }
 
-        int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex);
+        int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex, country, skipDemoted);
         if (secondIndex < 0)
         {
             return Chosen(candidates[firstIndex]);
@@ -149,7 +194,7 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
-    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, int avoid)
+    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, int avoid, string? country, bool skipDemoted)
     {
         for (int attempt = 0; attempt < DrawAttempts; attempt++)
         {
@@ -167,8 +212,7 @@ public sealed class UpstreamSelector
                 }
             }
 
-            ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (!candidate.Load.IsExcluded && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id)))
+            if (Usable(candidates[index], excludedIds, country, skipDemoted))
             {
                 return index;
             }
@@ -178,7 +222,7 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
-    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, string? country, bool skipDemoted)
     {
         int best = -1;
         double bestKey = double.MaxValue;
@@ -187,7 +231,7 @@ public sealed class UpstreamSelector
         {
             int index = (start + i) % candidates.Length;
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (candidate.Load.IsExcluded || excludedIds.Contains(candidate.Id))
+            if (!Usable(candidate, excludedIds, country, skipDemoted))
             {
                 continue;
             }
@@ -202,6 +246,11 @@ public sealed class UpstreamSelector
 
         return best < 0 ? null : Chosen(candidates[best]);
     }
+
+    private static bool Usable(in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, string? country, bool skipDemoted) =>
+        !candidate.Load.IsExcluded
+        && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id))
+        && !(skipDemoted && IsDemoted(candidate, country));
 
     /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
     private static double Weight(in UpstreamCandidate candidate) =>

@@ -40,6 +40,7 @@ public sealed class RequestPipeline
     private readonly GatewayTracing? _tracing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RequestPipeline> _logger;
+    private readonly SpendMeter? _spend;
 
     internal RequestPipeline(
         ClientAdmission admission,
@@ -54,7 +55,8 @@ public sealed class RequestPipeline
         IRequestCompletionSink completion,
         GatewayTracing? tracing,
         TimeProvider timeProvider,
-        ILogger<RequestPipeline> logger)
+        ILogger<RequestPipeline> logger,
+        SpendMeter? spend = null)
     {
         _admission = admission;
         _targetPolicy = targetPolicy;
@@ -71,6 +73,7 @@ public sealed class RequestPipeline
         _tracing = _completion is null ? null : tracing;
         _timeProvider = timeProvider;
         _logger = logger;
+        _spend = spend;
     }
 
     /// <summary>Targets that recently failed through two upstreams (blame by evidence).</summary>
@@ -244,6 +247,11 @@ public sealed class RequestPipeline
         }
 
         string? errorCode = request.Answer?.ErrorCode ?? request.ErrorCode;
+        if (request.Answer is null && request.Upstream is { } served && _spend is not null)
+        {
+            _spend.Record(request.Admission?.Targeting?.Account, served, request.BytesFromClient + request.BytesToClient);
+        }
+
         string? pool = request.Answer is null ? request.Upstream?.PoolName : request.Route?.Query.Pool;
         _metrics.RecordRequest(pool, errorCode);
         if (_completion is not null)

@@ -111,11 +111,24 @@ public sealed class UpstreamRouter(
         PoolSnapshot snapshot = pool.Current;
         if (route.Session is { } session && !route.SessionAbandoned)
         {
-            if (route.AttemptCount == 0
+            bool renew = route.RenewVendorSession;
+            route.RenewVendorSession = false;
+            if ((route.AttemptCount == 0 || renew)
                 && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
                 && bound is { IsEligible: true }
                 && selector.Matches(bound, route.Query))
             {
+                if (renew)
+                {
+                    // The vendor session holding the exit ended early: the same upstream, a fresh vendor session.
+                    route.VendorEpoch = session.VendorEpoch + 1;
+                    route.VendorSessionRenewed = true;
+                }
+                else
+                {
+                    route.VendorEpoch = session.VendorEpoch;
+                }
+
                 route.MarkTried(bound.Id);
                 return new PickResult(bound, GatewayFailure.None);
             }
@@ -135,7 +148,31 @@ public sealed class UpstreamRouter(
         }
 
         route.MarkTried(picked.Id);
+        if (route.Targeting.IsSticky)
+        {
+            // A new binding: a vendor session of its own, different from any earlier session under this id.
+            route.VendorEpoch = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         return new PickResult(picked, GatewayFailure.None);
+    }
+
+    /// <summary>
+    /// The bound backconnect upstream of a flex session failed: its vendor session ended early (the vendor lost the
+    /// exit). The next pick tries the same upstream once more on a fresh vendor session before moving elsewhere.
+    /// </summary>
+    public bool TryRenewVendorSession(UpstreamRoute route, UpstreamProxy failed)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(failed);
+        if (route.Session is not { } session || route.SessionAbandoned || route.VendorSessionRenewed || !failed.IsBackconnect
+            || session.UpstreamId != failed.Id || route.Targeting.SessionMode != SessionMode.Flex)
+        {
+            return false;
+        }
+
+        route.RenewVendorSession = true;
+        return true;
     }
 
     /// <summary>A failure on a strict session's bound upstream ends the request; everything else may fail over.</summary>
@@ -146,14 +183,15 @@ public sealed class UpstreamRouter(
     public async ValueTask CommitAsync(UpstreamRoute route, UpstreamProxy upstream, CancellationToken cancellationToken)
     {
         TargetingParameters targeting = route.Targeting;
-        if (targeting.SessionId is null || (route.Session is { } current && current.UpstreamId == upstream.Id))
+        if (targeting.SessionId is null
+            || (route.Session is { } current && current.UpstreamId == upstream.Id && (!upstream.IsBackconnect || current.VendorEpoch == route.VendorEpoch)))
         {
             return;
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
         StickySession next = route.Session is { } previous
-            ? previous with { UpstreamId = upstream.Id, LastUsedAt = now, ExitIp = upstream.ExitIp }
+            ? previous with { UpstreamId = upstream.Id, LastUsedAt = now, ExitIp = upstream.IsBackconnect ? null : upstream.ExitIp, VendorEpoch = route.VendorEpoch }
             : new StickySession
             {
                 Account = targeting.Account,
@@ -163,7 +201,8 @@ public sealed class UpstreamRouter(
                 ExpiresAt = now + SessionTtl(targeting),
                 LastUsedAt = now,
                 Mode = targeting.SessionMode,
-                ExitIp = upstream.ExitIp,
+                ExitIp = upstream.IsBackconnect ? null : upstream.ExitIp,
+                VendorEpoch = route.VendorEpoch,
             };
 
         await sessions.SaveAsync(next, cancellationToken).ConfigureAwait(false);

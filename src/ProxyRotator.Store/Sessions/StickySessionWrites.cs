@@ -44,7 +44,7 @@ internal sealed class StickySessionWrites
         [
             nameof(StickySessionEntity.Account), nameof(StickySessionEntity.SessionId), nameof(StickySessionEntity.UpstreamId),
             nameof(StickySessionEntity.Mode), nameof(StickySessionEntity.CreatedAt), nameof(StickySessionEntity.ExpiresAt),
-            nameof(StickySessionEntity.LastUsedAt), nameof(StickySessionEntity.ExitIp),
+            nameof(StickySessionEntity.LastUsedAt), nameof(StickySessionEntity.ExitIp), nameof(StickySessionEntity.VendorEpoch),
         ];
         (string, RelationalTypeMapping)[] columns = [.. names.Select(n => (n, Property(n).GetRelationalTypeMapping()))];
         string tableName = sql.DelimitIdentifier(table.Name, table.Schema);
@@ -72,6 +72,7 @@ internal sealed class StickySessionWrites
         Set(command, 5, session.ExpiresAt);
         Set(command, 6, session.LastUsedAt);
         Set(command, 7, session.ExitIp);
+        Set(command, 8, session.VendorEpoch);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using ProxyRotator.Core.Backconnect;
+using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
 
@@ -13,6 +15,7 @@ namespace ProxyRotator.Store.Snapshots;
 public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory) : IPoolSnapshotSource, IDisposable
 {
     private readonly ConcurrentDictionary<long, UpstreamLoad> _loads = new();
+    private readonly ConcurrentDictionary<long, BackconnectUpstream> _backconnect = new();
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private PoolSnapshot _current = PoolSnapshot.Empty;
     private StoreFingerprint? _builtFrom;
@@ -39,6 +42,41 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
     }
 
     public void Dispose() => _rebuildGate.Dispose();
+
+    /// <summary>
+    /// The upstream's dialect and coverage, reused while they are unchanged so its per-country health survives
+    /// rebuilds. A stored dialect that no longer compiles (an older template) makes the upstream unusable: it gets a
+    /// coverage of no country rather than a guessed dialect.
+    /// </summary>
+    private BackconnectUpstream BackconnectOf(long id, string? dialect, string? template, string? countries)
+    {
+        if (_backconnect.TryGetValue(id, out BackconnectUpstream? known)
+            && known.DialectName == dialect && known.TemplateJson == template && known.Countries.ToString() == CountryCoverage.Parse(countries).ToString())
+        {
+            return known;
+        }
+
+        BackconnectUpstream built = BackconnectUpstream.TryCreate(dialect ?? string.Empty, template, countries, known?.Health, out BackconnectUpstream? created, out _)
+            ? created
+            : new BackconnectUpstream
+            {
+                DialectName = dialect ?? string.Empty,
+                Dialect = new UnusableDialect(dialect ?? string.Empty),
+                Countries = CountryCoverage.Of([]),
+                TemplateJson = template,
+            };
+        _backconnect[id] = built;
+        return built;
+    }
+
+    /// <summary>Refuses every request: stands in for a stored dialect that cannot be rebuilt.</summary>
+    private sealed class UnusableDialect(string name) : IBackconnectDialect
+    {
+        public string Name => name;
+
+        public BackconnectTranslation Translate(in BackconnectRequest request) =>
+            BackconnectTranslation.Refuse("dialect", $"the stored dialect '{name}' cannot be used");
+    }
 
     private async Task<bool> RebuildAsync(bool force, CancellationToken cancellationToken)
     {
@@ -74,6 +112,12 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         u.VerifiedCountry,
                         u.ExitIp,
                         u.Score,
+                        u.Dialect,
+                        u.DialectTemplate,
+                        u.Countries,
+                        u.CostPerGb,
+                        u.CostPerRequest,
+                        u.IsRotatingExit,
                     })
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
 
@@ -98,6 +142,9 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         ExitIp = row.ExitIp,
                         Score = row.Score,
                         Load = load,
+                        Backconnect = row.Dialect is not null ? BackconnectOf(row.Id, row.Dialect, row.DialectTemplate, row.Countries) : null,
+                        Cost = row.CostPerGb is null && row.CostPerRequest is null ? null : new UpstreamCost(row.CostPerGb, row.CostPerRequest),
+                        IsRotatingExit = row.IsRotatingExit,
                     };
                 }
 
@@ -106,6 +153,14 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                     if (!ids.Contains(id))
                     {
                         _loads.TryRemove(id, out _);
+                    }
+                }
+
+                foreach (long id in _backconnect.Keys)
+                {
+                    if (!ids.Contains(id))
+                    {
+                        _backconnect.TryRemove(id, out _);
                     }
                 }
 
