@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 
 namespace ProxyRotator.Core.Backconnect;
 
@@ -20,6 +22,24 @@ public sealed class BackconnectUpstream
 
     /// <summary>The template dialect's options as stored (JSON), null for a built-in dialect.</summary>
     public string? TemplateJson { get; init; }
+
+    /// <summary>
+    /// An empty targeting through the dialect: catches base credentials the dialect cannot use (a Bright Data URL
+    /// without a zone, an IPRoyal one without a password, ...). Null when they are usable.
+    /// </summary>
+    public static TargetingError? CheckBaseCredentials(IBackconnectDialect dialect, UpstreamEndpoint endpoint, UpstreamType type)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        BackconnectTranslation translation = dialect.Translate(new BackconnectRequest
+        {
+            Targeting = new TargetingParameters { Account = "config" },
+            BaseCredentials = new BackconnectCredentials(endpoint.Username ?? string.Empty, endpoint.Password ?? string.Empty),
+            SessionIds = NoSessionIds.Instance,
+            UpstreamType = type,
+        });
+        return translation.Refusal;
+    }
 
     /// <summary>The stored form of template options (the store keeps them as JSON beside the dialect name).</summary>
     public static string SerializeTemplate(TemplateDialectOptions options) => JsonSerializer.Serialize(options);
@@ -77,5 +97,14 @@ public sealed class BackconnectUpstream
         };
         error = null;
         return true;
+    }
+
+    /// <summary>The credential check sends no session, so it never asks for an id.</summary>
+    private sealed class NoSessionIds : IVendorSessionIds
+    {
+        public static NoSessionIds Instance { get; } = new();
+
+        public string Derive(string account, string sessionId, long epoch, VendorSessionIdFormat format) =>
+            throw new InvalidOperationException("The credential check has no session.");
     }
 }
