@@ -33,6 +33,7 @@ public static class AdminEndpointRouteBuilderExtensions
         SessionEndpoints.Map(api);
         StatsEndpoints.Map(api);
         ImportEndpoints.Map(api);
+        BanEndpoints.Map(api);
         return app;
     }
 }

@@ -10,6 +10,7 @@ using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Pipeline;
+using ProxyRotator.Gateway.Policy;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
@@ -55,6 +56,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
         services.TryAddSingleton(provider => new BackconnectCredentialWriter(provider.GetRequiredService<ProxyRotatorConfig>()));
+        AddPolicy(services, config);
         AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
@@ -63,6 +65,27 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Udp.Socks5UdpAssociateHandler>();
         services.AddHostedService<ListenerLoopGuard>();
         return services;
+    }
+
+    /// <summary>
+    /// Outbound rules, ban avoidance and exclusive exits (issue 13 §4-6): two request stages and the state they share.
+    /// An account store replaces <see cref="IOutboundRulesSource"/> by registering its own first.
+    /// </summary>
+    private static void AddPolicy(IServiceCollection services, ProxyRotatorConfig config)
+    {
+        services.TryAddSingleton<IOutboundRulesSource>(_ => new ConfigOutboundRulesSource(config));
+        services.TryAddSingleton(provider => new SiteBanList(config.Policy.Bans, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new ExclusiveExitLedger(config, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new BanDetector(
+            config.Policy.Bans, provider.GetRequiredService<SiteBanList>(), provider.GetRequiredService<ILogger<BanDetector>>()));
+        services.AddSingleton<IRequestStage>(provider => new OutboundRuleStage(
+            config, provider.GetRequiredService<IOutboundRulesSource>(), provider.GetRequiredService<ILogger<OutboundRuleStage>>()));
+        services.AddSingleton<IRequestStage>(provider => new SiteAvoidanceStage(
+            provider.GetRequiredService<SiteBanList>(),
+            provider.GetRequiredService<ExclusiveExitLedger>(),
+            provider.GetRequiredService<IPoolSnapshotSource>(),
+            provider.GetRequiredService<Core.Sessions.ISessionStore>(),
+            provider.GetRequiredService<ILogger<SiteAvoidanceStage>>()));
     }
 
     /// <summary>
@@ -94,7 +117,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IPoolSnapshotSource>(),
             provider.GetRequiredService<FailoverLoop>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<BanDetector>()));
         services.TryAddSingleton(provider => new RequestPipeline(
             provider.GetRequiredService<ClientAdmission>(),
             provider.GetRequiredService<TargetPolicy>(),

@@ -278,6 +278,9 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<double?>("LatencyMs")
                         .HasColumnType("double precision");
 
+                    b.Property<long>("MembershipChangedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("NextCheckAt")
                         .HasColumnType("bigint");
 
@@ -346,6 +349,8 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MembershipChangedAt");
 
                     b.HasIndex("NextCheckAt");
 

@@ -263,6 +263,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<double?>("LatencyMs")
                         .HasColumnType("REAL");
 
+                    b.Property<long>("MembershipChangedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("NextCheckAt")
                         .HasColumnType("INTEGER");
 
@@ -331,6 +334,8 @@ namespace ProxyRotator.Migrations.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MembershipChangedAt");
 
                     b.HasIndex("NextCheckAt");
 

@@ -3,18 +3,19 @@ using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Gateway.Observability;
+using ProxyRotator.Gateway.Policy;
 
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
-/// sets), failure kinds and score buckets; accounts (from the configuration) only on the spend families. No target or
-/// upstream labels.
+/// sets), failure kinds and score buckets. No account, target or upstream labels.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
-    TimeProvider timeProvider, AccessLogWriter? accessLog = null, SpendMeter? spend = null)
+    TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
+    SpendMeter? spend = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -68,9 +69,34 @@ public sealed class MetricsExposition(
         }
 
         WriteSessions(w);
+        WriteBans(w);
         WriteSnapshotRebuilds(w);
         RuntimeGauges.Write(w);
         return w.ToString();
+    }
+
+    /// <summary>Ban avoidance and exclusive exits (issue 13 §5-6), from memory; no site or exit labels.</summary>
+    private void WriteBans(PrometheusTextWriter w)
+    {
+        if (bans is null)
+        {
+            return;
+        }
+
+        w.Family("proxyrotator_bans_active", "gauge", "(exit, site) pairs in a ban cool-down");
+        w.Sample("proxyrotator_bans_active", bans.ActiveCount());
+        w.Family("proxyrotator_bans_total", "counter", "Bans recorded, by how they became known");
+        w.Sample("proxyrotator_bans_total", bans.DetectedTotal, ("source", "detected"));
+        w.Sample("proxyrotator_bans_total", bans.ReportedTotal, ("source", "reported"));
+        w.Family("proxyrotator_bans_avoided_total", "counter", "Times a pick passed over an exit the target site banned");
+        w.Sample("proxyrotator_bans_avoided_total", bans.AvoidedTotal);
+        if (exclusiveExits is not null)
+        {
+            w.Family("proxyrotator_exclusive_claims", "gauge", "(site, exit) claims in the exclusive-exit ledger");
+            w.Sample("proxyrotator_exclusive_claims", exclusiveExits.Count);
+            w.Family("proxyrotator_exclusive_avoided_total", "counter", "Times a pick passed over an exit another account holds for the site");
+            w.Sample("proxyrotator_exclusive_avoided_total", exclusiveExits.AvoidedTotal);
+        }
     }
 
     /// <summary>Usage and spend per account (accounts come from the configuration: bounded) and per provider and pool.</summary>

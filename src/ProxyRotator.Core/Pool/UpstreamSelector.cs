@@ -7,14 +7,16 @@ namespace ProxyRotator.Core.Pool;
 /// requests evenly (random draws alone leave some upstreams with almost twice the share of others); a better score
 /// earns proportionally more picks (stride scheduling, share ∝ w²) and requests in flight make an upstream lose at
 /// once, so the pick stays score-weighted and load-aware under concurrency. Pick counts live in
-/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
-/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Active
-/// upstreams only; pending ones when no active one is left (none match, or all matching ones are excluded). No
-/// allocation per pick. Thread-safe.
+/// <see cref="UpstreamRuntimeState"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
+/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Status is read from
+/// the runtime state, not the snapshot: active upstreams only; pending ones when no active one is left (none match,
+/// or all matching ones are tried or quarantined); quarantined and retired ones never. With candidates at different
+/// costs (<see cref="UpstreamProxy.CostRank"/>), the pick runs per cost tier, cheapest first, among candidates in good
+/// standing (see <see cref="DemotedBelowScore"/>). No allocation per pick. Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
-    /// <summary>Random draws that may hit an excluded upstream before falling back to a linear scan.</summary>
+    /// <summary>Random draws that may hit an ineligible or tried upstream before falling back to a linear scan.</summary>
     private const int DrawAttempts = 4;
 
     /// <summary>Keeps a score of 0 from making an upstream's weight 0 (it is still eligible, just unlikely).</summary>
@@ -41,35 +43,23 @@ public sealed class UpstreamSelector
 
     /// <summary>
     /// One upstream matching <paramref name="query"/> that is not in <paramref name="excludedIds"/> (upstreams already
-    /// tried for this request), or null when none is left.
+    /// tried for this request) and not avoided by <paramref name="avoid"/> (a site's bans, another account's reserved
+    /// exits; null for none), or null when none is left.
     /// </summary>
-    public UpstreamProxy? Pick(PoolSnapshot snapshot, in UpstreamQuery query, ReadOnlySpan<long> excludedIds)
+    public UpstreamProxy? Pick(PoolSnapshot snapshot, in UpstreamQuery query, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
-        if (candidates.ActiveTierEnds is { } tierEnds)
+        UpstreamCandidates.StatusPartition partition = candidates.Current();
+        UpstreamProxy? picked = PickCheapestInGoodStanding(candidates, partition, query, excludedIds, avoid)
+            ?? PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
+        if (picked is null && candidates.Resort(out partition))
         {
-            // Cost waterfall: the cheapest tier whose upstreams are in good standing first; a demoted upstream (failing,
-            // or weak in the asked country) competes only once every tier had its turn.
-            ReadOnlySpan<UpstreamCandidate> active = candidates.Active;
-            int start = 0;
-            foreach (int end in tierEnds)
-            {
-                if (PickFrom(active[start..end], excludedIds, query.Country, skipDemoted: true) is { } cheapest)
-                {
-                    return cheapest;
-                }
-
-                start = end;
-            }
-        }
-        else if (candidates.HasBackconnect
-            && PickFrom(candidates.Active, excludedIds, query.Country, skipDemoted: true) is { } inGoodStanding)
-        {
-            return inGoodStanding;
+            // Nothing left in a split made before the latest status change (a revival, say): sort again now.
+            picked = PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
         }
 
-        return PickFrom(candidates.Active, excludedIds) ?? PickFrom(candidates.Pending, excludedIds);
+        return picked;
     }
 
     /// <summary>
@@ -78,25 +68,52 @@ public sealed class UpstreamSelector
     /// </summary>
     public const double DemotedBelowScore = 0.3;
 
+    /// <summary>
+    /// The cost waterfall (issue 12 §5): the cheapest tier of active candidates whose members are in good standing
+    /// first, then the next tier. A demoted candidate (failing score, or a backconnect upstream weak in the asked
+    /// country) competes only afterwards, with everyone. Null when there is a single tier and no backconnect upstream.
+    /// </summary>
+    private UpstreamProxy? PickCheapestInGoodStanding(
+        UpstreamCandidates candidates, UpstreamCandidates.StatusPartition partition, in UpstreamQuery query, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
+    {
+        ReadOnlySpan<UpstreamCandidate> active = partition.Active;
+        if (partition.TierEnds is { } tierEnds)
+        {
+            int start = 0;
+            foreach (int end in tierEnds)
+            {
+                if (PickFrom(active[start..end], excludedIds, avoid, query.Country, skipDemoted: true) is { } cheapest)
+                {
+                    return cheapest;
+                }
+
+                start = end;
+            }
+
+            return null;
+        }
+
+        return candidates.HasBackconnect ? PickFrom(active, excludedIds, avoid, query.Country, skipDemoted: true) : null;
+    }
+
     /// <summary>Out of its tier: a failing score, or (a backconnect upstream) weak in the asked country.</summary>
     private static bool IsDemoted(in UpstreamCandidate candidate, string? country) =>
-        ScoreWeight(candidate) - ScoreFloor < DemotedBelowScore
+        candidate.Runtime.Score < DemotedBelowScore
         || (candidate.Upstream.Backconnect is { } backconnect && backconnect.Health.IsWeak(country));
 
     /// <summary>
     /// Whether <paramref name="upstream"/> is eligible (active or pending) and satisfies <paramref name="query"/>:
     /// used to check that a sticky session's upstream still fits its targeting.
     /// </summary>
-    public bool Matches(UpstreamProxy upstream, in UpstreamQuery query) => MatchesQuery(upstream, query);
-
-    internal static bool MatchesQuery(UpstreamProxy upstream, in UpstreamQuery query)
+    public bool Matches(UpstreamProxy upstream, in UpstreamQuery query)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        if (!upstream.IsEligible || upstream.Load.IsExcluded)
-        {
-            return false;
-        }
+        return upstream.Runtime.IsEligible && MatchesTags(upstream, query);
+    }
 
+    /// <summary>Whether <paramref name="upstream"/>'s membership and tags satisfy <paramref name="query"/>, whatever its status.</summary>
+    internal static bool MatchesTags(UpstreamProxy upstream, in UpstreamQuery query)
+    {
         if (query.Pool is not null && !string.Equals(upstream.PoolName, query.Pool, StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -135,7 +152,8 @@ public sealed class UpstreamSelector
         return query.City is null || string.Equals(upstream.City, query.City, StringComparison.OrdinalIgnoreCase);
     }
 
-    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, string? country = null, bool skipDemoted = false)
+    private UpstreamProxy? PickFrom(
+        ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country = null, bool skipDemoted = false)
     {
         int count = candidates.Length;
         if (count == 0)
@@ -145,16 +163,16 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return !Usable(candidates[0], excludedIds, country, skipDemoted) ? null : Chosen(candidates[0]);
+            return IsPassedOver(candidates[0], excludedIds, avoid, country, skipDemoted) ? null : Chosen(candidates[0]);
         }
 
-        int firstIndex = Draw(candidates, excludedIds, avoid: -1, country, skipDemoted);
+        int firstIndex = Draw(candidates, excludedIds, avoid, skip: -1, country, skipDemoted);
         if (firstIndex < 0)
         {
-            return ScanBest(candidates, excludedIds, country, skipDemoted);
+            return ScanBest(candidates, excludedIds, avoid, country, skipDemoted);
         }
 
-        int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex, country, skipDemoted);
+        int secondIndex = Draw(candidates, excludedIds, avoid, skip: firstIndex, country, skipDemoted);
         if (secondIndex < 0)
         {
             return Chosen(candidates[firstIndex]);
@@ -168,7 +186,7 @@ public sealed class UpstreamSelector
     /// <summary>Counts the pick, so the next draws even the shares out.</summary>
     private static UpstreamProxy Chosen(in UpstreamCandidate candidate)
     {
-        candidate.Load.RecordPick(0);
+        candidate.Runtime.RecordPick(0);
         return candidate.Upstream;
     }
 
@@ -181,8 +199,8 @@ public sealed class UpstreamSelector
         double ratio = ScoreWeight(winner) / ScoreWeight(loser);
         // The loser's last pick stands at Picks / w² (its next at (Picks + 1) / w²): the winner is lifted only when it
         // is more than CatchUpPicks of its own picks before that.
-        double level = loser.Load.Picks * ratio * ratio - CatchUpPicks;
-        winner.Load.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
+        double level = loser.Runtime.Picks * ratio * ratio - CatchUpPicks;
+        winner.Runtime.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
         return winner.Upstream;
     }
 
@@ -190,29 +208,37 @@ public sealed class UpstreamSelector
     private static double Key(in UpstreamCandidate candidate)
     {
         double weight = Weight(candidate);
-        return (candidate.Load.Picks + 1) / (weight * weight);
+        return (candidate.Runtime.Picks + 1) / (weight * weight);
     }
 
-    /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
-    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, int avoid, string? country, bool skipDemoted)
+    /// <summary>Not eligible (quarantined, retired), tried already, or avoided for this request.</summary>
+    private static bool IsPassedOver(
+        in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country = null, bool skipDemoted = false) =>
+        !candidate.Runtime.IsEligible
+        || (!excludedIds.IsEmpty && excludedIds.Contains(candidate.Id))
+        || (avoid is not null && avoid.Avoids(candidate.Upstream))
+        || (skipDemoted && IsDemoted(candidate, country));
+
+    /// <summary>A random index not passed over and not <paramref name="skip"/>, or -1 after a few unlucky draws.</summary>
+    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, int skip, string? country, bool skipDemoted)
     {
         for (int attempt = 0; attempt < DrawAttempts; attempt++)
         {
             int index;
-            if (avoid < 0)
+            if (skip < 0)
             {
                 index = _random.Next(candidates.Length);
             }
             else
             {
                 index = _random.Next(candidates.Length - 1);
-                if (index >= avoid)
+                if (index >= skip)
                 {
                     index++;
                 }
             }
 
-            if (Usable(candidates[index], excludedIds, country, skipDemoted))
+            if (!IsPassedOver(candidates[index], excludedIds, avoid, country, skipDemoted))
             {
                 return index;
             }
@@ -221,8 +247,8 @@ public sealed class UpstreamSelector
         return -1;
     }
 
-    /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
-    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, string? country, bool skipDemoted)
+    /// <summary>Fallback when the draws kept hitting ineligible or tried upstreams (a small list mostly tried already).</summary>
+    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country, bool skipDemoted)
     {
         int best = -1;
         double bestKey = double.MaxValue;
@@ -231,7 +257,7 @@ public sealed class UpstreamSelector
         {
             int index = (start + i) % candidates.Length;
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (!Usable(candidate, excludedIds, country, skipDemoted))
+            if (IsPassedOver(candidate, excludedIds, avoid, country, skipDemoted))
             {
                 continue;
             }
@@ -247,20 +273,13 @@ public sealed class UpstreamSelector
         return best < 0 ? null : Chosen(candidates[best]);
     }
 
-    private static bool Usable(in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, string? country, bool skipDemoted) =>
-        !candidate.Load.IsExcluded
-        && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id))
-        && !(skipDemoted && IsDemoted(candidate, country));
-
-    /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
+    /// <summary>The live score divided by one plus the requests in flight.</summary>
     private static double Weight(in UpstreamCandidate candidate) =>
-        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Load.InFlight));
+        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Runtime.InFlight));
 
     /// <summary>The score part of the weight, never 0.</summary>
     private static double ScoreWeight(in UpstreamCandidate candidate)
     {
-        double live = candidate.Load.Score;
-        double score = double.IsNaN(live) ? candidate.Score : Math.Clamp(live, 0, 1);
-        return score + ScoreFloor;
+        return candidate.Runtime.Score + ScoreFloor;
     }
 }

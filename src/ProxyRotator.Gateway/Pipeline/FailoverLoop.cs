@@ -83,7 +83,7 @@ internal sealed class FailoverLoop(
 
             // A local upstream would resolve the name against the gateway's own host: the gateway resolves it once,
             // checks every address and hands over the checked one (no rebinding). The target's fault, not the upstream's.
-            TargetResolution resolution = await targets.ResolveAsync(upstream, request.TargetHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+            TargetResolution resolution = await targets.ResolveAsync(upstream, request.TargetHost, request.TargetPort, cancellationToken, request.AccountRules).ConfigureAwait(false);
             if (resolution.Host is not { } dialHost)
             {
                 SettleUnconfirmed(request);
@@ -95,7 +95,7 @@ internal sealed class FailoverLoop(
             request.DialHost = dialHost;
             request.Upstream = upstream;
             request.MayRetry = route.AttemptCount < _maxAttempts && router.MayFailOver(route);
-            upstream.Load.Enter();
+            upstream.Runtime.Enter();
             Activity? dialSpan = tracing?.StartPhase(request.Span, GatewayTracePhase.Dial, route.AttemptCount, upstream.Id);
             AttemptResult result;
             try
@@ -106,7 +106,7 @@ internal sealed class FailoverLoop(
             {
                 GatewayTracing.EndPhase(dialSpan, nameof(UpstreamOutcomeKind.ClientAborted));
                 // Cancelled by the client, or a failure that is not the upstream's (e.g. the session store).
-                upstream.Load.Exit(failed: false);
+                upstream.Runtime.Exit(failed: false);
                 outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, TimeSpan.Zero, 0, 0));
                 SettleUnconfirmed(request);
                 throw;
@@ -133,7 +133,7 @@ internal sealed class FailoverLoop(
             GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, result.Kind);
             if (result.Kind == UpstreamOutcomeKind.ClientAborted)
             {
-                upstream.Load.Exit(failed: false);
+                upstream.Runtime.Exit(failed: false);
                 Report(upstream.Id, result.Kind, result);
                 SettleUnconfirmed(request);
                 request.ErrorCode = GatewayErrorCode.UpstreamFailed;
@@ -143,7 +143,7 @@ internal sealed class FailoverLoop(
             bool mayRetry = request.MayRetry && result.Repeatable && !result.Delivered;
             if (result.Evidence == FailureEvidence.Upstream)
             {
-                upstream.Load.Exit(failed: true);
+                upstream.Runtime.Exit(failed: true);
                 Report(upstream.Id, result.Kind, result);
                 if (result.Delivered)
                 {
@@ -174,7 +174,7 @@ internal sealed class FailoverLoop(
             }
 
             // The target's fault, or either side's: not charged until another upstream settles it.
-            upstream.Load.Exit(failed: false);
+            upstream.Runtime.Exit(failed: false);
             bool confirmed = request.HasPendingFromOther(upstream.Id)
                 | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
             if (result.Delivered)
@@ -232,7 +232,7 @@ internal sealed class FailoverLoop(
     {
         if (request.Exchange == ExchangeKind.Forward)
         {
-            upstream.Load.Exit(failed: false);
+            upstream.Runtime.Exit(failed: false);
             Report(upstream.Id, UpstreamOutcomeKind.Success, result);
         }
 

@@ -83,6 +83,15 @@ public sealed class GatewayRequest
     /// <summary>The upstream's UDP association (UDP ASSOCIATE only, after a successful dial).</summary>
     public UpstreamUdpAssociation? UdpAssociation { get; internal set; }
 
+    /// <summary>
+    /// Exits this request's picks pass over (its site's bans, exits other accounts hold): set by a stage, null when
+    /// there is nothing to avoid (the common case, which costs the pick nothing).
+    /// </summary>
+    public IUpstreamAvoidance? Avoidance { get; internal set; }
+
+    /// <summary>The account's outbound rules when they have address rules (judged against addresses the gateway resolves), else null.</summary>
+    internal Core.Policy.OutboundRules? AccountRules { get; set; }
+
     /// <summary>The gateway's own answer when it could not serve the request; null when it was served.</summary>
     public GatewayAnswer? Answer { get; internal set; }
 

@@ -169,6 +169,7 @@ public sealed class RequestPipeline
             }
 
             request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
+            request.Route.Avoidance = request.Avoidance;
             GatewayAnswer? answer;
             try
             {
@@ -237,7 +238,7 @@ public sealed class RequestPipeline
         if (request.Exchange == ExchangeKind.Tunnel && request.Tunnel is not null && request.Upstream is { } upstream)
         {
             bool upstreamFault = request.ErrorCode == GatewayErrorCode.UpstreamFailed;
-            upstream.Load.Exit(upstreamFault);
+            upstream.Runtime.Exit(upstreamFault);
             _outcomes.Report(new UpstreamOutcome(upstream.Id, upstreamFault ? UpstreamOutcomeKind.UpstreamError : UpstreamOutcomeKind.Success,
                 _timeProvider.GetElapsedTime(request.StartTimestamp), request.BytesFromClient, request.BytesToClient));
         }

@@ -8,13 +8,16 @@ using ProxyRotator.Store.Entities;
 namespace ProxyRotator.Store.Snapshots;
 
 /// <summary>
-/// Builds <see cref="PoolSnapshot"/>s of every non-retired upstream from the store and swaps them in atomically.
-/// Readers only do a volatile read of <see cref="Current"/>; rebuilds are serialised among themselves. Each upstream
-/// keeps one <see cref="UpstreamLoad"/> for as long as it stays in the pool, so in-flight counts survive rebuilds.
+/// Builds <see cref="PoolSnapshot"/>s of the pool's membership and tags (every non-retired upstream) from the store and
+/// swaps them in atomically, only when those changed (<see cref="UpstreamEntity.MembershipChangedAt"/>): health
+/// results and live outcomes change runtime state in place and never rebuild. Readers only do a volatile read of
+/// <see cref="Current"/>; rebuilds are serialised among themselves. Each member gets its
+/// <see cref="UpstreamRuntimeState"/> once, loaded from its stored status and figures when it joins (at start, or when
+/// added later), and keeps it for as long as it stays in the pool: a rebuild never overwrites runtime state.
 /// </summary>
-public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory) : IPoolSnapshotSource, IDisposable
+public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory, UpstreamRuntimeStates runtimeStates)
+    : IPoolSnapshotSource, IDisposable
 {
-    private readonly ConcurrentDictionary<long, UpstreamLoad> _loads = new();
     private readonly ConcurrentDictionary<long, BackconnectUpstream> _backconnect = new();
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private PoolSnapshot _current = PoolSnapshot.Empty;
@@ -29,7 +32,10 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
     /// <summary>Rebuilds from the store now; returns when the new snapshot is live.</summary>
     public Task RefreshAsync(CancellationToken cancellationToken) => RebuildAsync(force: true, cancellationToken);
 
-    /// <summary>Rebuilds only when the upstream table changed since the last build (cheap check); returns whether it did.</summary>
+    /// <summary>The runtime state of every member, by id.</summary>
+    public UpstreamRuntimeStates RuntimeStates => runtimeStates;
+
+    /// <summary>Rebuilds only when membership or tags changed since the last build (cheap check); returns whether it did.</summary>
     public Task<bool> RefreshIfChangedAsync(CancellationToken cancellationToken) => RebuildAsync(force: false, cancellationToken);
 
     /// <summary>Rebuilds if someone uses snapshots in this process (the host started the refresher); a plain import does not pay for it.</summary>
@@ -46,9 +52,9 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
     /// <summary>
     /// The upstream's dialect and coverage, reused while they are unchanged so its per-country health survives
     /// rebuilds. A stored dialect that no longer compiles (an older template) makes the upstream unusable: it gets a
-    /// coverage of no country rather than a guessed dialect.
+    /// dialect that refuses every request rather than a guessed one.
     /// </summary>
-    private BackconnectUpstream BackconnectOf(long id, string? dialect, string? template, string? countries)
+    private BackconnectUpstream BackconnectOf(long id, string dialect, string? template, string? countries)
     {
         if (_backconnect.TryGetValue(id, out BackconnectUpstream? known)
             && known.DialectName == dialect && known.TemplateJson == template && known.Countries.ToString() == CountryCoverage.Parse(countries).ToString())
@@ -56,12 +62,12 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
             return known;
         }
 
-        BackconnectUpstream built = BackconnectUpstream.TryCreate(dialect ?? string.Empty, template, countries, known?.Health, out BackconnectUpstream? created, out _)
+        BackconnectUpstream built = BackconnectUpstream.TryCreate(dialect, template, countries, known?.Health, out BackconnectUpstream? created, out _)
             ? created
             : new BackconnectUpstream
             {
-                DialectName = dialect ?? string.Empty,
-                Dialect = new UnusableDialect(dialect ?? string.Empty),
+                DialectName = dialect,
+                Dialect = new UnusableDialect(dialect),
                 Countries = CountryCoverage.Of([]),
                 TemplateJson = template,
             };
@@ -112,6 +118,8 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         u.VerifiedCountry,
                         u.ExitIp,
                         u.Score,
+                        u.LatencyMs,
+                        u.ConsecutiveFailures,
                         u.Dialect,
                         u.DialectTemplate,
                         u.Countries,
@@ -127,32 +135,29 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                 {
                     var row = rows[i];
                     ids.Add(row.Id);
-                    UpstreamLoad load = _loads.GetOrAdd(row.Id, static _ => new UpstreamLoad());
-                    load.ResetTo(row.Score);
+                    UpstreamRuntimeState runtime = runtimeStates.GetOrAdd(row.Id, static r => new UpstreamRuntimeState(
+                        r.Status, r.Score, r.LatencyMs, r.ConsecutiveFailures, r.ExitIp), row);
                     upstreams[i] = new UpstreamProxy
                     {
                         Id = row.Id,
                         PoolName = row.PoolName,
                         Endpoint = new UpstreamEndpoint(row.Scheme, row.Host, row.Port, row.Username, row.Password),
                         Type = row.Type,
-                        Status = row.Status,
                         DeclaredCountry = row.DeclaredCountry,
                         City = row.City,
                         VerifiedCountry = row.VerifiedCountry,
-                        ExitIp = row.ExitIp,
-                        Score = row.Score,
-                        Load = load,
+                        Runtime = runtime,
                         Backconnect = row.Dialect is not null ? BackconnectOf(row.Id, row.Dialect, row.DialectTemplate, row.Countries) : null,
                         Cost = row.CostPerGb is null && row.CostPerRequest is null ? null : new UpstreamCost(row.CostPerGb, row.CostPerRequest),
                         IsRotatingExit = row.IsRotatingExit,
                     };
                 }
 
-                foreach (long id in _loads.Keys)
+                foreach (long id in runtimeStates.Ids)
                 {
                     if (!ids.Contains(id))
                     {
-                        _loads.TryRemove(id, out _);
+                        runtimeStates.Remove(id);
                     }
                 }
 
@@ -181,11 +186,14 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
         IQueryable<UpstreamEntity> upstreams = db.Upstreams.AsNoTracking();
         int count = await upstreams.CountAsync(cancellationToken).ConfigureAwait(false);
         long maxId = await upstreams.MaxAsync(u => (long?)u.Id, cancellationToken).ConfigureAwait(false) ?? 0;
-        DateTimeOffset lastUpdate = await upstreams.OrderByDescending(u => u.UpdatedAt).Select(u => u.UpdatedAt)
+        DateTimeOffset lastChange = await upstreams.OrderByDescending(u => u.MembershipChangedAt).Select(u => u.MembershipChangedAt)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return new StoreFingerprint(count, maxId, lastUpdate);
+        return new StoreFingerprint(count, maxId, lastChange);
     }
 
-    /// <summary>Changes whenever an upstream is added or saved (<see cref="UpstreamEntity.UpdatedAt"/> is stamped on save).</summary>
-    private sealed record StoreFingerprint(int Count, long MaxId, DateTimeOffset LastUpdate);
+    /// <summary>
+    /// Changes when an upstream joins, leaves or is re-tagged (<see cref="UpstreamEntity.MembershipChangedAt"/>), not
+    /// when its health or live figures are written.
+    /// </summary>
+    private sealed record StoreFingerprint(int Count, long MaxId, DateTimeOffset LastMembershipChange);
 }
