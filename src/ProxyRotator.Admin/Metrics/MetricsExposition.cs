@@ -10,7 +10,7 @@ namespace ProxyRotator.Admin.Metrics;
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
-/// sets), failure kinds and score buckets. No account, target or upstream labels.
+/// sets), failure kinds and score buckets; accounts (from the configuration) only on the spend families. No target or upstream labels.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,

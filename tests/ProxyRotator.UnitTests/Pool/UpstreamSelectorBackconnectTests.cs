@@ -113,7 +113,7 @@ public sealed class UpstreamSelectorBackconnectTests
     {
         UpstreamProxy cheap = Backconnect(1, perGb: 1m);
         PoolSnapshot snapshot = TestUpstreams.Snapshot(cheap, Backconnect(2, perGb: 6m));
-        cheap.Load.SetScore(UpstreamSelector.DemotedBelowScore - 0.1);
+        cheap.Runtime.SetScore(UpstreamSelector.DemotedBelowScore - 0.1);
 
         Assert.Equal([2], Picks(snapshot, Query("DE"), 50).Keys);
         Assert.Equal(1, CreateSut().Pick(snapshot, Query("DE"), [2])!.Id); // still used when nothing else is left
