@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Accounts;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
@@ -31,7 +33,17 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamOutcomeSink, DiscardingOutcomeSink>();
 
         services.AddHttpForwarder();
-        services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
+        services.TryAddSingleton(provider => new UsageLedger(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider =>
+        {
+            // The configured users until the store publishes its accounts (which include them) at start-up.
+            var directory = new AccountDirectory(provider.GetRequiredService<UsageLedger>());
+            directory.Publish(ProxyAccountAuthenticator.DefinitionsOf(config.Users));
+            return directory;
+        });
+        services.TryAddSingleton(provider => new ProxyAccountAuthenticator(
+            provider.GetRequiredService<AccountDirectory>(), config.Sessions, config.Pools.Select(pool => pool.Name)));
+        services.TryAddSingleton<AccountUsageRecorder>();
         services.TryAddSingleton(_ => new TargetPolicy(config));
         services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
         services.TryAddSingleton(provider => new UpstreamTargetResolver(
@@ -46,6 +58,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+
+        // The gateway's own transport for its endpoints (CONNECT and SOCKS5 relayed socket to socket, the rest handed
+        // to Kestrel). Added, not tried: Kestrel asks the last registered transport first.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewaySocketTransportFactory>();
         if (config.Gateway.Tls is { } tls)
         {
             services.TryAddSingleton(provider => new GatewayCertificateSource(tls, provider.GetRequiredService<ILogger<GatewayCertificateSource>>()));
@@ -56,6 +72,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
         services.TryAddSingleton(provider => new BackconnectCredentialWriter(provider.GetRequiredService<ProxyRotatorConfig>()));
+
+        // Account limits run first among the stages (before the policy's): a refused request costs nothing further.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestStage, AccountLimitStage>());
         AddPolicy(services, config);
         AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
@@ -133,6 +152,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RequestPipeline>>(),
+            provider.GetRequiredService<AccountUsageRecorder>(),
             provider.GetRequiredService<SpendMeter>()));
     }
 }

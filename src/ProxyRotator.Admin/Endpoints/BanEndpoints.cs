@@ -24,18 +24,18 @@ internal static class BanEndpoints
         api.MapDelete("/bans/{site}", Lift).WithName("LiftBans").WithSummary("End the bans of a site (every exit, or ?exitIp= / ?upstreamId= for one)");
     }
 
-    // The ban list lives in the gateway's services: an admin host without a gateway answers 503.
-    private static Results<Ok<BanListDto>, ProblemHttpResult> List(
+    // The ban list lives in the gateway's services: an admin host without a gateway lists none (and refuses reports).
+    private static Ok<BanListDto> List(
         [FromServices] SiteBanList? bans, [FromServices] ExclusiveExitLedger? ledger, ProxyRotatorConfig config, TimeProvider timeProvider)
     {
-        if (bans is null || ledger is null)
+        if (bans is null)
         {
-            return NoGateway();
+            return TypedResults.Ok(new BanListDto([], 0, 0, 0, 0, 0));
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
         BanDto[] items = [.. bans.List().Select(b => ToDto(b, bans, config.Policy.Bans, now))];
-        return TypedResults.Ok(new BanListDto(items, items.Count(b => b.Active), bans.DetectedTotal, bans.ReportedTotal, bans.AvoidedTotal, ledger.List().Count));
+        return TypedResults.Ok(new BanListDto(items, items.Count(b => b.Active), bans.DetectedTotal, bans.ReportedTotal, bans.AvoidedTotal, ledger?.List().Count ?? 0));
     }
 
     private static async Task<Results<Created<BanDto>, ProblemHttpResult>> ReportAsync(

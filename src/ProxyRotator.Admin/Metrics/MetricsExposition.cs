@@ -1,4 +1,5 @@
 using ProxyRotator.Admin.Queries;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
@@ -10,12 +11,14 @@ namespace ProxyRotator.Admin.Metrics;
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
-/// sets), failure kinds and score buckets; accounts (from the configuration) only on the spend families. No target or upstream labels.
+/// sets), failure kinds and score buckets. No target or upstream labels. Accounts are labels only on the
+/// <c>proxyrotator_account_*</c> and <c>proxyrotator_spend_account_*</c> families: one series per account the operator
+/// created, nothing a client can add.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
     TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
-    SpendMeter? spend = null)
+    AccountDirectory? accounts = null, SpendMeter? spend = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -71,8 +74,43 @@ public sealed class MetricsExposition(
         WriteSessions(w);
         WriteBans(w);
         WriteSnapshotRebuilds(w);
+        WriteAccounts(w);
         RuntimeGauges.Write(w);
         return w.ToString();
+    }
+
+    /// <summary>Per account, from the in-memory usage totals: requests and bytes since start, bytes today and this month.</summary>
+    private void WriteAccounts(PrometheusTextWriter w)
+    {
+        if (accounts is null)
+        {
+            return;
+        }
+
+        AccountEntry[] entries = [.. accounts.Current.Entries.OrderBy(e => e.Name, StringComparer.Ordinal)];
+        DateOnly today = accounts.Ledger.Today;
+        w.Family("proxyrotator_accounts", "gauge", "Accounts by state");
+        w.Sample("proxyrotator_accounts", entries.Count(e => e.Enabled), ("state", "enabled"));
+        w.Sample("proxyrotator_accounts", entries.Count(e => !e.Enabled), ("state", "disabled"));
+        w.Family("proxyrotator_account_requests_total", "counter", "Requests and tunnels per account that ended since the process started");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_requests_total", e.Totals.Requests, ("account", e.Name));
+        }
+
+        w.Family("proxyrotator_account_bytes_total", "counter", "Bytes per account since the process started (up: client to target; down: to the client)");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_bytes_total", e.Totals.BytesUp, ("account", e.Name), ("direction", "up"));
+            w.Sample("proxyrotator_account_bytes_total", e.Totals.BytesDown, ("account", e.Name), ("direction", "down"));
+        }
+
+        w.Family("proxyrotator_account_quota_bytes", "gauge", "Bytes up plus down per account in the current UTC day and month (what quotas are checked against)");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_quota_bytes", e.Totals.DayBytes(today), ("account", e.Name), ("period", "day"));
+            w.Sample("proxyrotator_account_quota_bytes", e.Totals.MonthBytes(today), ("account", e.Name), ("period", "month"));
+        }
     }
 
     /// <summary>Ban avoidance and exclusive exits (issue 13 §5-6), from memory; no site or exit labels.</summary>

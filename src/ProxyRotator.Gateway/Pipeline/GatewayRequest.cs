@@ -116,6 +116,12 @@ public sealed class GatewayRequest
     /// <summary>The relay phase's span of a served tunnel (tracing on), from the dial's success to the relay's end.</summary>
     internal Activity? RelaySpan { get; set; }
 
+    /// <summary>Sees a tunnel's relayed bytes as they pass (an account with a byte quota), else null.</summary>
+    public Relay.IRelayByteMeter? TunnelMeter { get; internal set; }
+
+    /// <summary>The account's concurrency permit, held until the request completes.</summary>
+    internal System.Threading.RateLimiting.RateLimitLease? AccountLease { get; set; }
+
     /// <summary>Request body bytes read so far (forwarded requests), counted from the first attempt on.</summary>
     internal Http.ByteCounter? BodyRead { get; set; }
 
