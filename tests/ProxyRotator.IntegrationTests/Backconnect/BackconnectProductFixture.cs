@@ -62,6 +62,9 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
 
     protected abstract List<PoolOptions> CreatePools();
 
+    /// <summary>The countries a simulated vendor has exits in (null: its default six).</summary>
+    protected virtual IReadOnlyList<string>? VendorCountries(string dialect) => null;
+
     public async Task InitializeAsync()
     {
         var options = new SimulatedWorldOptions
@@ -78,12 +81,13 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
         foreach (string dialect in Dialects)
         {
             // Bound per connection: a pooled upstream connection reused for other credentials would exit wrongly.
-            Vendors[dialect] = VendorCase.For(dialect).Start(bindsExitToConnection: true);
+            Vendors[dialect] = VendorCase.For(dialect).Start(bindsExitToConnection: true, countries: VendorCountries(dialect));
         }
 
         ProxyRotatorConfig config = TestConfigs.Create(_directory.File("proxyrotator.db"), CreatePools());
         config.GeoIp = World.CreateGeoIpOptions();
         config.HealthCheck.Url = World.Origin.HttpUrl.ToString();
+        World.AddGeoNetworks([.. Vendors.Values.SelectMany(v => v.ExitNetworks())]);
         Product = await ProductHost.StartAsync(config);
     }
 

@@ -38,7 +38,7 @@ internal sealed record VendorCase(
         _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
     };
 
-    public SimulatedBackconnectGateway Start(FakeTimeProvider? time = null, bool bindsExitToConnection = false) =>
+    public SimulatedBackconnectGateway Start(FakeTimeProvider? time = null, bool bindsExitToConnection = false, IReadOnlyList<string>? countries = null) =>
         SimulatedBackconnectGateway.Start(new SimulatedBackconnectGatewayOptions
         {
             Grammar = Grammar(),
@@ -46,6 +46,7 @@ internal sealed record VendorCase(
             ExitNetwork = ExitNetwork,
             TimeProvider = time ?? TimeProvider.System,
             BindsExitToConnection = bindsExitToConnection,
+            Countries = countries ?? ["US", "DE", "GB", "FR", "BR", "JP"],
         });
 
     /// <summary>The vendor credentials our dialect writes for one of OUR usernames.</summary>
