@@ -14,6 +14,7 @@ public sealed class SessionBindingGate
 {
     private readonly ConcurrentDictionary<(string Account, string SessionId), Claim> _claims = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
+    private int _pending; // read on every new session (the cap check); ConcurrentDictionary.Count would take every lock
 
     /// <summary>
     /// Claims the session for binding, or returns the claim another request holds (wait on
@@ -28,12 +29,13 @@ public sealed class SessionBindingGate
             return false;
         }
 
+        Interlocked.Increment(ref _pending);
         Interlocked.Increment(ref AccountPending(account).Value);
         return true;
     }
 
     /// <summary>Sessions being bound right now (for tests and diagnostics).</summary>
-    public int Pending => _claims.Count;
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>New sessions of one account being bound right now: they count against its session cap.</summary>
     public int PendingFor(string account) =>
@@ -63,6 +65,7 @@ public sealed class SessionBindingGate
             // Removed before the waiters wake, so one of them can claim the session if this request never bound it.
             if (_gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this)))
             {
+                Interlocked.Decrement(ref _gate._pending);
                 Interlocked.Decrement(ref _gate.AccountPending(Key.Account).Value);
             }
 

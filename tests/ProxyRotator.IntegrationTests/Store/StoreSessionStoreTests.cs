@@ -169,6 +169,40 @@ public sealed class StoreSessionStoreTests
         Assert.Equal(20, (await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).Count);
     }
 
+    [Fact]
+    public async Task FlushAsync_MoreSessionsThanOneMultiRowUpsert_AllStoredWithTheirFieldsAndRebindsUpdated()
+    {
+        await using StoreTestDatabase database = await CreateAsync();
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        int count = (StickySessionWrites.RowsPerUpsert * 2) + 5;
+        StickySession[] sessions = [.. Enumerable.Range(0, count).Select(i => NewSession(database, "a", "s" + i, upstreams[i % 2], TimeSpan.FromMinutes(10 + i)) with
+        {
+            Mode = i % 3 == 0 ? SessionMode.Strict : SessionMode.Flex,
+            ExitIp = i % 2 == 0 ? $"198.51.100.{i}" : null,
+        })];
+        foreach (StickySession session in sessions)
+        {
+            await store.SaveAsync(session, None);
+        }
+
+        await store.RemoveAsync("a", "s1", None);
+        Assert.Equal(count, await store.FlushAsync(None));
+
+        // Rebinding stored sessions goes through the same multi-row upsert as an update.
+        StickySession[] rebound = [.. sessions.Skip(2).Take(StickySessionWrites.RowsPerUpsert).Select(s => s with { UpstreamId = upstreams[1 - (int)(Array.IndexOf(upstreams, s.UpstreamId))] })];
+        foreach (StickySession session in rebound)
+        {
+            await store.SaveAsync(session, None);
+        }
+
+        await store.FlushAsync(None);
+
+        IReadOnlyList<StickySession> reloaded = await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None);
+        StickySession[] expected = [sessions[0], .. rebound, .. sessions.Skip(2 + rebound.Length)];
+        Assert.Equal(expected.OrderBy(s => s.SessionId, StringComparer.Ordinal), reloaded.OrderBy(s => s.SessionId, StringComparer.Ordinal));
+    }
+
     private static StickySession NewSession(StoreTestDatabase database, string account, string sessionId, long upstreamId, TimeSpan ttl)
     {
         DateTimeOffset now = database.Time.GetUtcNow();
