@@ -43,11 +43,15 @@ public sealed class SessionBindingGate
 
     private StrongBox<int> AccountPending(string account) => _perAccount.GetOrAdd(account, static _ => new StrongBox<int>());
 
-    /// <summary>One request's right to bind a new session; ending it (once) wakes every waiter.</summary>
+    /// <summary>
+    /// One request's right to bind a new session; ending it wakes every waiter. The completion source is made only
+    /// when a request actually waits (rare: concurrent first requests of one session), not for every new session.
+    /// </summary>
     public sealed class Claim
     {
         private readonly SessionBindingGate _gate;
-        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _ended;
+        private int _done;
 
         internal Claim(SessionBindingGate gate, (string, string) key)
         {
@@ -58,7 +62,27 @@ public sealed class SessionBindingGate
         internal (string Account, string SessionId) Key { get; }
 
         /// <summary>Completes when the claim holder stored the binding or gave up.</summary>
-        public Task Ended => _ended.Task;
+        public Task Ended
+        {
+            get
+            {
+                TaskCompletionSource? ended = Volatile.Read(ref _ended);
+                if (ended is null)
+                {
+                    var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ended = Interlocked.CompareExchange(ref _ended, fresh, null) ?? fresh;
+                }
+
+                // Both sides publish with a full fence (CompareExchange here, Exchange in End), so either End sees
+                // this source or this sees that End ran.
+                if (Volatile.Read(ref _done) != 0)
+                {
+                    ended.TrySetResult();
+                }
+
+                return ended.Task;
+            }
+        }
 
         public void End()
         {
@@ -69,7 +93,8 @@ public sealed class SessionBindingGate
                 Interlocked.Decrement(ref _gate.AccountPending(Key.Account).Value);
             }
 
-            _ended.TrySetResult();
+            Interlocked.Exchange(ref _done, 1);
+            Volatile.Read(ref _ended)?.TrySetResult();
         }
     }
 }
