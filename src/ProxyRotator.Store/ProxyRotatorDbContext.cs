@@ -24,6 +24,8 @@ public sealed class ProxyRotatorDbContext(DbContextOptions<ProxyRotatorDbContext
     public DbSet<StickySessionEntity> StickySessions => Set<StickySessionEntity>();
     public DbSet<HealthCheckResultEntity> HealthCheckResults => Set<HealthCheckResultEntity>();
     public DbSet<ProviderSourceEntity> ProviderSources => Set<ProviderSourceEntity>();
+    public DbSet<AccountEntity> Accounts => Set<AccountEntity>();
+    public DbSet<AccountUsageEntity> AccountUsage => Set<AccountUsageEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

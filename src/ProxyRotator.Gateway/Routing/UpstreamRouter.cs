@@ -10,8 +10,9 @@ namespace ProxyRotator.Gateway.Routing;
 /// Chooses the upstream for each attempt: the sticky session's upstream while it is usable, otherwise a fresh
 /// pick from the in-memory snapshot that skips upstreams this request already tried. Sessions have a fixed
 /// expiry (<c>created + sesstime</c>); a flex session is rebound when its upstream fails or leaves the pool
-/// (keeping its expiry), a strict one fails instead of changing the exit. Requests that arrive together for one
-/// new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
+/// (keeping its expiry), a strict one fails instead of changing the exit. A session's upstream that the request's
+/// <see cref="UpstreamRoute.Avoidance"/> passes over (the site banned its exit) counts as failed the same way.
+/// Requests that arrive together for one new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
 /// Dispose the route when the request ends.
 /// </summary>
 public sealed class UpstreamRouter(
@@ -114,9 +115,11 @@ public sealed class UpstreamRouter(
             if (route.AttemptCount == 0
                 && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
                 && bound is { IsEligible: true }
-                && selector.Matches(bound, route.Query))
+                && selector.Matches(bound, route.Query)
+                && (route.Avoidance is null || !route.Avoidance.Avoids(bound)))
             {
                 route.MarkTried(bound.Id);
+                route.Avoidance?.Picked(bound);
                 return new PickResult(bound, GatewayFailure.None);
             }
 
@@ -128,13 +131,14 @@ public sealed class UpstreamRouter(
             route.SessionAbandoned = true;
         }
 
-        UpstreamProxy? picked = selector.Pick(snapshot, route.Query, route.Tried);
+        UpstreamProxy? picked = selector.Pick(snapshot, route.Query, route.Tried, route.Avoidance);
         if (picked is null)
         {
             return new PickResult(null, route.AttemptCount == 0 ? GatewayFailure.NoUpstream : GatewayFailure.UpstreamFailed);
         }
 
         route.MarkTried(picked.Id);
+        route.Avoidance?.Picked(picked);
         return new PickResult(picked, GatewayFailure.None);
     }
 
