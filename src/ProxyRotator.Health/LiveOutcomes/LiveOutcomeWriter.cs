@@ -189,7 +189,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         {
             if (write.Tally.QuarantineRequested)
             {
-                _lifecycle.ApplyLiveFaultBurst(write.Id, write.Tally.ConsecutiveLiveFaults);
+                _lifecycle.ApplyLiveFaultBurst(write.Id);
             }
 
             if (write.Entry.IsSeeded && _runtime.TryGet(write.Id, out UpstreamRuntimeState? runtime))

@@ -33,13 +33,14 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     private readonly Lock _loadLock = new();
     private Task? _load;
     private long _deleteExpiredBeforeTicks;
+    private int _count; // ConcurrentDictionary.Count takes every lock of the table: the session cap reads this instead
     private long _flushedRows;
     private StickySessionWrites? _writes;
 
     /// <summary>Sessions held in memory (expired ones stay until swept).</summary>
-    public int CachedCount => _sessions.Count;
+    public int CachedCount => Count;
 
-    public int Count => _sessions.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Changes noted in memory that the database has not stored yet.</summary>
     public int PendingWrites => _pending.Count;
@@ -111,6 +112,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             }
             else if (_sessions.TryAdd(key, session))
             {
+                Interlocked.Increment(ref _count);
                 Interlocked.Increment(ref AccountCount(session.Account).Value);
                 break;
             }
@@ -128,6 +130,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             return ValueTask.FromResult(false);
         }
 
+        Interlocked.Decrement(ref _count);
         Interlocked.Decrement(ref AccountCount(account).Value);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
         return ValueTask.FromResult(true);
@@ -153,7 +156,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     private List<StickySession> ListLive()
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
-        var live = new List<StickySession>(_sessions.Count);
+        var live = new List<StickySession>(Count);
         foreach (KeyValuePair<string, StickySession> entry in _sessions)
         {
             if (!entry.Value.IsExpired(now))
@@ -173,6 +176,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         {
             if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
             {
+                Interlocked.Decrement(ref _count);
                 Interlocked.Decrement(ref AccountCount(entry.Value.Account).Value);
                 removed++;
             }
@@ -287,6 +291,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                 IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    var saved = new List<StickySession>(batch.Count);
                     DbCommand upsert = writes.CreateUpsert(db);
                     DbCommand delete = writes.CreateDelete(db);
                     await using (upsert.ConfigureAwait(false))
@@ -296,12 +301,31 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                         {
                             if (write.Session is { } session)
                             {
-                                await writes.UpsertAsync(upsert, session, cancellationToken).ConfigureAwait(false);
+                                saved.Add(session);
                             }
                             else
                             {
                                 await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
                             }
+                        }
+
+                        StickySession[] rows = [.. saved];
+                        int done = 0;
+                        if (rows.Length >= StickySessionWrites.RowsPerUpsert)
+                        {
+                            DbCommand many = writes.CreateUpsert(db, many: true);
+                            await using (many.ConfigureAwait(false))
+                            {
+                                for (; done + StickySessionWrites.RowsPerUpsert <= rows.Length; done += StickySessionWrites.RowsPerUpsert)
+                                {
+                                    await writes.UpsertAsync(many, rows.AsMemory(done, StickySessionWrites.RowsPerUpsert), cancellationToken).ConfigureAwait(false);
+                                }
+                            }
+                        }
+
+                        for (; done < rows.Length; done++)
+                        {
+                            await writes.UpsertAsync(upsert, rows.AsMemory(done, 1), cancellationToken).ConfigureAwait(false);
                         }
                     }
 
@@ -336,6 +360,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                 // TryAdd: a session saved while loading is newer than what was read.
                 if (_sessions.TryAdd(StickySessionKey.Of(row.Account, row.SessionId), row.ToSession()))
                 {
+                    Interlocked.Increment(ref _count);
                     Interlocked.Increment(ref AccountCount(row.Account).Value);
                 }
             }
