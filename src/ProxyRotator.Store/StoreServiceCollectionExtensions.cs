@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
@@ -41,6 +42,18 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IPoolSnapshotSource>(provider => provider.GetRequiredService<StorePoolSnapshotSource>());
         services.TryAddSingleton<StoreSessionStore>();
         services.TryAddSingleton<ISessionStore>(provider => provider.GetRequiredService<StoreSessionStore>());
+        services.TryAddSingleton<ClusterMetrics>();
+        if (database.Provider == StoreProvider.PostgreSql)
+        {
+            // Several instances share sessions; a single SQLite instance keeps the pure in-memory path.
+            services.TryAddSingleton<ISharedSessionBinding>(provider => new SharedSessionBinding(
+                provider.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>(),
+                provider.GetRequiredService<StoreSessionStore>(),
+                config.Sessions,
+                provider.GetRequiredService<ClusterMetrics>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SharedSessionBinding>>()));
+        }
 
         services.AddHostedService(provider => new PoolSnapshotRefresher(
             provider.GetRequiredService<StorePoolSnapshotSource>(),

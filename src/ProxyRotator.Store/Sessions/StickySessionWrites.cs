@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ProxyRotator.Core.Sessions;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Store.Sessions;
@@ -19,12 +21,16 @@ internal sealed class StickySessionWrites
 {
     private readonly string _upsert;
     private readonly string _delete;
+    private readonly string _bind;
+    private readonly string _find;
     private readonly (string Name, RelationalTypeMapping Mapping)[] _columns;
 
-    private StickySessionWrites(string upsert, string delete, (string Name, RelationalTypeMapping Mapping)[] columns)
+    private StickySessionWrites(string upsert, string delete, string bind, string find, (string Name, RelationalTypeMapping Mapping)[] columns)
     {
         _upsert = upsert;
         _delete = delete;
+        _bind = bind;
+        _find = find;
         _columns = columns;
     }
 
@@ -54,15 +60,87 @@ internal sealed class StickySessionWrites
             VALUES ({string.Join(", ", names.Select(Placeholder))})
             ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", names.Skip(2).Select(n => $"{Column(n)} = excluded.{Column(n)}"))}
             """;
-        string delete = $"DELETE FROM {tableName} WHERE {Column(names[0])} = {Placeholder(names[0])} AND {Column(names[1])} = {Placeholder(names[1])}";
-        return new StickySessionWrites(upsert, delete, columns);
+        string byKey = $"{Column(names[0])} = {Placeholder(names[0])} AND {Column(names[1])} = {Placeholder(names[1])}";
+        string delete = $"DELETE FROM {tableName} WHERE {byKey}";
+
+        // First writer wins: a live row stays as it is (an expired one not yet swept counts as free), and the row that
+        // holds after the insert is read back in the same round trip. The SELECT is a statement of its own, so under
+        // READ COMMITTED it sees a winner that committed while the INSERT waited for it.
+        string find = $"SELECT {string.Join(", ", names.Skip(2).Select(Column))} FROM {tableName} WHERE {byKey}";
+        string bind = $"""
+            INSERT INTO {tableName} ({string.Join(", ", names.Select(Column))})
+            VALUES ({string.Join(", ", names.Select(Placeholder))})
+            ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", names.Skip(2).Select(n => $"{Column(n)} = excluded.{Column(n)}"))}
+            WHERE {tableName}.{Column(nameof(StickySessionEntity.ExpiresAt))} <= excluded.{Column(nameof(StickySessionEntity.CreatedAt))};
+            {find}
+            """;
+        return new StickySessionWrites(upsert, delete, bind, find, columns);
     }
 
     public DbCommand CreateUpsert(ProxyRotatorDbContext db) => CreateCommand(db, _upsert, _columns.Length);
 
     public DbCommand CreateDelete(ProxyRotatorDbContext db) => CreateCommand(db, _delete, 2);
 
+    /// <summary>The insert-unless-bound statement followed by the read-back (PostgreSQL: several instances).</summary>
+    public DbCommand CreateBind(ProxyRotatorDbContext db, StickySession session)
+    {
+        DbCommand command = CreateCommand(db, _bind, _columns.Length);
+        SetAll(command, session);
+        return command;
+    }
+
+    /// <summary>Reads one session by key.</summary>
+    public DbCommand CreateFind(ProxyRotatorDbContext db, string account, string sessionId)
+    {
+        DbCommand command = CreateCommand(db, _find, 2);
+        Set(command, 0, account);
+        Set(command, 1, sessionId);
+        return command;
+    }
+
+    /// <summary>Runs a bind or find command: the session stored under the key, or null.</summary>
+    public async Task<StickySession?> ReadSessionAsync(DbCommand command, string account, string sessionId, CancellationToken cancellationToken)
+    {
+        DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            do
+            {
+                if (reader.FieldCount == 0)
+                {
+                    continue;
+                }
+
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                return new StickySession
+                {
+                    Account = account,
+                    SessionId = sessionId,
+                    UpstreamId = Get<long>(reader, 0, 2),
+                    Mode = Get<SessionMode>(reader, 1, 3),
+                    CreatedAt = Get<DateTimeOffset>(reader, 2, 4),
+                    ExpiresAt = Get<DateTimeOffset>(reader, 3, 5),
+                    LastUsedAt = Get<DateTimeOffset>(reader, 4, 6),
+                    ExitIp = reader.IsDBNull(5) ? null : Get<string>(reader, 5, 7),
+                };
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            return null;
+        }
+    }
+
     public async Task UpsertAsync(DbCommand command, StickySession session, CancellationToken cancellationToken)
+    {
+        SetAll(command, session);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void SetAll(DbCommand command, StickySession session)
     {
         Set(command, 0, session.Account);
         Set(command, 1, session.SessionId);
@@ -72,7 +150,13 @@ internal sealed class StickySessionWrites
         Set(command, 5, session.ExpiresAt);
         Set(command, 6, session.LastUsedAt);
         Set(command, 7, session.ExitIp);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private T Get<T>(DbDataReader reader, int ordinal, int column)
+    {
+        object value = reader.GetValue(ordinal);
+        ValueConverter? converter = _columns[column].Mapping.Converter;
+        return (T)(converter is null ? value : converter.ConvertFromProvider(value)!);
     }
 
     public async Task DeleteAsync(DbCommand command, string account, string sessionId, CancellationToken cancellationToken)

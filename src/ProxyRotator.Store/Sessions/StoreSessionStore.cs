@@ -120,6 +120,46 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Puts a session the database already holds into memory (another instance's binding, or one this instance
+    /// just stored itself), without noting a write: nothing is written back.
+    /// </summary>
+    internal void Adopt(StickySession session)
+    {
+        string key = session.Key;
+        while (true)
+        {
+            if (_sessions.TryGetValue(key, out StickySession? existing))
+            {
+                if (_sessions.TryUpdate(key, session, existing))
+                {
+                    break;
+                }
+            }
+            else if (_sessions.TryAdd(key, session))
+            {
+                Interlocked.Increment(ref AccountCount(session.Account).Value);
+                break;
+            }
+        }
+
+        // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
+        _pending.TryRemove(key, out _);
+    }
+
+    /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
+    internal void Evict(string account, string sessionId)
+    {
+        if (_sessions.TryRemove(StickySessionKey.Of(account, sessionId), out _))
+        {
+            Interlocked.Decrement(ref AccountCount(account).Value);
+        }
+    }
+
+    /// <summary>The session held in memory under a key, expired or not.</summary>
+    internal StickySession? Peek(string account, string sessionId) =>
+        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) ? session : null;
+
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
         string key = StickySessionKey.Of(account, sessionId);
