@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Entities;
 
@@ -20,7 +21,8 @@ namespace ProxyRotator.Store.Sessions;
 /// <see cref="ListAsync"/> hide sessions that have expired by the injected clock; <see cref="RemoveExpiredAsync"/>
 /// drops them from memory and has the next flush delete them from the database.
 /// </remarks>
-public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider)
+public sealed class StoreSessionStore(
+    IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider, IClusterChangeFeed? clusterFeed = null)
     : ISessionStore, IDisposable
 {
     /// <summary>Rows written per database transaction.</summary>
@@ -170,6 +172,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
 
         Interlocked.Decrement(ref AccountCount(account).Value);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        clusterFeed?.Publish(ClusterChange.SessionEnded(key));
         return ValueTask.FromResult(true);
     }
 
