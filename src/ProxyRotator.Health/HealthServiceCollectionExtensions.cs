@@ -55,6 +55,14 @@ public static class HealthServiceCollectionExtensions
                 job => job.WithIdentity(SessionSweepJob.Key).WithDescription("Removes expired sticky sessions and strict ones on retired upstreams"));
         });
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+
+        if (StoreDatabase.Parse(config.Database).Provider == StoreProvider.PostgreSql)
+        {
+            // Several instances: scores combine every instance's observations.
+            services.TryAddSingleton<ClusterScoreExchange>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterScoreExchange>());
+        }
+
         return services;
     }
 
