@@ -10,6 +10,7 @@ using ProxyRotator.Admin.Queries;
 using ProxyRotator.Admin.Security;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Metrics;
+using ProxyRotator.Health;
 
 namespace ProxyRotator.Admin;
 
@@ -29,6 +30,7 @@ public static class AdminServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ServerUptime>();
+        services.AddProxyRotatorLifecycle(config.HealthCheck);
         services.TryAddSingleton<UpstreamCatalog>();
         services.TryAddSingleton<PoolOverviewQuery>();
         services.TryAddSingleton<MetricsExposition>();

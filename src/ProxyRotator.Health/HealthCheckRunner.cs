@@ -15,9 +15,10 @@ namespace ProxyRotator.Health;
 /// <summary>
 /// Runs health-check passes: probes upstreams (at most <c>healthCheck.concurrency</c> at a time), and for each
 /// result stores the probe in the bounded history, feeds the score, applies the lifecycle (quarantine, revival,
-/// retirement — each transition stored with its reason) and verifies the exit's geography. Results are written in
-/// batches while later probes still run; the pool snapshot is refreshed after any batch that changed a status or a
-/// verified country, and once at the end when scores moved, so the gateway sees changes without a restart.
+/// retirement — each transition stored with its reason) and verifies the exit's geography. Status, score, latency and
+/// exit IP reach the selector through the upstreams' runtime state at once; results are written in batches while
+/// later probes still run. The pool snapshot is rebuilt once at the end of a pass only when membership or a tag
+/// changed (a retirement, a newly verified country): statuses, scores and exits alone never rebuild it.
 /// Used by <c>HealthCheckJob</c>, <c>POST /api/checks</c> and <c>proxyrotator check</c>. Passes never overlap:
 /// a second caller waits for the running pass to finish.
 /// </summary>
@@ -34,6 +35,7 @@ public sealed partial class HealthCheckRunner : IDisposable
     private readonly ExitGeoVerifier _geo;
     private readonly HealthCheckHistory _history;
     private readonly IPoolSnapshotSource _snapshots;
+    private readonly UpstreamRuntimeStates _runtime;
     private readonly TimeProvider _time;
     private readonly ILogger<HealthCheckRunner> _logger;
     private readonly SemaphoreSlim _passGate = new(1, 1);
@@ -47,9 +49,11 @@ public sealed partial class HealthCheckRunner : IDisposable
         ExitGeoVerifier geo,
         HealthCheckHistory history,
         IPoolSnapshotSource snapshots,
+        UpstreamRuntimeStates runtime,
         TimeProvider time,
         ILogger<HealthCheckRunner> logger)
     {
+        _runtime = runtime;
         _contextFactory = contextFactory;
         _prober = prober;
         _lifecycle = lifecycle;
@@ -144,22 +148,6 @@ public sealed partial class HealthCheckRunner : IDisposable
         }
     }
 
-    private void PublishRuntimeState(List<HealthCheckOutcome> outcomes, int first)
-    {
-        PoolSnapshot snapshot = _snapshots.Current;
-        for (int i = first; i < outcomes.Count; i++)
-        {
-            HealthCheckOutcome outcome = outcomes[i];
-            if (snapshot.TryGet(outcome.UpstreamId, out UpstreamProxy? upstream))
-            {
-                upstream!.Load.SetScore(outcome.Score);
-                if (outcome.Status is UpstreamStatus.Quarantined or UpstreamStatus.Retired)
-                {
-                    upstream.Load.Exclude();
-                }
-            }
-        }
-    }
 
     private async Task WriteResultsAsync(
         ChannelReader<ProbedUpstream> reader,
@@ -176,14 +164,9 @@ public sealed partial class HealthCheckRunner : IDisposable
                 batch.Add(item);
             }
 
-            int first = outcomes.Count;
-            await WriteBatchAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
-
-            // Scores and quarantines reach the selector in place, now; revivals and new verified countries change
-            // the snapshot's lists and tags, so one rebuild at the end of the pass publishes them all (a rebuild per
-            // batch made the first pass over N new upstreams cost N/100 rebuilds of N rows).
-            PublishRuntimeState(outcomes, first);
-            pass.RefreshPending = true;
+            // Status and figures reached the runtime state while the batch was applied; only a membership or tag
+            // change (a retirement, a newly verified country) needs the snapshot rebuilt, once at the end of the pass.
+            pass.RefreshPending |= await WriteBatchAsync(batch, outcomes, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -192,25 +175,25 @@ public sealed partial class HealthCheckRunner : IDisposable
     /// live quarantine, another instance) makes the save fail on the upstream's concurrency token; the batch is then
     /// read and applied again on top of that change instead of overwriting it.
     /// </summary>
-    /// <returns>True when a status or a verified country changed (what the gateway selects by).</returns>
+    /// <returns>True when membership or a tag changed: a retirement, or a verified country (which the snapshot indexes).</returns>
     private async Task<bool> WriteBatchAsync(List<ProbedUpstream> batch, List<HealthCheckOutcome> outcomes, CancellationToken cancellationToken)
     {
         var written = new List<HealthCheckOutcome>(batch.Count);
         var recorded = new HashSet<long>(); // a retried batch must not count its probes in the score twice
-        bool selectionChanged = await OptimisticConcurrency.RetryAsync(ct =>
+        bool tagsChanged = await OptimisticConcurrency.RetryAsync(ct =>
         {
             written.Clear();
             return WriteBatchOnceAsync(batch, written, recorded, ct);
         }, cancellationToken).ConfigureAwait(false);
         outcomes.AddRange(written);
-        return selectionChanged;
+        return tagsChanged;
     }
 
     private async Task<bool> WriteBatchOnceAsync(
         List<ProbedUpstream> batch, List<HealthCheckOutcome> outcomes, HashSet<long> recorded, CancellationToken cancellationToken)
     {
         long[] ids = [.. batch.Select(b => b.Target.UpstreamId).Distinct()];
-        bool selectionChanged = false;
+        bool tagsChanged = false;
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
@@ -227,7 +210,9 @@ public sealed partial class HealthCheckRunner : IDisposable
 
                 string? countryBefore = upstream.VerifiedCountry;
                 HealthCheckOutcome outcome = Apply(upstream, probed, recentExits.GetValueOrDefault(upstream.Id) ?? [], db, recorded.Add(upstream.Id));
-                selectionChanged |= outcome.StatusChanged || !string.Equals(countryBefore, upstream.VerifiedCountry, StringComparison.Ordinal);
+                // A retirement leaves the pool; a newly verified country is a tag the snapshot indexes.
+                tagsChanged |= (outcome.StatusChanged && outcome.Status == UpstreamStatus.Retired)
+                    || !string.Equals(countryBefore, upstream.VerifiedCountry, StringComparison.Ordinal);
                 outcomes.Add(outcome);
             }
 
@@ -246,7 +231,7 @@ public sealed partial class HealthCheckRunner : IDisposable
             }
         }
 
-        return selectionChanged;
+        return tagsChanged;
     }
 
     private HealthCheckOutcome Apply(UpstreamEntity upstream, ProbedUpstream probed, List<string> recentExits, ProxyRotatorDbContext db, bool record)
@@ -265,7 +250,7 @@ public sealed partial class HealthCheckRunner : IDisposable
 
         string? error = result.Success ? null : $"{result.ErrorKind}: {result.Error}";
         LifecycleStep step = _lifecycle.ApplyProbe(upstream.ToHealthState(), result.Success, at, error);
-        if (upstream.Apply(step))
+        if (_lifecycle.Commit(upstream, step))
         {
             LogTransition(_logger, upstream.Id, upstream.ToMaskedUrl(), previousStatus, upstream.Status, step.Transition!.Reason);
         }
@@ -291,6 +276,12 @@ public sealed partial class HealthCheckRunner : IDisposable
         if (upstream.Status == UpstreamStatus.Retired)
         {
             _book.Forget(upstream.Id);
+        }
+
+        if (_runtime.TryGet(upstream.Id, out UpstreamRuntimeState? runtime))
+        {
+            runtime!.SetHealth(upstream.Score, upstream.LatencyMs, upstream.ConsecutiveFailures);
+            runtime.SetExitIp(upstream.ExitIp);
         }
 
         db.HealthCheckResults.Add(new HealthCheckResultEntity
@@ -350,7 +341,7 @@ public sealed partial class HealthCheckRunner : IDisposable
 
     private sealed class PassState
     {
-        /// <summary>Scores were written since the last snapshot refresh.</summary>
+        /// <summary>Membership or a tag changed since the last snapshot refresh.</summary>
         public bool RefreshPending { get; set; }
     }
 

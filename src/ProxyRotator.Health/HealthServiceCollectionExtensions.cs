@@ -66,6 +66,20 @@ public static class HealthServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The upstream lifecycle (the one place that decides and applies status transitions) over the process's runtime
+    /// states: needed by health, live outcomes and the admin API's operator actions, so each registers it.
+    /// </summary>
+    public static IServiceCollection AddProxyRotatorLifecycle(this IServiceCollection services, HealthCheckOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(_ => new QuarantineBackoff(options));
+        services.TryAddSingleton<UpstreamRuntimeStates>();
+        services.TryAddSingleton(sp => new UpstreamLifecycle(options, sp.GetRequiredService<QuarantineBackoff>(), sp.GetRequiredService<UpstreamRuntimeStates>()));
+        return services;
+    }
+
     /// <summary>The health services without Quartz: for tests and for hosts that drive the runner themselves.</summary>
     public static IServiceCollection AddProxyRotatorHealthServices(this IServiceCollection services, HealthCheckOptions options, GeoIpOptions? geoIp = null)
     {
@@ -75,8 +89,7 @@ public static class HealthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IUpstreamProbe>(sp => new UpstreamProbe(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UpstreamProbe>>()));
         services.TryAddSingleton(sp => new BoundedProber(sp.GetRequiredService<IUpstreamProbe>(), options.Concurrency));
-        services.TryAddSingleton(_ => new QuarantineBackoff(options));
-        services.TryAddSingleton(sp => new UpstreamLifecycle(options, sp.GetRequiredService<QuarantineBackoff>()));
+        services.AddProxyRotatorLifecycle(options);
         services.TryAddSingleton(_ => new UpstreamScorer(options.ScoreHalfLife, ReferenceLatency));
         services.TryAddSingleton<UpstreamHealthBook>();
         // Opens the configured databases once (read into memory); none configured means nothing is verified.
@@ -91,6 +104,7 @@ public static class HealthServiceCollectionExtensions
             sp.GetRequiredService<ExitGeoVerifier>(),
             sp.GetRequiredService<HealthCheckHistory>(),
             sp.GetRequiredService<IPoolSnapshotSource>(),
+            sp.GetRequiredService<UpstreamRuntimeStates>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<HealthCheckRunner>>()));
         services.TryAddSingleton<SessionSweeper>();

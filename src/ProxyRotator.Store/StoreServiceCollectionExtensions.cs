@@ -45,6 +45,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<PoolSynchronizer>();
         services.TryAddSingleton(provider => new HealthCheckHistory(provider.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>()));
 
+        services.TryAddSingleton<UpstreamRuntimeStates>();
         services.TryAddSingleton<StorePoolSnapshotSource>();
         services.TryAddSingleton<IPoolSnapshotSource>(provider => provider.GetRequiredService<StorePoolSnapshotSource>());
         services.TryAddSingleton<StoreSessionStore>();

@@ -294,6 +294,9 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<double?>("LatencyMs")
                         .HasColumnType("double precision");
 
+                    b.Property<long>("MembershipChangedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("NextCheckAt")
                         .HasColumnType("bigint");
 
@@ -362,6 +365,8 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MembershipChangedAt");
 
                     b.HasIndex("NextCheckAt");
 

@@ -277,6 +277,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<double?>("LatencyMs")
                         .HasColumnType("REAL");
 
+                    b.Property<long>("MembershipChangedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("NextCheckAt")
                         .HasColumnType("INTEGER");
 
@@ -345,6 +348,8 @@ namespace ProxyRotator.Migrations.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MembershipChangedAt");
 
                     b.HasIndex("NextCheckAt");
 

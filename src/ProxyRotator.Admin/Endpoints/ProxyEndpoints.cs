@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Admin.Queries;
+using ProxyRotator.Health.Lifecycle;
 
 namespace ProxyRotator.Admin.Endpoints;
 
@@ -32,6 +33,18 @@ internal static class ProxyEndpoints
                     ? TypedResults.Ok(retired)
                     : AdminProblems.NotFound($"no upstream with id {id}"))
             .WithName("RetireProxy").WithSummary("Retire one upstream (kept for history)");
+
+        api.MapPost("/proxies/{id:long}/quarantine", async Task<Results<Ok<UpstreamDto>, ProblemHttpResult>> (long id, UpstreamCatalog catalog, CancellationToken ct) =>
+                await catalog.ApplyOperatorAsync(id, OperatorAction.Quarantine, ct) is UpstreamDto upstream
+                    ? TypedResults.Ok(upstream)
+                    : AdminProblems.NotFound($"no upstream with id {id}"))
+            .WithName("QuarantineProxy").WithSummary("Take an active or pending upstream out of rotation now (re-checked with back-off)");
+
+        api.MapPost("/proxies/{id:long}/revive", async Task<Results<Ok<UpstreamDto>, ProblemHttpResult>> (long id, UpstreamCatalog catalog, CancellationToken ct) =>
+                await catalog.ApplyOperatorAsync(id, OperatorAction.Revive, ct) is UpstreamDto upstream
+                    ? TypedResults.Ok(upstream)
+                    : AdminProblems.NotFound($"no upstream with id {id}"))
+            .WithName("ReviveProxy").WithSummary("Bring a quarantined or retired upstream back as pending (probed again)");
     }
 
     private static async Task<Results<Ok<PageDto<UpstreamDto>>, ProblemHttpResult>> ListAsync(

@@ -3,15 +3,21 @@ using ProxyRotator.Admin.Contracts;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
+using ProxyRotator.Health.Lifecycle;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Admin.Queries;
 
-/// <summary>Reads and changes upstreams for the admin API. Every change asks the gateway's snapshot to refresh.</summary>
+/// <summary>
+/// Reads and changes upstreams for the admin API. Status changes are the operator's actions, decided and applied by
+/// the <see cref="UpstreamLifecycle"/> (runtime state at once, then the stored row); a change of membership (add,
+/// retire, add again) also rebuilds the gateway's snapshot, a quarantine or revival does not need to.
+/// </summary>
 public sealed class UpstreamCatalog(
     IDbContextFactory<ProxyRotatorDbContext> contextFactory,
     IPoolSnapshotSource snapshots,
+    UpstreamLifecycle lifecycle,
     TimeProvider timeProvider)
 {
     /// <summary>Source value of upstreams added through the admin API.</summary>
@@ -146,10 +152,8 @@ public sealed class UpstreamCatalog(
             }
             else
             {
-                upstream.ChangeStatus(UpstreamStatus.Pending, "added again by operator", now);
+                lifecycle.Commit(upstream, lifecycle.ApplyOperator(upstream.ToHealthState(), OperatorAction.Revive, now));
                 upstream.Source = AdminSource;
-                upstream.ConsecutiveFailures = 0;
-                upstream.ConsecutiveSuccesses = 0;
                 upstream.NextCheckAt = now;
                 revived = true;
             }
@@ -171,9 +175,17 @@ public sealed class UpstreamCatalog(
     /// that writes the same row meanwhile does not undo it: the save that loses on the concurrency token reads again.
     /// </summary>
     public Task<UpstreamDto?> RetireAsync(long id, CancellationToken cancellationToken) =>
-        OptimisticConcurrency.RetryAsync(ct => RetireOnceAsync(id, ct), cancellationToken);
+        ApplyOperatorAsync(id, OperatorAction.Retire, cancellationToken);
 
-    private async Task<UpstreamDto?> RetireOnceAsync(long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies an operator's action through the lifecycle: the runtime state changes at once (the selector sees a
+    /// quarantine or a revival on its next pick), the row and its transition are saved, and the snapshot is rebuilt
+    /// only when membership changed (into or out of retired). Null when the id is unknown; a no-op action is harmless.
+    /// </summary>
+    public Task<UpstreamDto?> ApplyOperatorAsync(long id, OperatorAction action, CancellationToken cancellationToken) =>
+        OptimisticConcurrency.RetryAsync(ct => ApplyOperatorOnceAsync(id, action, ct), cancellationToken);
+
+    private async Task<UpstreamDto?> ApplyOperatorOnceAsync(long id, OperatorAction action, CancellationToken cancellationToken)
     {
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
@@ -185,10 +197,14 @@ public sealed class UpstreamCatalog(
                 return null;
             }
 
-            if (upstream.ChangeStatus(UpstreamStatus.Retired, "retired by operator", timeProvider.GetUtcNow()))
+            UpstreamStatus before = upstream.Status;
+            if (lifecycle.Commit(upstream, lifecycle.ApplyOperator(upstream.ToHealthState(), action, timeProvider.GetUtcNow())))
             {
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-                await snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                if (before == UpstreamStatus.Retired || upstream.Status == UpstreamStatus.Retired)
+                {
+                    await snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return UpstreamDtoMapper.ToDto(upstream, upstream.Pool!.Name);

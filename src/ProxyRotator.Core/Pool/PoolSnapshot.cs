@@ -4,9 +4,11 @@ using System.Collections.Frozen;
 namespace ProxyRotator.Core.Pool;
 
 /// <summary>
-/// An immutable view of every non-retired upstream, swapped atomically when the store changes. Reads never lock.
-/// Indexes by pool, type, country and city are built with the snapshot; the candidate list of each distinct
-/// <see cref="UpstreamQuery"/> is built on first use and cached here (bounded), so a pick is O(1) amortized.
+/// An immutable view of the pool's membership and tags (every non-retired upstream), swapped atomically when those
+/// change; status, score and load are runtime state (<see cref="UpstreamRuntimeState"/>) that changes in place, so
+/// health results and live outcomes never rebuild it. Reads never lock. Indexes by pool, type, country and city are
+/// built with the snapshot; the candidate list of each distinct <see cref="UpstreamQuery"/> is built on first use and
+/// cached here (bounded), so a pick is O(1) amortized.
 /// </summary>
 public sealed class PoolSnapshot
 {
@@ -16,11 +18,21 @@ public sealed class PoolSnapshot
     private readonly FrozenDictionary<long, UpstreamProxy> _byId;
     private readonly PoolSnapshotIndex _index;
     private readonly ConcurrentDictionary<UpstreamQuery, UpstreamCandidates> _candidates = new();
+    private readonly UpstreamStatusClock _statusClock = new();
     private int _cachedQueries;
 
+    /// <summary>
+    /// Builds the snapshot; from now on the upstreams' status changes are reported to it (a runtime state reports to
+    /// the newest snapshot that contains it).
+    /// </summary>
     public PoolSnapshot(IEnumerable<UpstreamProxy> upstreams, long version)
     {
         All = upstreams.ToArray();
+        foreach (UpstreamProxy upstream in All)
+        {
+            upstream.Runtime.AttachTo(_statusClock);
+        }
+
         _byId = All.ToFrozenDictionary(u => u.Id);
         _index = new PoolSnapshotIndex(All);
         Version = version;
@@ -33,12 +45,12 @@ public sealed class PoolSnapshot
     /// <summary>Increases with every rebuild.</summary>
     public long Version { get; }
 
-    /// <summary>Active and pending upstreams.</summary>
-    public int EligibleCount => _index.Eligible.Length;
+    /// <summary>Active and pending upstreams now (counts the runtime status of every member).</summary>
+    public int EligibleCount => All.Count(u => u.IsEligible);
 
     public bool TryGet(long id, out UpstreamProxy? upstream) => _byId.TryGetValue(id, out upstream);
 
-    /// <summary>The upstreams matching <paramref name="query"/> (active, and pending as a fallback); cached per query.</summary>
+    /// <summary>The members matching <paramref name="query"/>'s tags, whatever their status; cached per query.</summary>
     public UpstreamCandidates GetCandidates(in UpstreamQuery query)
     {
         if (_candidates.TryGetValue(query, out UpstreamCandidates? cached))
@@ -70,18 +82,15 @@ public sealed class PoolSnapshot
             return UpstreamCandidates.None;
         }
 
-        var active = new List<UpstreamCandidate>();
-        var pending = new List<UpstreamCandidate>();
+        var matching = new List<UpstreamCandidate>();
         foreach (UpstreamProxy upstream in bucket)
         {
-            if (!UpstreamSelector.MatchesQuery(upstream, query))
+            if (UpstreamSelector.MatchesTags(upstream, query))
             {
-                continue;
+                matching.Add(new UpstreamCandidate(upstream));
             }
-
-            (upstream.Status == UpstreamStatus.Active ? active : pending).Add(new UpstreamCandidate(upstream));
         }
 
-        return active.Count == 0 && pending.Count == 0 ? UpstreamCandidates.None : new UpstreamCandidates([.. active], [.. pending]);
+        return matching.Count == 0 ? UpstreamCandidates.None : new UpstreamCandidates([.. matching], _statusClock);
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace ProxyRotator.Core.Pool;
 
 /// <summary>
-/// Buckets of eligible (active or pending) upstreams by pool, type, country, verified country and city, built once
+/// Buckets of member upstreams (any status: status is runtime state) by pool, type, country, verified country and city, built once
 /// per snapshot. A query starts from its smallest bucket, so building its candidate list costs the bucket's size,
 /// not the pool's.
 /// </summary>
@@ -30,16 +30,11 @@ internal sealed class PoolSnapshotIndex
             byType[i] = [];
         }
 
-        var eligible = new List<UpstreamProxy>(all.Count);
+        var members = new List<UpstreamProxy>(all.Count);
         var withVerified = new List<UpstreamProxy>();
         foreach (UpstreamProxy upstream in all)
         {
-            if (!upstream.IsEligible)
-            {
-                continue;
-            }
-
-            eligible.Add(upstream);
+            members.Add(upstream);
             Add(byPool, upstream.PoolName, upstream);
             Add(byEffectiveCountry, upstream.EffectiveCountry, upstream);
             Add(byVerifiedCountry, upstream.VerifiedCountry, upstream);
@@ -55,7 +50,7 @@ internal sealed class PoolSnapshotIndex
             }
         }
 
-        Eligible = [.. eligible];
+        Members = [.. members];
         _withVerifiedCountry = [.. withVerified];
         _byPool = Freeze(byPool);
         _byEffectiveCountry = Freeze(byEffectiveCountry);
@@ -64,12 +59,12 @@ internal sealed class PoolSnapshotIndex
         _byType = Array.ConvertAll(byType, list => list.ToArray());
     }
 
-    public UpstreamProxy[] Eligible { get; }
+    public UpstreamProxy[] Members { get; }
 
     /// <summary>The smallest bucket that contains every upstream matching <paramref name="query"/>.</summary>
     public UpstreamProxy[] SmallestBucketFor(in UpstreamQuery query)
     {
-        UpstreamProxy[] best = Eligible;
+        UpstreamProxy[] best = Members;
         if (query.Pool is not null)
         {
             best = Smaller(best, _byPool.GetValueOrDefault(query.Pool, _none));

@@ -7,14 +7,15 @@ namespace ProxyRotator.Core.Pool;
 /// requests evenly (random draws alone leave some upstreams with almost twice the share of others); a better score
 /// earns proportionally more picks (stride scheduling, share ∝ w²) and requests in flight make an upstream lose at
 /// once, so the pick stays score-weighted and load-aware under concurrency. Pick counts live in
-/// <see cref="UpstreamLoad"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
-/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Active
-/// upstreams only; pending ones when no active one is left (none match, or all matching ones are excluded). No
-/// allocation per pick. Thread-safe.
+/// <see cref="UpstreamRuntimeState"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
+/// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Status is read from
+/// the runtime state, not the snapshot: active upstreams only; pending ones when no active one is left (none match,
+/// or all matching ones are tried or quarantined); quarantined and retired ones never. No allocation per pick.
+/// Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
-    /// <summary>Random draws that may hit an excluded upstream before falling back to a linear scan.</summary>
+    /// <summary>Random draws that may hit an ineligible or tried upstream before falling back to a linear scan.</summary>
     private const int DrawAttempts = 4;
 
     /// <summary>Keeps a score of 0 from making an upstream's weight 0 (it is still eligible, just unlikely).</summary>
@@ -47,23 +48,30 @@ public sealed class UpstreamSelector
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
-        return PickFrom(candidates.Active, excludedIds) ?? PickFrom(candidates.Pending, excludedIds);
+        UpstreamCandidates.StatusPartition partition = candidates.Current();
+        UpstreamProxy? picked = PickFrom(partition.Active, excludedIds) ?? PickFrom(partition.Pending, excludedIds);
+        if (picked is null && candidates.Resort(out partition))
+        {
+            // Nothing left in a split made before the latest status change (a revival, say): sort again now.
+            picked = PickFrom(partition.Active, excludedIds) ?? PickFrom(partition.Pending, excludedIds);
+        }
+
+        return picked;
     }
 
     /// <summary>
     /// Whether <paramref name="upstream"/> is eligible (active or pending) and satisfies <paramref name="query"/>:
     /// used to check that a sticky session's upstream still fits its targeting.
     /// </summary>
-    public bool Matches(UpstreamProxy upstream, in UpstreamQuery query) => MatchesQuery(upstream, query);
-
-    internal static bool MatchesQuery(UpstreamProxy upstream, in UpstreamQuery query)
+    public bool Matches(UpstreamProxy upstream, in UpstreamQuery query)
     {
         ArgumentNullException.ThrowIfNull(upstream);
-        if (!upstream.IsEligible || upstream.Load.IsExcluded)
-        {
-            return false;
-        }
+        return upstream.Runtime.IsEligible && MatchesTags(upstream, query);
+    }
 
+    /// <summary>Whether <paramref name="upstream"/>'s membership and tags satisfy <paramref name="query"/>, whatever its status.</summary>
+    internal static bool MatchesTags(UpstreamProxy upstream, in UpstreamQuery query)
+    {
         if (query.Pool is not null && !string.Equals(upstream.PoolName, query.Pool, StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -100,7 +108,7 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return candidates[0].Load.IsExcluded || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
+            return !candidates[0].Runtime.IsEligible || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
         }
 
         int firstIndex = Draw(candidates, excludedIds, avoid: -1);
@@ -123,7 +131,7 @@ public sealed class UpstreamSelector
     /// <summary>Counts the pick, so the next draws even the shares out.</summary>
     private static UpstreamProxy Chosen(in UpstreamCandidate candidate)
     {
-        candidate.Load.RecordPick(0);
+        candidate.Runtime.RecordPick(0);
         return candidate.Upstream;
     }
 
@@ -136,8 +144,8 @@ public sealed class UpstreamSelector
         double ratio = ScoreWeight(winner) / ScoreWeight(loser);
         // The loser's last pick stands at Picks / w² (its next at (Picks + 1) / w²): the winner is lifted only when it
         // is more than CatchUpPicks of its own picks before that.
-        double level = loser.Load.Picks * ratio * ratio - CatchUpPicks;
-        winner.Load.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
+        double level = loser.Runtime.Picks * ratio * ratio - CatchUpPicks;
+        winner.Runtime.RecordPick(level > 0 ? (long)Math.Min(level, long.MaxValue / 2) : 0);
         return winner.Upstream;
     }
 
@@ -145,7 +153,7 @@ public sealed class UpstreamSelector
     private static double Key(in UpstreamCandidate candidate)
     {
         double weight = Weight(candidate);
-        return (candidate.Load.Picks + 1) / (weight * weight);
+        return (candidate.Runtime.Picks + 1) / (weight * weight);
     }
 
     /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
@@ -168,7 +176,7 @@ public sealed class UpstreamSelector
             }
 
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (!candidate.Load.IsExcluded && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id)))
+            if (candidate.Runtime.IsEligible && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id)))
             {
                 return index;
             }
@@ -177,7 +185,7 @@ public sealed class UpstreamSelector
         return -1;
     }
 
-    /// <summary>Fallback when the draws kept hitting excluded upstreams (a small list mostly tried already).</summary>
+    /// <summary>Fallback when the draws kept hitting ineligible or tried upstreams (a small list mostly tried already).</summary>
     private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
     {
         int best = -1;
@@ -187,7 +195,7 @@ public sealed class UpstreamSelector
         {
             int index = (start + i) % candidates.Length;
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (candidate.Load.IsExcluded || excludedIds.Contains(candidate.Id))
+            if (!candidate.Runtime.IsEligible || excludedIds.Contains(candidate.Id))
             {
                 continue;
             }
@@ -203,15 +211,13 @@ public sealed class UpstreamSelector
         return best < 0 ? null : Chosen(candidates[best]);
     }
 
-    /// <summary>The live score when one was published since the snapshot was built, else the snapshot's.</summary>
+    /// <summary>The live score divided by one plus the requests in flight.</summary>
     private static double Weight(in UpstreamCandidate candidate) =>
-        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Load.InFlight));
+        ScoreWeight(candidate) / (1 + Math.Max(0, candidate.Runtime.InFlight));
 
     /// <summary>The score part of the weight, never 0.</summary>
     private static double ScoreWeight(in UpstreamCandidate candidate)
     {
-        double live = candidate.Load.Score;
-        double score = double.IsNaN(live) ? candidate.Score : Math.Clamp(live, 0, 1);
-        return score + ScoreFloor;
+        return candidate.Runtime.Score + ScoreFloor;
     }
 }

@@ -73,7 +73,7 @@ internal sealed class FailoverLoop(
             request.DialHost = dialHost;
             request.Upstream = upstream;
             request.MayRetry = route.AttemptCount < _maxAttempts && router.MayFailOver(route);
-            upstream.Load.Enter();
+            upstream.Runtime.Enter();
             Activity? dialSpan = tracing?.StartPhase(request.Span, GatewayTracePhase.Dial, route.AttemptCount, upstream.Id);
             AttemptResult result;
             try
@@ -84,7 +84,7 @@ internal sealed class FailoverLoop(
             {
                 GatewayTracing.EndPhase(dialSpan, nameof(UpstreamOutcomeKind.ClientAborted));
                 // Cancelled by the client, or a failure that is not the upstream's (e.g. the session store).
-                upstream.Load.Exit(failed: false);
+                upstream.Runtime.Exit(failed: false);
                 outcomes.Report(new UpstreamOutcome(upstream.Id, UpstreamOutcomeKind.ClientAborted, TimeSpan.Zero, 0, 0));
                 SettleUnconfirmed(request);
                 throw;
@@ -111,7 +111,7 @@ internal sealed class FailoverLoop(
             GatewayLog.AttemptFailed(logger, route.AttemptCount, upstream.Id, result.Kind);
             if (result.Kind == UpstreamOutcomeKind.ClientAborted)
             {
-                upstream.Load.Exit(failed: false);
+                upstream.Runtime.Exit(failed: false);
                 Report(upstream.Id, result.Kind, result);
                 SettleUnconfirmed(request);
                 request.ErrorCode = GatewayErrorCode.UpstreamFailed;
@@ -121,7 +121,7 @@ internal sealed class FailoverLoop(
             bool mayRetry = request.MayRetry && result.Repeatable && !result.Delivered;
             if (result.Evidence == FailureEvidence.Upstream)
             {
-                upstream.Load.Exit(failed: true);
+                upstream.Runtime.Exit(failed: true);
                 Report(upstream.Id, result.Kind, result);
                 if (result.Delivered)
                 {
@@ -147,7 +147,7 @@ internal sealed class FailoverLoop(
             }
 
             // The target's fault, or either side's: not charged until another upstream settles it.
-            upstream.Load.Exit(failed: false);
+            upstream.Runtime.Exit(failed: false);
             bool confirmed = request.HasPendingFromOther(upstream.Id)
                 | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
             if (result.Delivered)
@@ -184,7 +184,7 @@ internal sealed class FailoverLoop(
     {
         if (request.Exchange == ExchangeKind.Forward)
         {
-            upstream.Load.Exit(failed: false);
+            upstream.Runtime.Exit(failed: false);
             Report(upstream.Id, UpstreamOutcomeKind.Success, result);
         }
 

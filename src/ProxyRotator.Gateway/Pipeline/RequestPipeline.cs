@@ -234,7 +234,7 @@ public sealed class RequestPipeline
         if (request.Exchange == ExchangeKind.Tunnel && request.Tunnel is not null && request.Upstream is { } upstream)
         {
             bool upstreamFault = request.ErrorCode == GatewayErrorCode.UpstreamFailed;
-            upstream.Load.Exit(upstreamFault);
+            upstream.Runtime.Exit(upstreamFault);
             _outcomes.Report(new UpstreamOutcome(upstream.Id, upstreamFault ? UpstreamOutcomeKind.UpstreamError : UpstreamOutcomeKind.Success,
                 _timeProvider.GetElapsedTime(request.StartTimestamp), request.BytesFromClient, request.BytesToClient));
         }

@@ -1,10 +1,15 @@
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Store.Entities;
 
 namespace ProxyRotator.Health.Lifecycle;
 
 /// <summary>
-/// The status machine of an upstream, pure and clock-free (the caller passes <c>now</c>):
+/// The one place that decides and applies an upstream's status transitions: probe results, live traffic, operator
+/// actions and other instances' decisions. A decision is applied to the upstream's in-memory
+/// <see cref="UpstreamRuntimeState"/> at once (the selector sees it on its next pick, with no snapshot rebuild) and to
+/// its stored row (<see cref="Commit"/>, transition history included), which the caller saves in its batch.
+/// The decisions themselves are pure and clock-free (the caller passes <c>now</c>):
 /// <list type="bullet">
 /// <item>pending → active on the first successful probe; pending/active → quarantined after
 /// <see cref="HealthCheckOptions.QuarantineAfterFailures"/> consecutive failed probes;</item>
@@ -19,12 +24,79 @@ public sealed class UpstreamLifecycle
 {
     private readonly HealthCheckOptions _options;
     private readonly QuarantineBackoff _backoff;
+    private readonly UpstreamRuntimeStates _runtime;
 
-    public UpstreamLifecycle(HealthCheckOptions options, QuarantineBackoff backoff)
+    /// <param name="runtime">The runtime states decisions are applied to; a private empty registry when null (pure tests).</param>
+    public UpstreamLifecycle(HealthCheckOptions options, QuarantineBackoff backoff, UpstreamRuntimeStates? runtime = null)
     {
         _options = options;
         _backoff = backoff;
+        _runtime = runtime ?? new UpstreamRuntimeStates();
     }
+
+    /// <summary>
+    /// Writes a decided step to the stored row (counters, schedule, and the status change with its recorded
+    /// transition) and the status to the runtime state at once. The caller saves the row (write-behind, in its batch).
+    /// </summary>
+    /// <returns>True when the row's status changed.</returns>
+    public bool Commit(UpstreamEntity upstream, in LifecycleStep step)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        upstream.ConsecutiveFailures = step.State.ConsecutiveFailures;
+        upstream.ConsecutiveSuccesses = step.State.ConsecutiveSuccesses;
+        upstream.FailedRechecks = step.State.FailedRechecks;
+        upstream.NextCheckAt = step.State.NextCheckAt;
+        if (step.Transition is not { } transition)
+        {
+            return false;
+        }
+
+        ApplyToRuntime(upstream.Id, transition.To);
+        return upstream.ChangeStatus(transition.To, transition.Reason, transition.At);
+    }
+
+    /// <summary>
+    /// Live traffic saw <paramref name="consecutiveLiveFaults"/> upstream faults in a row: quarantines an active or
+    /// pending upstream in memory now, before anything is written (the stored row follows with
+    /// <see cref="ApplyLiveFaultBurst(in HealthState, int, DateTimeOffset)"/> and <see cref="Commit"/>).
+    /// </summary>
+    /// <returns>True when the upstream was taken out of rotation by this call.</returns>
+    public bool ApplyLiveFaultBurst(long upstreamId, int consecutiveLiveFaults)
+    {
+        _ = consecutiveLiveFaults;
+        return _runtime.TryGet(upstreamId, out UpstreamRuntimeState? state) && state!.IsEligible
+            && state.ChangeStatus(UpstreamStatus.Quarantined);
+    }
+
+    /// <summary>
+    /// An operator's action (admin API): retire, quarantine, or revive (quarantined or retired → pending, so it is
+    /// probed again before it gets traffic ahead of active upstreams).
+    /// </summary>
+    public LifecycleStep ApplyOperator(in HealthState state, OperatorAction action, DateTimeOffset now)
+    {
+        switch (action)
+        {
+            case OperatorAction.Retire when state.Status != UpstreamStatus.Retired:
+                return Move(state with { NextCheckAt = null }, UpstreamStatus.Retired, now, "retired by operator");
+            case OperatorAction.Quarantine when state.Status is UpstreamStatus.Active or UpstreamStatus.Pending:
+                return Move(state with { FailedRechecks = 0, ConsecutiveSuccesses = 0, NextCheckAt = now + _backoff.Next(0) },
+                    UpstreamStatus.Quarantined, now, "quarantined by operator");
+            case OperatorAction.Revive when state.Status is UpstreamStatus.Quarantined or UpstreamStatus.Retired:
+                return Move(state with { ConsecutiveFailures = 0, ConsecutiveSuccesses = 0, FailedRechecks = 0, NextCheckAt = null },
+                    UpstreamStatus.Pending, now, state.Status == UpstreamStatus.Retired ? "added again by operator" : "revived by operator");
+            default:
+                return new LifecycleStep(state, null);
+        }
+    }
+
+    /// <summary>
+    /// A status another instance decided and stored (multi-instance): applied to this process's runtime state as is,
+    /// without deciding again. Returns true when the runtime status changed.
+    /// </summary>
+    public bool ApplyRemoteStatus(long upstreamId, UpstreamStatus status) => ApplyToRuntime(upstreamId, status);
+
+    private bool ApplyToRuntime(long upstreamId, UpstreamStatus status) =>
+        _runtime.TryGet(upstreamId, out UpstreamRuntimeState? state) && state!.ChangeStatus(status);
 
     /// <summary>The state of an upstream that has never been checked.</summary>
     public static HealthState Initial(DateTimeOffset now) => new(UpstreamStatus.Pending, now, 0, 0, 0, null);

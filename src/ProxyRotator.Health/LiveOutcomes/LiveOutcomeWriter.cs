@@ -12,9 +12,9 @@ using ProxyRotator.Store.Entities;
 namespace ProxyRotator.Health.LiveOutcomes;
 
 /// <summary>
-/// Drains <see cref="LiveOutcomeRecorder.Pending"/> and writes live figures in batches: totals, last use, score,
-/// and — when live traffic saw a burst of upstream faults — the quarantine, followed by a snapshot refresh so the
-/// gateway stops picking that upstream at once. The first report after a quiet spell is written at once; after each
+/// Drains <see cref="LiveOutcomeRecorder.Pending"/>, publishes the new scores to the upstreams' runtime state and
+/// — when live traffic saw a burst of upstream faults — has the lifecycle quarantine the upstream in memory at once
+/// (no snapshot rebuild), then writes live figures and the quarantine (with its transition) to the store in batches. The first report after a quiet spell is written at once; after each
 /// write the writer rests for <see cref="WriteInterval"/> so that under load whatever queued meanwhile goes into one
 /// batch — without the rest it would rewrite the same few rows back to back and keep a core busy with SQLite.
 /// A batch is one transaction. The common row (no quarantine) is one set-based UPDATE (<see cref="LiveFiguresUpdate"/>)
@@ -33,7 +33,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
     private readonly UpstreamHealthBook _book;
     private readonly UpstreamScorer _scorer;
     private readonly UpstreamLifecycle _lifecycle;
-    private readonly IPoolSnapshotSource _snapshots;
+    private readonly UpstreamRuntimeStates _runtime;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveOutcomeWriter> _logger;
     private LiveFiguresUpdate? _figuresUpdate;
@@ -44,7 +44,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         UpstreamHealthBook book,
         UpstreamScorer scorer,
         UpstreamLifecycle lifecycle,
-        IPoolSnapshotSource snapshots,
+        UpstreamRuntimeStates runtime,
         TimeProvider time,
         ILogger<LiveOutcomeWriter> logger)
     {
@@ -53,7 +53,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         _book = book;
         _scorer = scorer;
         _lifecycle = lifecycle;
-        _snapshots = snapshots;
+        _runtime = runtime;
         _time = time;
         _logger = logger;
     }
@@ -133,7 +133,6 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         }
 
         PublishRuntimeState(writes);
-        bool statusChanged = false;
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {
@@ -172,41 +171,30 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
 
                 if (quarantines is not null)
                 {
-                    statusChanged = await QuarantineAsync(db, quarantines, now, cancellationToken).ConfigureAwait(false);
+                    await QuarantineAsync(db, quarantines, now, cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-
-        if (statusChanged)
-        {
-            await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>
-    /// Publishes the new scores and quarantines to the upstreams' runtime state before anything is written: the
-    /// selector sees them at once, without a snapshot rebuild and whether or not the database is free right now.
+    /// Publishes the new scores, and the lifecycle's quarantines, to the upstreams' runtime state before anything is
+    /// written: the selector sees them at once, without a snapshot rebuild and whether or not the database is free.
     /// </summary>
     private void PublishRuntimeState(List<LiveWrite> writes)
     {
-        PoolSnapshot snapshot = _snapshots.Current;
         foreach (LiveWrite write in writes)
         {
-            if (!snapshot.TryGet(write.Id, out UpstreamProxy? upstream))
-            {
-                continue;
-            }
-
             if (write.Tally.QuarantineRequested)
             {
-                upstream!.Load.Exclude();
+                _lifecycle.ApplyLiveFaultBurst(write.Id, write.Tally.ConsecutiveLiveFaults);
             }
 
-            if (write.Entry.IsSeeded)
+            if (write.Entry.IsSeeded && _runtime.TryGet(write.Id, out UpstreamRuntimeState? runtime))
             {
-                upstream!.Load.SetScore(write.Entry.Figures(_scorer).Score);
+                runtime!.SetScore(write.Entry.Figures(_scorer).Score);
             }
         }
     }
@@ -241,14 +229,13 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
 
     /// <summary>
     /// The rare write of upstreams whose live faults ask for quarantine: loads the rows, applies the figures and the
-    /// lifecycle step (recording the status transition) and saves. Returns true when a status changed.
+    /// lifecycle step (recording the status transition) and saves.
     /// </summary>
-    private async Task<bool> QuarantineAsync(ProxyRotatorDbContext db, List<LiveWrite> writes, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task QuarantineAsync(ProxyRotatorDbContext db, List<LiveWrite> writes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         List<long> ids = writes.ConvertAll(w => w.Id);
         Dictionary<long, UpstreamEntity> rows = await db.Upstreams.Where(u => ids.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, cancellationToken).ConfigureAwait(false);
-        bool statusChanged = false;
         foreach (LiveWrite write in writes)
         {
             if (!rows.TryGetValue(write.Id, out UpstreamEntity? upstream))
@@ -271,15 +258,13 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             upstream.LatencyMs = figures.LatencyMs;
 
             LifecycleStep step = _lifecycle.ApplyLiveFaultBurst(upstream.ToHealthState(), tally.ConsecutiveLiveFaults, now);
-            if (upstream.Apply(step))
+            if (_lifecycle.Commit(upstream, step))
             {
-                statusChanged = true;
                 LogQuarantined(_logger, upstream.Id, upstream.ToMaskedUrl(), tally.ConsecutiveLiveFaults);
             }
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return statusChanged;
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Upstream #{Id} {Upstream} quarantined after {Faults} consecutive live upstream faults")]

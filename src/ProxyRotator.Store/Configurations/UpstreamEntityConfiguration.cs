@@ -38,6 +38,7 @@ internal sealed class UpstreamEntityConfiguration : IEntityTypeConfiguration<Ups
         builder.HasIndex(u => u.Status);
         builder.HasIndex(u => u.NextCheckAt);
         builder.HasIndex(u => u.UpdatedAt);
+        builder.HasIndex(u => u.MembershipChangedAt);
         builder.HasIndex(u => u.Source);
 
         builder.Navigation(u => u.StatusTransitions).AutoInclude(false);

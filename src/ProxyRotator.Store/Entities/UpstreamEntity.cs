@@ -80,6 +80,13 @@ public sealed class UpstreamEntity
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>
+    /// Stamped (strictly increasing within a process) when the upstream joins or leaves the pool (added, retired,
+    /// listed again) or a tag the gateway selects by changes (pool, address, credentials, type, countries, city),
+    /// never by health results or live figures: the pool snapshot is rebuilt only when its newest value moves.
+    /// </summary>
+    public DateTimeOffset MembershipChangedAt { get; set; }
+
+    /// <summary>
     /// Optimistic concurrency token, raised by every <c>SaveChanges</c> that modifies the row: a writer that read an
     /// older version (an admin action racing a health pass, or another instance) gets
     /// <see cref="Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException"/> instead of overwriting the newer

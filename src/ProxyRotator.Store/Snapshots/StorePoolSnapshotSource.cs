@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
@@ -6,13 +5,16 @@ using ProxyRotator.Store.Entities;
 namespace ProxyRotator.Store.Snapshots;
 
 /// <summary>
-/// Builds <see cref="PoolSnapshot"/>s of every non-retired upstream from the store and swaps them in atomically.
-/// Readers only do a volatile read of <see cref="Current"/>; rebuilds are serialised among themselves. Each upstream
-/// keeps one <see cref="UpstreamLoad"/> for as long as it stays in the pool, so in-flight counts survive rebuilds.
+/// Builds <see cref="PoolSnapshot"/>s of the pool's membership and tags (every non-retired upstream) from the store and
+/// swaps them in atomically, only when those changed (<see cref="UpstreamEntity.MembershipChangedAt"/>): health
+/// results and live outcomes change runtime state in place and never rebuild. Readers only do a volatile read of
+/// <see cref="Current"/>; rebuilds are serialised among themselves. Each member gets its
+/// <see cref="UpstreamRuntimeState"/> once, loaded from its stored status and figures when it joins (at start, or when
+/// added later), and keeps it for as long as it stays in the pool: a rebuild never overwrites runtime state.
 /// </summary>
-public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory) : IPoolSnapshotSource, IDisposable
+public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory, UpstreamRuntimeStates runtimeStates)
+    : IPoolSnapshotSource, IDisposable
 {
-    private readonly ConcurrentDictionary<long, UpstreamLoad> _loads = new();
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private PoolSnapshot _current = PoolSnapshot.Empty;
     private StoreFingerprint? _builtFrom;
@@ -26,7 +28,10 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
     /// <summary>Rebuilds from the store now; returns when the new snapshot is live.</summary>
     public Task RefreshAsync(CancellationToken cancellationToken) => RebuildAsync(force: true, cancellationToken);
 
-    /// <summary>Rebuilds only when the upstream table changed since the last build (cheap check); returns whether it did.</summary>
+    /// <summary>The runtime state of every member, by id.</summary>
+    public UpstreamRuntimeStates RuntimeStates => runtimeStates;
+
+    /// <summary>Rebuilds only when membership or tags changed since the last build (cheap check); returns whether it did.</summary>
     public Task<bool> RefreshIfChangedAsync(CancellationToken cancellationToken) => RebuildAsync(force: false, cancellationToken);
 
     /// <summary>Rebuilds if someone uses snapshots in this process (the host started the refresher); a plain import does not pay for it.</summary>
@@ -74,6 +79,8 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         u.VerifiedCountry,
                         u.ExitIp,
                         u.Score,
+                        u.LatencyMs,
+                        u.ConsecutiveFailures,
                     })
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
 
@@ -83,29 +90,26 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                 {
                     var row = rows[i];
                     ids.Add(row.Id);
-                    UpstreamLoad load = _loads.GetOrAdd(row.Id, static _ => new UpstreamLoad());
-                    load.ResetTo(row.Score);
+                    UpstreamRuntimeState runtime = runtimeStates.GetOrAdd(row.Id, static r => new UpstreamRuntimeState(
+                        r.Status, r.Score, r.LatencyMs, r.ConsecutiveFailures, r.ExitIp), row);
                     upstreams[i] = new UpstreamProxy
                     {
                         Id = row.Id,
                         PoolName = row.PoolName,
                         Endpoint = new UpstreamEndpoint(row.Scheme, row.Host, row.Port, row.Username, row.Password),
                         Type = row.Type,
-                        Status = row.Status,
                         DeclaredCountry = row.DeclaredCountry,
                         City = row.City,
                         VerifiedCountry = row.VerifiedCountry,
-                        ExitIp = row.ExitIp,
-                        Score = row.Score,
-                        Load = load,
+                        Runtime = runtime,
                     };
                 }
 
-                foreach (long id in _loads.Keys)
+                foreach (long id in runtimeStates.Ids)
                 {
                     if (!ids.Contains(id))
                     {
-                        _loads.TryRemove(id, out _);
+                        runtimeStates.Remove(id);
                     }
                 }
 
@@ -126,11 +130,14 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
         IQueryable<UpstreamEntity> upstreams = db.Upstreams.AsNoTracking();
         int count = await upstreams.CountAsync(cancellationToken).ConfigureAwait(false);
         long maxId = await upstreams.MaxAsync(u => (long?)u.Id, cancellationToken).ConfigureAwait(false) ?? 0;
-        DateTimeOffset lastUpdate = await upstreams.OrderByDescending(u => u.UpdatedAt).Select(u => u.UpdatedAt)
+        DateTimeOffset lastChange = await upstreams.OrderByDescending(u => u.MembershipChangedAt).Select(u => u.MembershipChangedAt)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return new StoreFingerprint(count, maxId, lastUpdate);
+        return new StoreFingerprint(count, maxId, lastChange);
     }
 
-    /// <summary>Changes whenever an upstream is added or saved (<see cref="UpstreamEntity.UpdatedAt"/> is stamped on save).</summary>
-    private sealed record StoreFingerprint(int Count, long MaxId, DateTimeOffset LastUpdate);
+    /// <summary>
+    /// Changes when an upstream joins, leaves or is re-tagged (<see cref="UpstreamEntity.MembershipChangedAt"/>), not
+    /// when its health or live figures are written.
+    /// </summary>
+    private sealed record StoreFingerprint(int Count, long MaxId, DateTimeOffset LastMembershipChange);
 }

@@ -6,6 +6,7 @@ using ProxyRotator.Health.Probing;
 using ProxyRotator.Simulation.Upstreams;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
+using ProxyRotator.Store.Snapshots;
 using static ProxyRotator.IntegrationTests.Health.HealthTestWorld;
 
 namespace ProxyRotator.IntegrationTests.Health;
@@ -164,6 +165,87 @@ public sealed class HealthCheckRunnerTests
         HealthCheckOutcome? one = await runner.CheckOneAsync(idA, None);
         Assert.Equal((idA, true), (one!.UpstreamId, one.Success));
         Assert.Null(await runner.CheckOneAsync(999_999, None));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_StatusesScoresAndExitsChange_NoSnapshotRebuildAndPicksFollow()
+    {
+        const int count = 200;
+        bool oddOnesFail = false;
+        IUpstreamProbe probe = Substitute.For<IUpstreamProbe>();
+        probe.ProbeAsync(Arg.Any<UpstreamEndpoint>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            UpstreamEndpoint endpoint = call.Arg<UpstreamEndpoint>();
+            return Volatile.Read(ref oddOnesFail) && endpoint.Port % 2 == 1
+                ? ProbeResult.Failed(TimeSpan.FromMilliseconds(5), ProbeErrorKind.ConnectRefused, "refused")
+                : ProbeResult.Succeeded(TimeSpan.FromMilliseconds(20), endpoint.Host);
+        });
+        await using HealthTestWorld world = await CreateAsync();
+        await world.BuildAsync(probe: probe);
+        await world.AddUpstreamsAsync("big", UpstreamType.Datacenter, Enumerable.Range(0, count)
+            .Select(i => new UpstreamEndpoint(UpstreamScheme.Http, $"10.2.{i / 200}.{i % 200 + 1}", 8000 + i, null, null)));
+        var source = world.Get<StorePoolSnapshotSource>();
+        PoolSnapshot snapshot = source.Current;
+        var runner = world.Get<HealthCheckRunner>();
+        var selector = new UpstreamSelector();
+
+        await runner.RunAllAsync(null, None); // pending -> active, exit IPs and scores
+        Volatile.Write(ref oddOnesFail, true);
+        for (int i = 0; i < world.Options.QuarantineAfterFailures; i++)
+        {
+            await runner.RunAllAsync(null, None); // the odd ones are quarantined
+        }
+
+        Assert.Same(snapshot, source.Current);
+        Assert.False(await source.RefreshIfChangedAsync(None));
+        Assert.Equal(count / 2, snapshot.GetCandidates(UpstreamQuery.Any).ActiveCount);
+        Assert.All(Enumerable.Range(0, 500), _ => Assert.True(selector.Pick(snapshot, UpstreamQuery.Any, [])!.Endpoint.Port % 2 == 0));
+        UpstreamProxy odd = snapshot.All.First(u => u.Endpoint.Port % 2 == 1);
+        Assert.Equal((UpstreamStatus.Quarantined, odd.Endpoint.Host), (odd.Status, odd.ExitIp));
+        await using (ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal((await db.Upstreams.SingleAsync(u => u.Id == odd.Id)).Score, odd.Score, 9);
+        }
+
+        // Revival reaches the selector the same way.
+        Volatile.Write(ref oddOnesFail, false);
+        for (int i = 0; i < world.Options.ReviveAfterSuccesses; i++)
+        {
+            await runner.RunAllAsync(null, None);
+        }
+
+        Assert.Same(snapshot, source.Current);
+        Assert.Equal(count, snapshot.GetCandidates(UpstreamQuery.Any).ActiveCount);
+        Assert.Contains(Enumerable.Range(0, 500).Select(_ => selector.Pick(snapshot, UpstreamQuery.Any, [])!.Id), id => id == odd.Id);
+    }
+
+    [Fact]
+    public async Task RunAllAsync_RuntimeStateWritten_ReloadedByANewProcess()
+    {
+        await using HealthTestWorld world = await CreateAsync();
+        SimulatedUpstreamProxy proxy = world.StartUpstream("127.0.4.37");
+        await world.BuildAsync(pools: Pool("res", UpstreamType.Residential, Entry(proxy)));
+        var runner = world.Get<HealthCheckRunner>();
+        await runner.RunAllAsync(null, None);
+        proxy.Fault = SimulatedFault.Refuse;
+        for (int i = 0; i < world.Options.QuarantineAfterFailures; i++)
+        {
+            await runner.RunAllAsync(null, None);
+        }
+
+        UpstreamProxy before = Assert.Single(world.Get<IPoolSnapshotSource>().Current.All);
+        Assert.Equal(UpstreamStatus.Quarantined, before.Status);
+
+        // A restarted process: a new registry of runtime states, loaded from the store.
+        using var restarted = new StorePoolSnapshotSource(world.Get<IDbContextFactory<ProxyRotatorDbContext>>(), new UpstreamRuntimeStates());
+        await restarted.RefreshAsync(None);
+
+        UpstreamProxy after = Assert.Single(restarted.Current.All);
+        Assert.NotSame(before.Runtime, after.Runtime);
+        Assert.Equal((UpstreamStatus.Quarantined, before.Score, "127.0.4.37", world.Options.QuarantineAfterFailures),
+            (after.Status, after.Score, after.ExitIp, after.Runtime.ConsecutiveFailures));
+        Assert.Equal(before.Runtime.LatencyMs, after.Runtime.LatencyMs);
+        Assert.Null(new UpstreamSelector().Pick(restarted.Current, UpstreamQuery.Any, []));
     }
 
     [Fact]

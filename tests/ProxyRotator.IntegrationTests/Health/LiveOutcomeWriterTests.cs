@@ -7,6 +7,7 @@ using ProxyRotator.Health.Scoring;
 using ProxyRotator.Simulation.Upstreams;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
+using ProxyRotator.Store.Snapshots;
 using static ProxyRotator.IntegrationTests.Health.HealthTestWorld;
 
 namespace ProxyRotator.IntegrationTests.Health;
@@ -57,10 +58,11 @@ public sealed class LiveOutcomeWriterTests
     }
 
     [Fact]
-    public async Task FlushAsync_BurstOfLiveUpstreamFaults_QuarantinesBeforeNextProbeAndRefreshesSnapshot()
+    public async Task FlushAsync_BurstOfLiveUpstreamFaults_QuarantinesInRuntimeStateWithoutRebuild()
     {
         (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.62");
         await using HealthTestWorld _ = world;
+        PoolSnapshot snapshot = world.Get<IPoolSnapshotSource>().Current;
         double scoreBefore = (await world.UpstreamAsync(proxy)).Score;
         IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
         var writer = world.Get<LiveOutcomeWriter>();
@@ -84,9 +86,11 @@ public sealed class LiveOutcomeWriterTests
         Assert.Equal((5, 5), (upstream.TotalRequests, upstream.TotalFailures));
         Assert.NotNull(upstream.NextCheckAt);
         Assert.True(upstream.NextCheckAt > world.Time.GetUtcNow(), "re-checked with back-off, not at once");
-        Assert.True(world.Get<IPoolSnapshotSource>().Current.TryGet(id, out UpstreamProxy? inSnapshot));
+        Assert.Same(snapshot, world.Get<IPoolSnapshotSource>().Current);
+        Assert.True(snapshot.TryGet(id, out UpstreamProxy? inSnapshot));
         Assert.Equal(UpstreamStatus.Quarantined, inSnapshot!.Status);
         Assert.False(inSnapshot.IsEligible);
+        Assert.False(await world.Get<StorePoolSnapshotSource>().RefreshIfChangedAsync(None));
 
         await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
         UpstreamStatusTransitionEntity last = await db.UpstreamStatusTransitions.Where(t => t.UpstreamId == id).OrderBy(t => t.Id).LastAsync();
@@ -232,8 +236,9 @@ public sealed class LiveOutcomeWriterTests
         Assert.Equal(created, row.UpdatedAt);
         Assert.Equal(world.Time.GetUtcNow(), row.LastUsedAt);
         Assert.Equal(version, snapshots.Current.Version);
+        Assert.False(await world.Get<StorePoolSnapshotSource>().RefreshIfChangedAsync(None));
         Assert.True(snapshots.Current.TryGet(ids[0], out UpstreamProxy? upstream));
-        Assert.Equal(row.Score, upstream!.Load.Score, 9);
+        Assert.Equal(row.Score, upstream!.Runtime.Score, 9);
     }
 
     [Fact]

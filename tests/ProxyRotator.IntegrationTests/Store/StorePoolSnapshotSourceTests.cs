@@ -39,7 +39,7 @@ public class StorePoolSnapshotSourceTests
     }
 
     [StoreFact]
-    public async Task RefreshAsync_Twice_KeepsUpstreamLoadAndIncreasesVersion()
+    public async Task RefreshAsync_Twice_KeepsRuntimeStateAndIncreasesVersion()
     {
         await using StoreTestDatabase database = await CreateAsync(Provider);
         await database.Get<PoolSynchronizer>().SyncConfigAsync(database.Config(Pool("p", UpstreamType.Residential,
@@ -47,7 +47,7 @@ public class StorePoolSnapshotSourceTests
         var source = database.Get<StorePoolSnapshotSource>();
         await source.RefreshAsync(None);
         PoolSnapshot first = source.Current;
-        first.All[0].Load.Enter();
+        first.All[0].Runtime.Enter();
 
         await source.RefreshAsync(None);
 
@@ -57,10 +57,10 @@ public class StorePoolSnapshotSourceTests
         foreach (UpstreamProxy upstream in second.All)
         {
             Assert.True(first.TryGet(upstream.Id, out UpstreamProxy? before));
-            Assert.Same(before!.Load, upstream.Load);
+            Assert.Same(before!.Runtime, upstream.Runtime);
         }
 
-        Assert.Equal(1, second.All[0].Load.InFlight);
+        Assert.Equal(1, second.All[0].Runtime.InFlight);
     }
 
     [StoreFact]

@@ -57,7 +57,7 @@ public sealed class UpstreamSelectorTests
             sut.Pick(snapshot, Query(), []);
         }
 
-        upstreams[0].Load.Enter();
+        upstreams[0].Runtime.Enter();
 
         Assert.Equal(2, sut.Pick(snapshot, Query(), [])!.Id);
         Assert.Equal(2, sut.Pick(snapshot, Query(), [])!.Id);
@@ -239,7 +239,7 @@ public sealed class UpstreamSelectorTests
         UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 2).Select(i => TestUpstreams.Create(i))];
         for (int i = 0; i < 5; i++)
         {
-            upstreams[1].Load.Enter();
+            upstreams[1].Runtime.Enter();
         }
 
         PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
@@ -332,16 +332,43 @@ public sealed class UpstreamSelectorTests
     }
 
     [Fact]
-    public void Pick_UpstreamExcludedInPlace_NeverPickedWithoutARebuild()
+    public void Pick_UpstreamQuarantinedInRuntimeState_NeverPickedWithoutARebuild()
     {
         UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 5).Select(i => TestUpstreams.Create(i))];
         PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
         Assert.Contains(3, PickMany(snapshot, Query()));
 
-        upstreams[2].Load.Exclude();
+        upstreams[2].Runtime.ChangeStatus(UpstreamStatus.Quarantined);
 
         Assert.DoesNotContain(3, PickMany(snapshot, Query()));
         Assert.False(CreateSut().Matches(upstreams[2], Query()));
+        Assert.Equal(1, snapshot.Version);
+    }
+
+    [Fact]
+    public void Pick_QuarantinedUpstreamRevivedInRuntimeState_PickedAgainWithoutARebuild()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 5).Select(i => TestUpstreams.Create(i, status: i == 3 ? UpstreamStatus.Quarantined : UpstreamStatus.Active))];
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
+        Assert.DoesNotContain(3, PickMany(snapshot, Query()));
+
+        upstreams[2].Runtime.ChangeStatus(UpstreamStatus.Active);
+
+        Assert.Contains(3, PickMany(snapshot, Query()));
+        Assert.Equal(4 + 1, snapshot.GetCandidates(Query()).ActiveCount);
+    }
+
+    [Fact]
+    public void Pick_OnlyPendingLeftThenOneTurnsActive_PrefersTheActiveOneAtOnce()
+    {
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 20).Select(i => TestUpstreams.Create(i, status: UpstreamStatus.Pending))];
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
+        UpstreamSelector sut = CreateSut();
+        Assert.NotNull(sut.Pick(snapshot, Query(), []));
+
+        upstreams[7].Runtime.ChangeStatus(UpstreamStatus.Active);
+
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.Equal(8, sut.Pick(snapshot, Query(), [])!.Id));
     }
 
     [Fact]
@@ -350,7 +377,7 @@ public sealed class UpstreamSelectorTests
         UpstreamProxy good = TestUpstreams.Create(1, score: 0.9);
         UpstreamProxy poor = TestUpstreams.Create(2, score: 0.9);
         PoolSnapshot snapshot = TestUpstreams.Snapshot(good, poor);
-        poor.Load.SetScore(0);
+        poor.Runtime.SetScore(0);
         UpstreamSelector sut = CreateSut();
 
         int poorPicks = Enumerable.Range(0, 1000).Count(_ => sut.Pick(snapshot, Query(), [])!.Id == 2);
