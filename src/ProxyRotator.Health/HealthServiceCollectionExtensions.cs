@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Health.Cluster;
 using ProxyRotator.Health.GeoVerification;
 using ProxyRotator.Health.Jobs;
 using ProxyRotator.Health.Lifecycle;
@@ -61,6 +63,9 @@ public static class HealthServiceCollectionExtensions
             // Several instances: scores combine every instance's observations.
             services.TryAddSingleton<ClusterScoreExchange>();
             services.AddHostedService(sp => sp.GetRequiredService<ClusterScoreExchange>());
+
+            // Status changes other instances publish reach this instance's lifecycle.
+            services.AddSingleton<IClusterChangeHandler, LifecycleClusterChangeHandler>();
         }
 
         return services;

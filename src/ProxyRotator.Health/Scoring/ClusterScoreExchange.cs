@@ -170,7 +170,7 @@ public sealed partial class ClusterScoreExchange(
             entry.SetOthers(others);
             if (snapshot.TryGet(upstream, out UpstreamProxy? proxy))
             {
-                proxy!.Load.SetScore(entry.Figures(scorer).Score);
+                proxy!.Runtime.SetScore(entry.Figures(scorer).Score);
             }
         }
 

@@ -7,30 +7,23 @@ using ProxyRotator.Store.Snapshots;
 namespace ProxyRotator.Store.Cluster;
 
 /// <summary>
-/// Applies other instances' changes to this instance's pool and sessions: an upstream another instance took out of
-/// rotation (quarantined, retired) stops being picked here at once, in memory; any status or membership change then
-/// rebuilds the snapshot from the store once per batch (statuses and tags live in it); an ended session leaves the
-/// session table.
+/// Applies other instances' membership and session changes: new, re-tagged, retired or re-added upstreams rebuild
+/// the pool snapshot from the store (once per batch); an ended session leaves the session table. Status changes
+/// themselves go to the upstream lifecycle (<c>LifecycleClusterChangeHandler</c> in health), which sets the
+/// runtime state the selector reads.
 /// </summary>
 public sealed class SnapshotClusterChangeHandler(StorePoolSnapshotSource snapshots, StoreSessionStore sessions) : IClusterChangeHandler
 {
     public async ValueTask HandleAsync(IReadOnlyList<ClusterChange> changes, CancellationToken cancellationToken)
     {
         bool rebuild = false;
-        PoolSnapshot snapshot = snapshots.Current;
         foreach (ClusterChange change in changes)
         {
             switch (change.Kind)
             {
                 case ClusterChangeKind.UpstreamStatus:
-                    if (change.UpstreamId is { } id && change.Status is { } status
-                        && status is not (UpstreamStatus.Active or UpstreamStatus.Pending)
-                        && snapshot.TryGet(id, out UpstreamProxy? upstream))
-                    {
-                        upstream!.Load.Exclude();
-                    }
-
-                    rebuild = true;
+                    // The snapshot holds every upstream but the retired: leaving or re-entering it is a membership change.
+                    rebuild |= change.Status is UpstreamStatus.Retired or UpstreamStatus.Pending;
                     break;
                 case ClusterChangeKind.Membership:
                     rebuild = true;

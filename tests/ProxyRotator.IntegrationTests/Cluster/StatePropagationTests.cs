@@ -79,5 +79,5 @@ public sealed class StatePropagationTests
 
     private static bool IsPickable(ProductHost instance, long upstreamId) =>
         instance.Services.GetRequiredService<IPoolSnapshotSource>().Current.TryGet(upstreamId, out UpstreamProxy? upstream)
-        && upstream!.IsEligible && !upstream.Load.IsExcluded;
+        && upstream!.IsEligible;
 }
