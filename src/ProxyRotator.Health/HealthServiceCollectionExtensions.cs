@@ -64,6 +64,9 @@ public static class HealthServiceCollectionExtensions
             services.TryAddSingleton<ClusterScoreExchange>();
             services.AddHostedService(sp => sp.GetRequiredService<ClusterScoreExchange>());
 
+            // A trigger an instance left in ERROR while stopping would stop that job cluster-wide.
+            services.AddHostedService<ErroredTriggerRepair>();
+
             // Status changes other instances publish reach this instance's lifecycle.
             services.AddSingleton<IClusterChangeHandler, LifecycleClusterChangeHandler>();
         }
