@@ -33,6 +33,9 @@ public static class AdminEndpointRouteBuilderExtensions
         SessionEndpoints.Map(api);
         StatsEndpoints.Map(api);
         ImportEndpoints.Map(api);
+        AccountEndpoints.Map(api);
+        UsageEndpoints.Map(api);
+        BanEndpoints.Map(api);
         return app;
     }
 }

@@ -16,6 +16,9 @@ public static class GatewayErrorCode
     public const string SessionLimit = "session-limit";
     public const string RateLimited = "rate-limited";
 
+    /// <summary>The account's bytes per day or per month are spent (403; a running tunnel is cut).</summary>
+    public const string QuotaExhausted = "quota-exhausted";
+
     /// <summary>A plaintext client on a listener that takes credentials only over TLS (<c>gateway.tls.plaintextAuth: false</c>).</summary>
     public const string TlsRequired = "tls-required";
 

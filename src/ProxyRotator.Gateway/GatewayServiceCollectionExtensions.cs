@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Accounts;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
@@ -10,6 +12,7 @@ using ProxyRotator.Gateway.Http;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Pipeline;
+using ProxyRotator.Gateway.Policy;
 using ProxyRotator.Gateway.Relay;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
@@ -30,7 +33,17 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IUpstreamOutcomeSink, DiscardingOutcomeSink>();
 
         services.AddHttpForwarder();
-        services.TryAddSingleton(_ => new ProxyAccountAuthenticator(config));
+        services.TryAddSingleton(provider => new UsageLedger(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider =>
+        {
+            // The configured users until the store publishes its accounts (which include them) at start-up.
+            var directory = new AccountDirectory(provider.GetRequiredService<UsageLedger>());
+            directory.Publish(ProxyAccountAuthenticator.DefinitionsOf(config.Users));
+            return directory;
+        });
+        services.TryAddSingleton(provider => new ProxyAccountAuthenticator(
+            provider.GetRequiredService<AccountDirectory>(), config.Sessions, config.Pools.Select(pool => pool.Name)));
+        services.TryAddSingleton<AccountUsageRecorder>();
         services.TryAddSingleton(_ => new TargetPolicy(config));
         services.TryAddSingleton<ITargetNameResolver, DnsTargetNameResolver>();
         services.TryAddSingleton(provider => new UpstreamTargetResolver(
@@ -44,6 +57,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
+
+        // The gateway's own transport for its endpoints (CONNECT and SOCKS5 relayed socket to socket, the rest handed
+        // to Kestrel). Added, not tried: Kestrel asks the last registered transport first.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GatewaySocketTransportFactory>();
         if (config.Gateway.Tls is { } tls)
         {
             services.TryAddSingleton(provider => new GatewayCertificateSource(tls, provider.GetRequiredService<ILogger<GatewayCertificateSource>>()));
@@ -53,6 +70,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
+
+        // Account limits run first among the stages (before the policy's): a refused request costs nothing further.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestStage, AccountLimitStage>());
+        AddPolicy(services, config);
         AddRequestPipeline(services);
         services.TryAddSingleton<TunnelRelay>();
         services.TryAddSingleton<ConnectTunnelHandler>();
@@ -61,6 +82,27 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<Udp.Socks5UdpAssociateHandler>();
         services.AddHostedService<ListenerLoopGuard>();
         return services;
+    }
+
+    /// <summary>
+    /// Outbound rules, ban avoidance and exclusive exits (issue 13 §4-6): two request stages and the state they share.
+    /// An account store replaces <see cref="IOutboundRulesSource"/> by registering its own first.
+    /// </summary>
+    private static void AddPolicy(IServiceCollection services, ProxyRotatorConfig config)
+    {
+        services.TryAddSingleton<IOutboundRulesSource>(_ => new ConfigOutboundRulesSource(config));
+        services.TryAddSingleton(provider => new SiteBanList(config.Policy.Bans, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new ExclusiveExitLedger(config, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new BanDetector(
+            config.Policy.Bans, provider.GetRequiredService<SiteBanList>(), provider.GetRequiredService<ILogger<BanDetector>>()));
+        services.AddSingleton<IRequestStage>(provider => new OutboundRuleStage(
+            config, provider.GetRequiredService<IOutboundRulesSource>(), provider.GetRequiredService<ILogger<OutboundRuleStage>>()));
+        services.AddSingleton<IRequestStage>(provider => new SiteAvoidanceStage(
+            provider.GetRequiredService<SiteBanList>(),
+            provider.GetRequiredService<ExclusiveExitLedger>(),
+            provider.GetRequiredService<IPoolSnapshotSource>(),
+            provider.GetRequiredService<Core.Sessions.ISessionStore>(),
+            provider.GetRequiredService<ILogger<SiteAvoidanceStage>>()));
     }
 
     /// <summary>
@@ -91,7 +133,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IPoolSnapshotSource>(),
             provider.GetRequiredService<FailoverLoop>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<BanDetector>()));
         services.TryAddSingleton(provider => new RequestPipeline(
             provider.GetRequiredService<ClientAdmission>(),
             provider.GetRequiredService<TargetPolicy>(),
@@ -105,6 +148,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IRequestCompletionSink>(),
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RequestPipeline>>()));
+            provider.GetRequiredService<ILogger<RequestPipeline>>(),
+            provider.GetRequiredService<AccountUsageRecorder>()));
     }
 }

@@ -26,6 +26,8 @@ public sealed class ProxyRotatorDbContext(DbContextOptions<ProxyRotatorDbContext
     public DbSet<ProviderSourceEntity> ProviderSources => Set<ProviderSourceEntity>();
     public DbSet<ClusterChangeEntity> ClusterChanges => Set<ClusterChangeEntity>();
     public DbSet<UpstreamInstanceScoreEntity> UpstreamInstanceScores => Set<UpstreamInstanceScoreEntity>();
+    public DbSet<AccountEntity> Accounts => Set<AccountEntity>();
+    public DbSet<AccountUsageEntity> AccountUsage => Set<AccountUsageEntity>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

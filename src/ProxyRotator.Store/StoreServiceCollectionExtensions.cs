@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
+using ProxyRotator.Store.Accounts;
 using ProxyRotator.Store.Cluster;
 using ProxyRotator.Store.Health;
 using ProxyRotator.Store.Sessions;
@@ -86,6 +88,31 @@ public static class StoreServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SessionWriteBehind>>(),
             SessionWriteBehind.DefaultInterval));
+        AddAccounts(services);
         return services;
+    }
+
+    /// <summary>
+    /// Accounts and usage: the store's accounts published to the <see cref="AccountDirectory"/> (at start-up, on
+    /// every change made here, and by a change-version poll for changes made elsewhere), usage written behind.
+    /// </summary>
+    private static void AddAccounts(IServiceCollection services)
+    {
+        services.TryAddSingleton(provider => new UsageLedger(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new AccountDirectory(provider.GetRequiredService<UsageLedger>()));
+        services.TryAddSingleton<AccountTableLoader>();
+        services.TryAddSingleton<AccountStore>();
+        services.TryAddSingleton<AccountConfigSync>();
+        services.TryAddSingleton<UsageStore>();
+        services.AddHostedService(provider => new AccountChangePoller(
+            provider.GetRequiredService<AccountTableLoader>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<AccountChangePoller>>(),
+            AccountChangePoller.DefaultInterval));
+        services.AddHostedService(provider => new UsageWriteBehind(
+            provider.GetRequiredService<UsageStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<UsageWriteBehind>>(),
+            UsageWriteBehind.DefaultInterval));
     }
 }

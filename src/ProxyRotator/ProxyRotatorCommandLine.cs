@@ -27,6 +27,8 @@ public static class ProxyRotatorCommandLine
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(SessionsCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(AccountsCommand.Create());
+        root.Subcommands.Add(UsageCommand.Create());
         root.Subcommands.Add(GeoIpCommand.Create());
         root.Subcommands.Add(HealthCheckCommand.Create());
         return root;

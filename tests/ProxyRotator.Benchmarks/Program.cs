@@ -2,6 +2,24 @@ using BenchmarkDotNet.Running;
 
 // `load`: the end-to-end load benchmark (gateway vs. one hop), e.g.
 //   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load [--isolate] [--seconds 5] [--warmup 30] [--rounds 3] [--concurrency 16] [--upstreams 16]
+// `load --processes`: issue 14's topology, every part in its own process (wrk, serve, 20 upstreams, nginx), e.g.
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- load --processes [--warmup 30] [--seconds 5] [--rounds 3] [--connections 64] [--scenario keepalive|connect|bulk] [--gateway-env NAME=VALUE] [--baseline-dll PATH] [--baseline-env NAME=VALUE] [--verbose]
+if (args.Length > 1 && args[0] == "load" && args.Contains("--processes"))
+{
+    return await ProxyRotator.Benchmarks.Processes.ProcessLoadBenchmark.RunAsync(args[1..]);
+}
+
+// Helper processes of `load --processes`.
+if (args.Length > 0 && args[0] == "upstreams")
+{
+    return await ProxyRotator.Benchmarks.Processes.UpstreamsCommand.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "tunnel-client")
+{
+    return await ProxyRotator.Benchmarks.Processes.TunnelClientCommand.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "load")
 {
     return await ProxyRotator.Benchmarks.Load.LoadBenchmark.RunAsync(args[1..]);

@@ -1,20 +1,24 @@
 using ProxyRotator.Admin.Queries;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Gateway.Observability;
+using ProxyRotator.Gateway.Policy;
 
 namespace ProxyRotator.Admin.Metrics;
 
 /// <summary>Renders <c>/metrics</c>: the gateway's live counters plus gauges read from the store at scrape time.</summary>
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
-/// sets), failure kinds and score buckets. No account, target or upstream labels.
+/// sets), failure kinds and score buckets. No target or upstream labels. Accounts are labels only on the
+/// <c>proxyrotator_account_*</c> families: one series per account the operator created, nothing a client can add.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
-    TimeProvider timeProvider, AccessLogWriter? accessLog = null, ClusterMetrics? cluster = null)
+    TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
+    AccountDirectory? accounts = null, ClusterMetrics? cluster = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -67,10 +71,70 @@ public sealed class MetricsExposition(
         }
 
         WriteSessions(w);
+        WriteBans(w);
         WriteSnapshotRebuilds(w);
         WriteCluster(w);
+        WriteAccounts(w);
         RuntimeGauges.Write(w);
         return w.ToString();
+    }
+
+    /// <summary>Per account, from the in-memory usage totals: requests and bytes since start, bytes today and this month.</summary>
+    private void WriteAccounts(PrometheusTextWriter w)
+    {
+        if (accounts is null)
+        {
+            return;
+        }
+
+        AccountEntry[] entries = [.. accounts.Current.Entries.OrderBy(e => e.Name, StringComparer.Ordinal)];
+        DateOnly today = accounts.Ledger.Today;
+        w.Family("proxyrotator_accounts", "gauge", "Accounts by state");
+        w.Sample("proxyrotator_accounts", entries.Count(e => e.Enabled), ("state", "enabled"));
+        w.Sample("proxyrotator_accounts", entries.Count(e => !e.Enabled), ("state", "disabled"));
+        w.Family("proxyrotator_account_requests_total", "counter", "Requests and tunnels per account that ended since the process started");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_requests_total", e.Totals.Requests, ("account", e.Name));
+        }
+
+        w.Family("proxyrotator_account_bytes_total", "counter", "Bytes per account since the process started (up: client to target; down: to the client)");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_bytes_total", e.Totals.BytesUp, ("account", e.Name), ("direction", "up"));
+            w.Sample("proxyrotator_account_bytes_total", e.Totals.BytesDown, ("account", e.Name), ("direction", "down"));
+        }
+
+        w.Family("proxyrotator_account_quota_bytes", "gauge", "Bytes up plus down per account in the current UTC day and month (what quotas are checked against)");
+        foreach (AccountEntry e in entries)
+        {
+            w.Sample("proxyrotator_account_quota_bytes", e.Totals.DayBytes(today), ("account", e.Name), ("period", "day"));
+            w.Sample("proxyrotator_account_quota_bytes", e.Totals.MonthBytes(today), ("account", e.Name), ("period", "month"));
+        }
+    }
+
+    /// <summary>Ban avoidance and exclusive exits (issue 13 §5-6), from memory; no site or exit labels.</summary>
+    private void WriteBans(PrometheusTextWriter w)
+    {
+        if (bans is null)
+        {
+            return;
+        }
+
+        w.Family("proxyrotator_bans_active", "gauge", "(exit, site) pairs in a ban cool-down");
+        w.Sample("proxyrotator_bans_active", bans.ActiveCount());
+        w.Family("proxyrotator_bans_total", "counter", "Bans recorded, by how they became known");
+        w.Sample("proxyrotator_bans_total", bans.DetectedTotal, ("source", "detected"));
+        w.Sample("proxyrotator_bans_total", bans.ReportedTotal, ("source", "reported"));
+        w.Family("proxyrotator_bans_avoided_total", "counter", "Times a pick passed over an exit the target site banned");
+        w.Sample("proxyrotator_bans_avoided_total", bans.AvoidedTotal);
+        if (exclusiveExits is not null)
+        {
+            w.Family("proxyrotator_exclusive_claims", "gauge", "(site, exit) claims in the exclusive-exit ledger");
+            w.Sample("proxyrotator_exclusive_claims", exclusiveExits.Count);
+            w.Family("proxyrotator_exclusive_avoided_total", "counter", "Times a pick passed over an exit another account holds for the site");
+            w.Sample("proxyrotator_exclusive_avoided_total", exclusiveExits.AvoidedTotal);
+        }
     }
 
     /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>

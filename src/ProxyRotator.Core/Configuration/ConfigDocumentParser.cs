@@ -71,6 +71,11 @@ internal static class ConfigDocumentParser
             ObservabilityParser.ReadTracing(tracing, config.Tracing);
         }
 
+        if (reader.Object("policy") is { } policy)
+        {
+            PolicyParser.Read(policy, config.Policy);
+        }
+
         reader.RejectUnknownFields();
         CheckListenersDoNotCollide(config, context);
         return config;
@@ -417,6 +422,7 @@ internal static class ConfigDocumentParser
                 user.Pools = pools;
             }
 
+            user.Outbound = PolicyParser.ReadOutbound(reader, "outbound") ?? user.Outbound;
             reader.RejectUnknownFields();
             users.Add(user);
         }

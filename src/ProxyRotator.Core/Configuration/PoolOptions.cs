@@ -21,4 +21,10 @@ public sealed class PoolOptions
     /// relay a client's UDP association through them. Its static proxies must all be <c>socks5://</c>.
     /// </summary>
     public bool Udp { get; set; }
+
+    /// <summary>
+    /// <c>"exclusiveExits": true</c>: an exit of this pool that served an account for a site serves no other account for
+    /// that site within <c>policy.exclusive.window</c> (see <see cref="ExclusiveExitOptions"/>).
+    /// </summary>
+    public bool ExclusiveExits { get; set; }
 }

@@ -47,6 +47,7 @@ internal static class PoolsParser
 
             pool.Local = reader.Bool("local") ?? false;
             pool.Udp = reader.Bool("udp") ?? false;
+            pool.ExclusiveExits = reader.Bool("exclusiveExits") ?? false;
 
             var proxies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach ((JsonElement proxy, string proxyPath) in reader.Array("proxies"))

@@ -15,6 +15,9 @@ public sealed class ProxyRotatorConfig
     public AccessLogOptions AccessLog { get; set; } = new();
     public TracingOptions Tracing { get; set; } = new();
 
+    /// <summary><c>policy</c>: outbound rules, ban avoidance, exclusive exits.</summary>
+    public PolicyOptions Policy { get; set; } = new();
+
     /// <summary>The file this was loaded from, for messages; null when built in code.</summary>
     public string? SourcePath { get; set; }
 }

@@ -9,5 +9,8 @@ public sealed class UserOptions
     /// <summary>Pools this account may use; <c>*</c> for all.</summary>
     public List<string> Pools { get; set; } = ["*"];
 
+    /// <summary><c>outbound</c>: where this account may send traffic, on top of <c>policy.outbound</c>.</summary>
+    public Policy.OutboundRules Outbound { get; set; } = Policy.OutboundRules.None;
+
     public bool MayUsePool(string pool) => Pools.Contains("*") || Pools.Contains(pool, StringComparer.OrdinalIgnoreCase);
 }

@@ -42,18 +42,19 @@ public sealed class UpstreamSelector
 
     /// <summary>
     /// One upstream matching <paramref name="query"/> that is not in <paramref name="excludedIds"/> (upstreams already
-    /// tried for this request), or null when none is left.
+    /// tried for this request) and not avoided by <paramref name="avoid"/> (a site's bans, another account's reserved
+    /// exits; null for none), or null when none is left.
     /// </summary>
-    public UpstreamProxy? Pick(PoolSnapshot snapshot, in UpstreamQuery query, ReadOnlySpan<long> excludedIds)
+    public UpstreamProxy? Pick(PoolSnapshot snapshot, in UpstreamQuery query, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
         UpstreamCandidates.StatusPartition partition = candidates.Current();
-        UpstreamProxy? picked = PickFrom(partition.Active, excludedIds) ?? PickFrom(partition.Pending, excludedIds);
+        UpstreamProxy? picked = PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
         if (picked is null && candidates.Resort(out partition))
         {
             // Nothing left in a split made before the latest status change (a revival, say): sort again now.
-            picked = PickFrom(partition.Active, excludedIds) ?? PickFrom(partition.Pending, excludedIds);
+            picked = PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
         }
 
         return picked;
@@ -98,7 +99,7 @@ public sealed class UpstreamSelector
         return query.City is null || string.Equals(upstream.City, query.City, StringComparison.OrdinalIgnoreCase);
     }
 
-    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
     {
         int count = candidates.Length;
         if (count == 0)
@@ -108,16 +109,16 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return !candidates[0].Runtime.IsEligible || excludedIds.Contains(candidates[0].Id) ? null : Chosen(candidates[0]);
+            return IsPassedOver(candidates[0], excludedIds, avoid) ? null : Chosen(candidates[0]);
         }
 
-        int firstIndex = Draw(candidates, excludedIds, avoid: -1);
+        int firstIndex = Draw(candidates, excludedIds, avoid, skip: -1);
         if (firstIndex < 0)
         {
-            return ScanBest(candidates, excludedIds);
+            return ScanBest(candidates, excludedIds, avoid);
         }
 
-        int secondIndex = Draw(candidates, excludedIds, avoid: firstIndex);
+        int secondIndex = Draw(candidates, excludedIds, avoid, skip: firstIndex);
         if (secondIndex < 0)
         {
             return Chosen(candidates[firstIndex]);
@@ -156,27 +157,32 @@ public sealed class UpstreamSelector
         return (candidate.Runtime.Picks + 1) / (weight * weight);
     }
 
-    /// <summary>A random index not excluded and not <paramref name="avoid"/>, or -1 after a few unlucky draws.</summary>
-    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, int avoid)
+    /// <summary>Not eligible (quarantined, retired), tried already, or avoided for this request.</summary>
+    private static bool IsPassedOver(in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid) =>
+        !candidate.Runtime.IsEligible
+        || (!excludedIds.IsEmpty && excludedIds.Contains(candidate.Id))
+        || (avoid is not null && avoid.Avoids(candidate.Upstream));
+
+    /// <summary>A random index not passed over and not <paramref name="skip"/>, or -1 after a few unlucky draws.</summary>
+    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, int skip)
     {
         for (int attempt = 0; attempt < DrawAttempts; attempt++)
         {
             int index;
-            if (avoid < 0)
+            if (skip < 0)
             {
                 index = _random.Next(candidates.Length);
             }
             else
             {
                 index = _random.Next(candidates.Length - 1);
-                if (index >= avoid)
+                if (index >= skip)
                 {
                     index++;
                 }
             }
 
-            ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (candidate.Runtime.IsEligible && (excludedIds.IsEmpty || !excludedIds.Contains(candidate.Id)))
+            if (!IsPassedOver(candidates[index], excludedIds, avoid))
             {
                 return index;
             }
@@ -186,7 +192,7 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>Fallback when the draws kept hitting ineligible or tried upstreams (a small list mostly tried already).</summary>
-    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds)
+    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
     {
         int best = -1;
         double bestKey = double.MaxValue;
@@ -195,7 +201,7 @@ public sealed class UpstreamSelector
         {
             int index = (start + i) % candidates.Length;
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (!candidate.Runtime.IsEligible || excludedIds.Contains(candidate.Id))
+            if (IsPassedOver(candidate, excludedIds, avoid))
             {
                 continue;
             }

@@ -18,6 +18,8 @@ namespace ProxyRotator.Core.Targeting;
 /// <item><c>geo</c>: verified.</item>
 /// <item><c>state</c>/<c>st</c>: <c>[a-z_]{2,64}</c> (a region code or name, <c>_</c> for spaces), upper case accepted and stored lower case.</item>
 /// <item><c>asn</c>: an autonomous system number, 1 .. 4294967295, digits only.</item>
+/// <item><c>exclusive</c>: on or off (exclusive exits, overriding the pool's setting).</item>
+/// <item><c>banned</c>: an upstream id (digits), an exit IP, or <c>session</c>: reports a ban the client saw in a tunnel.</item>
 /// </list>
 /// Decisions: <c>sesstime</c> or <c>sessmode</c> without <c>session</c> is an error (it would silently do nothing);
 /// a key given twice (also through an alias, e.g. <c>country</c> and <c>cc</c>) is an error; an account name may not
@@ -48,6 +50,8 @@ public static class ProxyUsernameParser
         Geo = 128,
         State = 256,
         Asn = 512,
+        Exclusive = 1024,
+        Banned = 2048,
     }
 
     public static bool TryParse(ReadOnlySpan<char> username, SessionOptions sessions, out TargetingParameters? parameters, out TargetingError error) =>
@@ -108,6 +112,8 @@ public static class ProxyUsernameParser
         bool geoVerified = false;
         string? state = null;
         uint? asn = null;
+        bool? exclusive = null;
+        string? banned = null;
         Seen seen = Seen.None;
 
         ReadOnlySpan<char> rest = dash < 0 ? [] : username[(dash + 1)..];
@@ -250,12 +256,43 @@ public static class ProxyUsernameParser
 
                     asn = parsedAsn;
                     break;
+                case Seen.Exclusive:
+                    if (value.Equals("on", StringComparison.OrdinalIgnoreCase) || value.Equals("1", StringComparison.Ordinal))
+                    {
+                        exclusive = true;
+                    }
+                    else if (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("0", StringComparison.Ordinal))
+                    {
+                        exclusive = false;
+                    }
+                    else
+                    {
+                        error = new TargetingError(canonicalKey, "expected on or off");
+                        return false;
+                    }
+
+                    break;
+                case Seen.Banned:
+                    if (!IsBannedExit(value))
+                    {
+                        error = new TargetingError(canonicalKey, "expected an upstream id, an exit IP address, or session");
+                        return false;
+                    }
+
+                    banned = value.Equals("session", StringComparison.OrdinalIgnoreCase) ? "session" : value.ToString();
+                    break;
             }
         }
 
         if (sessionId is null && (seen & (Seen.SessionTime | Seen.SessionMode)) != 0)
         {
             error = new TargetingError((seen & Seen.SessionTime) != 0 ? "sesstime" : "sessmode", "needs a session parameter");
+            return false;
+        }
+
+        if (sessionId is null && banned == "session")
+        {
+            error = new TargetingError("banned", "'session' needs a session parameter");
             return false;
         }
 
@@ -277,6 +314,8 @@ public static class ProxyUsernameParser
             GeoVerifiedOnly = geoVerified,
             State = state,
             Asn = asn,
+            Exclusive = exclusive,
+            BannedExit = banned,
         };
         error = default;
         return true;
@@ -329,6 +368,8 @@ public static class ProxyUsernameParser
             8 when key.Equals("sessmode", StringComparison.OrdinalIgnoreCase) => (Seen.SessionMode, "sessmode"),
             9 when key.Equals("sessionid", StringComparison.OrdinalIgnoreCase) => (Seen.Session, "session"),
             15 when key.Equals("sessionduration", StringComparison.OrdinalIgnoreCase) => (Seen.SessionTime, "sesstime"),
+            9 when key.Equals("exclusive", StringComparison.OrdinalIgnoreCase) => (Seen.Exclusive, "exclusive"),
+            6 when key.Equals("banned", StringComparison.OrdinalIgnoreCase) => (Seen.Banned, "banned"),
             _ => (Seen.None, string.Empty),
         };
         return which != Seen.None;
@@ -374,6 +415,22 @@ public static class ProxyUsernameParser
 
         token = string.Create(value.Length, value, static (destination, source) => source.ToLowerInvariant(destination));
         return true;
+    }
+
+    /// <summary>An upstream id (1-19 digits), an IP address, or <c>session</c>.</summary>
+    private static bool IsBannedExit(ReadOnlySpan<char> value)
+    {
+        if (value.Equals("session", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (value.IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            return value.Length <= 18;
+        }
+
+        return value.Length <= 45 && System.Net.IPAddress.TryParse(value, out _);
     }
 
     private static bool IsSessionId(ReadOnlySpan<char> value)

@@ -26,5 +26,14 @@ public sealed record TargetingParameters
     /// <summary><c>asn</c>: the exit's autonomous system number; only backconnect dialects that have it honour it.</summary>
     public uint? Asn { get; init; }
 
+    /// <summary><c>exclusive</c>: on or off, overriding the pool's <c>exclusiveExits</c>; null to follow the pool.</summary>
+    public bool? Exclusive { get; init; }
+
+    /// <summary>
+    /// <c>banned</c>: the client saw a ban inside a tunnel and reports it with this request: an upstream id (digits), an
+    /// exit IP, or <c>session</c> (this request's session's exit). The exit is banned for this request's target site.
+    /// </summary>
+    public string? BannedExit { get; init; }
+
     public bool IsSticky => SessionId is not null;
 }

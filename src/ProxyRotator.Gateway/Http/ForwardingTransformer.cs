@@ -102,7 +102,8 @@ internal sealed class ForwardingTransformer(
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
 
         // Counted as it is read, so chunked and read-until-close bodies are counted too (headers already copied).
-        proxyResponse.Content = new CountingResponseContent(proxyResponse.Content, _responseBytes);
+        // The origin's answer may be a ban of this exit (issue 13 §5): judged here, its body watched as it streams.
+        proxyResponse.Content = new CountingResponseContent(exchange.WatchForBan(request, upstream, proxyResponse), _responseBytes);
         IHeaderDictionary headers = httpContext.Response.Headers;
         headers.Remove("Proxy-Authenticate");
         headers.Remove("Proxy-Connection");

@@ -10,6 +10,7 @@ namespace ProxyRotator.Gateway.Listening;
 public sealed class GatewayListenerRegistry
 {
     private readonly List<ListenOptions> _listeners = [];
+    private readonly List<EndPoint> _configured = [];
     private readonly Lock _lock = new();
 
     public IReadOnlyList<IPEndPoint> BoundEndpoints
@@ -23,11 +24,24 @@ public sealed class GatewayListenerRegistry
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="endpoint"/> is one a gateway listener was configured with (the very object, as Kestrel
+    /// passes it to the transport): such endpoints get the gateway's own transport (<see cref="GatewaySocketTransportFactory"/>).
+    /// </summary>
+    internal bool IsConfiguredEndPoint(EndPoint endpoint)
+    {
+        lock (_lock)
+        {
+            return _configured.Exists(e => ReferenceEquals(e, endpoint));
+        }
+    }
+
     internal void Add(ListenOptions listener)
     {
         lock (_lock)
         {
             _listeners.Add(listener);
+            _configured.Add(listener.EndPoint);
         }
     }
 }

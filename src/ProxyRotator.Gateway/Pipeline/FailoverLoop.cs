@@ -61,7 +61,7 @@ internal sealed class FailoverLoop(
 
             // A local upstream would resolve the name against the gateway's own host: the gateway resolves it once,
             // checks every address and hands over the checked one (no rebinding). The target's fault, not the upstream's.
-            TargetResolution resolution = await targets.ResolveAsync(upstream, request.TargetHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+            TargetResolution resolution = await targets.ResolveAsync(upstream, request.TargetHost, request.TargetPort, cancellationToken, request.AccountRules).ConfigureAwait(false);
             if (resolution.Host is not { } dialHost)
             {
                 SettleUnconfirmed(request);

@@ -25,7 +25,8 @@ internal sealed class ForwardExchange(
     IPoolSnapshotSource pool,
     FailoverLoop failover,
     ProxyRotatorConfig config,
-    TimeProvider timeProvider) : UpstreamExchange
+    TimeProvider timeProvider,
+    Policy.BanDetector? banDetector = null) : UpstreamExchange
 {
     private readonly ForwarderRequestConfig _requestConfig = new()
     {
@@ -131,12 +132,16 @@ internal sealed class ForwardExchange(
         return default;
     }
 
+    /// <summary>The content to relay for the origin's answer: the same, or one whose body is watched for ban markers.</summary>
+    public HttpContent WatchForBan(GatewayRequest request, UpstreamProxy upstream, HttpResponseMessage response) =>
+        banDetector is null ? response.Content : banDetector.Watch(request.TargetHost, upstream, response);
+
     /// <summary>Binds a sticky session to the upstream whose answer is about to go out.</summary>
     public ValueTask CommitAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken) =>
         request.Route is { SessionId: not null } route ? router.CommitAsync(route, upstream, cancellationToken) : ValueTask.CompletedTask;
 
     // Only on the rare unexplained 5xx: a pick that skips the upstreams tried so far.
-    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.Pick(pool.Current, route.Query, route.Tried) is not null;
+    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.Pick(pool.Current, route.Query, route.Tried, route.Avoidance) is not null;
 
     private static ByteCounter CountBody(HttpContext context)
     {

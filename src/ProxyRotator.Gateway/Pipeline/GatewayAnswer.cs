@@ -47,6 +47,13 @@ public readonly record struct GatewayAnswer(int StatusCode, string ErrorCode, by
     /// <summary>The gateway itself failed (a bug): 502 <c>internal-error</c>, SOCKS5 0x01 (general failure). No upstream is blamed.</summary>
     public static GatewayAnswer InternalError() => new(502, GatewayErrorCode.InternalError, 0x01, "the gateway failed to handle this request; the failure is logged");
 
+    /// <summary>The account is over its request rate or its concurrent connections: 429 <c>rate-limited</c> with <c>Retry-After</c>, SOCKS5 0x02.</summary>
+    public static GatewayAnswer RateLimited(string message, TimeSpan retryAfter) =>
+        new(429, GatewayErrorCode.RateLimited, 0x02, message) { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
+
+    /// <summary>The account's byte quota for the day or month is spent: 403 <c>quota-exhausted</c>, SOCKS5 0x02.</summary>
+    public static GatewayAnswer QuotaExhausted(string message) => new(403, GatewayErrorCode.QuotaExhausted, 0x02, message);
+
     public static GatewayAnswer BadRequest(string message) => new(400, GatewayErrorCode.BadRequest, 0x01, message);
 
     /// <summary>For a 429: the seconds the client should wait (<c>Retry-After</c>); 0 for none.</summary>

@@ -77,6 +77,15 @@ public sealed class GatewayRequest
     /// <summary>The upstream's UDP association (UDP ASSOCIATE only, after a successful dial).</summary>
     public UpstreamUdpAssociation? UdpAssociation { get; internal set; }
 
+    /// <summary>
+    /// Exits this request's picks pass over (its site's bans, exits other accounts hold): set by a stage, null when
+    /// there is nothing to avoid (the common case, which costs the pick nothing).
+    /// </summary>
+    public IUpstreamAvoidance? Avoidance { get; internal set; }
+
+    /// <summary>The account's outbound rules when they have address rules (judged against addresses the gateway resolves), else null.</summary>
+    internal Core.Policy.OutboundRules? AccountRules { get; set; }
+
     /// <summary>The gateway's own answer when it could not serve the request; null when it was served.</summary>
     public GatewayAnswer? Answer { get; internal set; }
 
@@ -100,6 +109,12 @@ public sealed class GatewayRequest
 
     /// <summary>The relay phase's span of a served tunnel (tracing on), from the dial's success to the relay's end.</summary>
     internal Activity? RelaySpan { get; set; }
+
+    /// <summary>Sees a tunnel's relayed bytes as they pass (an account with a byte quota), else null.</summary>
+    public Relay.IRelayByteMeter? TunnelMeter { get; internal set; }
+
+    /// <summary>The account's concurrency permit, held until the request completes.</summary>
+    internal System.Threading.RateLimiting.RateLimitLease? AccountLease { get; set; }
 
     /// <summary>Request body bytes read so far (forwarded requests), counted from the first attempt on.</summary>
     internal Http.ByteCounter? BodyRead { get; set; }

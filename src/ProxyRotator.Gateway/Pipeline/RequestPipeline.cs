@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Outcomes;
+using ProxyRotator.Gateway.Accounts;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Observability;
 using ProxyRotator.Gateway.Relay;
@@ -22,7 +23,7 @@ namespace ProxyRotator.Gateway.Pipeline;
 /// <item>the <see cref="IRequestStage"/>s registered in DI, in registration order (quotas, rate limits, rules…);</item>
 /// <item>routing and sticky sessions (<see cref="UpstreamRouter"/>);</item>
 /// <item>dialling with failover and blame by evidence (<see cref="FailoverLoop"/>, one loop for forwards and tunnels);</item>
-/// <item>outcome accounting and metrics, and the <see cref="IRequestCompletionSink"/> (<see cref="Complete"/>).</item>
+/// <item>outcome accounting and metrics, the account's usage (<see cref="AccountUsageRecorder"/>), and the <see cref="IRequestCompletionSink"/> (<see cref="Complete"/>).</item>
 /// </list>
 /// </summary>
 public sealed class RequestPipeline
@@ -37,6 +38,7 @@ public sealed class RequestPipeline
     private readonly IUpstreamOutcomeSink _outcomes;
     private readonly GatewayMetrics _metrics;
     private readonly IRequestCompletionSink? _completion;
+    private readonly AccountUsageRecorder? _usage;
     private readonly GatewayTracing? _tracing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RequestPipeline> _logger;
@@ -54,8 +56,10 @@ public sealed class RequestPipeline
         IRequestCompletionSink completion,
         GatewayTracing? tracing,
         TimeProvider timeProvider,
-        ILogger<RequestPipeline> logger)
+        ILogger<RequestPipeline> logger,
+        AccountUsageRecorder? usage = null)
     {
+        _usage = usage;
         _admission = admission;
         _targetPolicy = targetPolicy;
         _stages = [.. stages];
@@ -166,6 +170,7 @@ public sealed class RequestPipeline
             }
 
             request.Route = await _router.BeginAsync(admitted, cancellationToken, request.IsUdpAssociate).ConfigureAwait(false);
+            request.Route.Avoidance = request.Avoidance;
             GatewayAnswer? answer;
             try
             {
@@ -210,6 +215,10 @@ public sealed class RequestPipeline
         {
             request.ErrorCode = GatewayErrorCode.UpstreamFailed;
         }
+        else if (result.End == RelayEnd.QuotaExhausted)
+        {
+            request.ErrorCode = GatewayErrorCode.QuotaExhausted;
+        }
 
         if (request.Upstream is { } upstream)
         {
@@ -246,6 +255,7 @@ public sealed class RequestPipeline
         string? errorCode = request.Answer?.ErrorCode ?? request.ErrorCode;
         string? pool = request.Answer is null ? request.Upstream?.PoolName : request.Route?.Query.Pool;
         _metrics.RecordRequest(pool, errorCode);
+        _usage?.Complete(request, pool, errorCode);
         if (_completion is not null)
         {
             _completion.OnCompleted(Summarize(request, errorCode));

@@ -13,4 +13,6 @@ public enum RelayEnd
     UpstreamFailed,
     /// <summary>The gateway is shutting down or the caller cancelled.</summary>
     Cancelled,
+    /// <summary>The account's byte quota was spent while the tunnel ran (<see cref="IRelayByteMeter"/>).</summary>
+    QuotaExhausted,
 }

@@ -1,3 +1,4 @@
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
 using ProxyRotator.Gateway.Security;
@@ -20,6 +21,9 @@ public sealed class AdmissionResult
     /// <summary>Refused because the client sent no credentials at all (not wrong ones).</summary>
     public bool CredentialsMissing { get; private init; }
 
+    /// <summary>The admitted account (limits, usage totals); null when refused or admitted without one (tests).</summary>
+    public AccountEntry? Account { get; private init; }
+
     /// <summary>Pools the account may use.</summary>
     public PoolAccess PoolAccess { get; private init; } = PoolAccess.All;
 
@@ -31,6 +35,12 @@ public sealed class AdmissionResult
 
     public static AdmissionResult Admitted(TargetingParameters targeting, PoolAccess poolAccess) =>
         new() { Targeting = targeting, PoolAccess = poolAccess };
+
+    public static AdmissionResult Admitted(TargetingParameters targeting, AccountEntry account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return new() { Targeting = targeting, PoolAccess = account.Pools, Account = account };
+    }
 
     public static AdmissionResult Refused(AuthenticationFailure failure) => new() { Failure = failure };
 

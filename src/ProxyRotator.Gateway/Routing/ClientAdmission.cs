@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Targeting;
 using ProxyRotator.Gateway.Security;
 
@@ -25,14 +25,17 @@ public sealed partial class ClientAdmission(ProxyAccountAuthenticator authentica
         }
 
         // A request without credentials is how browsers learn they need some (the 407); only a wrong guess counts.
+        // A client whose address is on an account's allow-list needs none.
         if (string.IsNullOrEmpty(proxyAuthorization))
         {
-            return AdmissionResult.RefusedWithoutCredentials();
+            return authenticator.TryAuthenticateAddress(client, out TargetingParameters? bound, out AccountEntry? boundAccount)
+                ? AdmissionResult.Admitted(bound!, boundAccount!)
+                : AdmissionResult.RefusedWithoutCredentials();
         }
 
-        if (authenticator.TryParseBasic(proxyAuthorization, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure))
+        if (authenticator.TryParseBasic(proxyAuthorization, client, out TargetingParameters? targeting, out AccountEntry? account, out AuthenticationFailure failure))
         {
-            return AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All);
+            return AdmissionResult.Admitted(targeting!, account!);
         }
 
         if (failure.Kind == AuthenticationFailureKind.BadCredentials)
@@ -51,9 +54,9 @@ public sealed partial class ClientAdmission(ProxyAccountAuthenticator authentica
             return AdmissionResult.Throttled(retryAfter);
         }
 
-        if (authenticator.TryAuthenticateUtf8(username, password, out TargetingParameters? targeting, out PoolAccess? access, out AuthenticationFailure failure))
+        if (authenticator.TryAuthenticateUtf8(username, password, client, out TargetingParameters? targeting, out AccountEntry? account, out AuthenticationFailure failure))
         {
-            return AdmissionResult.Admitted(targeting!, access ?? PoolAccess.All);
+            return AdmissionResult.Admitted(targeting!, account!);
         }
 
         if (failure.Kind == AuthenticationFailureKind.BadCredentials)

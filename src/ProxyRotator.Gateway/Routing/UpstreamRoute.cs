@@ -39,6 +39,9 @@ public sealed class UpstreamRoute : IDisposable
 
     public int AttemptCount { get; private set; }
 
+    /// <summary>Exits the picks pass over (see <see cref="Pipeline.GatewayRequest.Avoidance"/>); null for none.</summary>
+    public IUpstreamAvoidance? Avoidance { get; internal set; }
+
     /// <summary>Set when the request may not be routed at all (a new session over its cap); every pick answers it.</summary>
     internal GatewayFailure Refusal { get; set; }
 

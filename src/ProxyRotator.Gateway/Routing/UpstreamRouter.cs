@@ -10,8 +10,9 @@ namespace ProxyRotator.Gateway.Routing;
 /// Chooses the upstream for each attempt: the sticky session's upstream while it is usable, otherwise a fresh
 /// pick from the in-memory snapshot that skips upstreams this request already tried. Sessions have a fixed
 /// expiry (<c>created + sesstime</c>); a flex session is rebound when its upstream fails or leaves the pool
-/// (keeping its expiry), a strict one fails instead of changing the exit. Requests that arrive together for one
-/// new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
+/// (keeping its expiry), a strict one fails instead of changing the exit. A session's upstream that the request's
+/// <see cref="UpstreamRoute.Avoidance"/> passes over (the site banned its exit) counts as failed the same way.
+/// Requests that arrive together for one new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
 /// With several instances on one database (<see cref="ISharedSessionBinding"/>, PostgreSQL), a session this
 /// instance does not hold costs one bounded round trip before the first pick: the request picks an upstream and
 /// offers the binding to the shared store, where the first writer wins; a session another instance bound (earlier,
@@ -153,9 +154,11 @@ public sealed class UpstreamRouter(
             if (route.AttemptCount == 0
                 && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
                 && bound is { IsEligible: true }
-                && selector.Matches(bound, route.Query))
+                && selector.Matches(bound, route.Query)
+                && (route.Avoidance is null || !route.Avoidance.Avoids(bound)))
             {
                 route.MarkTried(bound.Id);
+                route.Avoidance?.Picked(bound);
                 return new PickResult(bound, GatewayFailure.None);
             }
 
@@ -167,13 +170,14 @@ public sealed class UpstreamRouter(
             route.SessionAbandoned = true;
         }
 
-        UpstreamProxy? picked = selector.Pick(snapshot, route.Query, route.Tried);
+        UpstreamProxy? picked = selector.Pick(snapshot, route.Query, route.Tried, route.Avoidance);
         if (picked is null)
         {
             return new PickResult(null, route.AttemptCount == 0 ? GatewayFailure.NoUpstream : GatewayFailure.UpstreamFailed);
         }
 
         route.MarkTried(picked.Id);
+        route.Avoidance?.Picked(picked);
         return new PickResult(picked, GatewayFailure.None);
     }
 

@@ -1,21 +1,23 @@
 using System.Buffers;
 using System.Collections.Frozen;
-using System.Security.Cryptography;
-using System.Text;
+using System.Net;
 using System.Text.Unicode;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Accounts;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
 
 namespace ProxyRotator.Gateway.Security;
 
 /// <summary>
-/// Checks gateway credentials (HTTP <c>Proxy-Authorization: Basic</c> or RFC 1929) against the configured users and
-/// parses the targeting parameters in the username. Order matters: the password is checked before the targeting
-/// is parsed, so a client with a wrong password learns nothing about the grammar (always 407, never 400).
-/// Passwords are compared as SHA-256 digests of their UTF-8 bytes with <see cref="CryptographicOperations.FixedTimeEquals"/>,
-/// which hides both the content and the length; an unknown account costs the same work as a wrong password.
-/// Nothing here logs, and no failure carries the password.
+/// Checks gateway credentials (HTTP <c>Proxy-Authorization: Basic</c> or RFC 1929) against the accounts in the
+/// <see cref="AccountDirectory"/> and parses the targeting parameters in the username. Order matters: the password is
+/// checked before the targeting is parsed, so a client with a wrong password learns nothing about the grammar (always
+/// 407, never 400). Passwords are stored as PBKDF2 hashes; a credential's verdict is remembered in a bounded
+/// <see cref="CredentialVerdictCache"/> under a keyed digest, so only its first request pays the slow hash. An
+/// unknown or disabled account costs the same slow check as a wrong password the first time. A client whose address
+/// is bound to the account (allow-list) needs no password. Nothing here logs, and no failure carries the password.
 /// </summary>
 public sealed class ProxyAccountAuthenticator
 {
@@ -25,41 +27,30 @@ public sealed class ProxyAccountAuthenticator
     /// <summary>Longest <c>Proxy-Authorization</c> credentials (base64) accepted.</summary>
     public const int MaxBasicCredentialsLength = 2048;
 
-    private const int DigestLength = 32;
-
-    private readonly Dictionary<string, Account> _accounts;
-    private readonly Dictionary<string, Account>.AlternateLookup<ReadOnlySpan<char>> _accountsBySpan;
+    private readonly AccountDirectory _directory;
+    private readonly CredentialVerdictCache _verdicts;
     private readonly SessionOptions _sessions;
 
     // Configured pool names; null when the caller does not know them (then -pool-NAME is not checked here).
     private readonly FrozenSet<string>? _knownPools;
 
-    // Compared against when the account is unknown, so unknown and wrong cost the same.
-    private readonly byte[] _unknownAccountDigest = RandomNumberGenerator.GetBytes(DigestLength);
-
     /// <param name="knownPools">The configured pool names: a <c>-pool-NAME</c> naming none of them gets 400 naming it
     /// (a typo is the client's fault, not "no upstream matches"). Null leaves pool names unchecked.</param>
-    public ProxyAccountAuthenticator(IEnumerable<UserOptions> users, SessionOptions sessions, IEnumerable<string>? knownPools = null)
+    public ProxyAccountAuthenticator(AccountDirectory directory, SessionOptions sessions, IEnumerable<string>? knownPools = null, CredentialVerdictCache? verdicts = null)
     {
-        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(sessions);
+        _directory = directory;
         _sessions = sessions;
         _knownPools = knownPools?.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-        _accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
-        foreach (UserOptions user in users)
-        {
-            if (string.IsNullOrEmpty(user.Name) || user.Name.Contains('-', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Account name '{user.Name}' is empty or contains '-'.", nameof(users));
-            }
+        _verdicts = verdicts ?? new CredentialVerdictCache();
+        _directory.Published += table => _verdicts.DropStale(name => table.Find(name) is { Enabled: true } entry ? entry.Definition.PasswordHash : null);
+    }
 
-            if (!_accounts.TryAdd(user.Name, new Account(user.Name, Digest(user.Password), PoolAccess.Of(user.Pools))))
-            {
-                throw new ArgumentException($"Account '{user.Name}' is configured twice.", nameof(users));
-            }
-        }
-
-        _accountsBySpan = _accounts.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>Accounts from configured users only (no store): each password hashed once here.</summary>
+    public ProxyAccountAuthenticator(IEnumerable<UserOptions> users, SessionOptions sessions, IEnumerable<string>? knownPools = null)
+        : this(DirectoryOf(users), sessions, knownPools)
+    {
     }
 
     public ProxyAccountAuthenticator(ProxyRotatorConfig config)
@@ -67,8 +58,35 @@ public sealed class ProxyAccountAuthenticator
     {
     }
 
+    /// <summary>The accounts this authenticator checks against.</summary>
+    public AccountDirectory Directory => _directory;
+
+    /// <summary>The definitions of configured users, passwords hashed (start-up; the store keeps its own hashes).</summary>
+    public static IEnumerable<AccountDefinition> DefinitionsOf(IEnumerable<UserOptions> users)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var definitions = new List<AccountDefinition>();
+        foreach (UserOptions user in users)
+        {
+            if (string.IsNullOrEmpty(user.Name) || user.Name.Contains('-', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Account name '{user.Name}' is empty or contains '-'.", nameof(users));
+            }
+
+            if (!names.Add(user.Name))
+            {
+                throw new ArgumentException($"Account '{user.Name}' is configured twice.", nameof(users));
+            }
+
+            definitions.Add(new AccountDefinition(user.Name, AccountPasswordHasher.Hash(user.Password), Enabled: true, [.. user.Pools], AccountLimits.None, [], FromConfig: true));
+        }
+
+        return definitions;
+    }
+
     /// <summary>The pools <paramref name="account"/> may use, or null for an unknown account.</summary>
-    public PoolAccess? GetPoolAccess(string account) => _accounts.TryGetValue(account, out Account? found) ? found.Pools : null;
+    public PoolAccess? GetPoolAccess(string account) => _directory.Current.Find(account)?.Pools;
 
     public bool TryAuthenticate(
         ReadOnlySpan<char> username,
@@ -85,18 +103,55 @@ public sealed class ProxyAccountAuthenticator
         out PoolAccess? poolAccess,
         out AuthenticationFailure failure)
     {
-        parameters = null;
-        poolAccess = null;
+        bool ok = TryAuthenticate(username, password, null, out parameters, out AccountEntry? account, out failure);
+        poolAccess = account?.Pools;
+        return ok;
+    }
 
-        bool accountFound = _accountsBySpan.TryGetValue(ProxyUsernameParser.AccountOf(username), out Account? account);
-        bool passwordOk = PasswordMatches(password, accountFound ? account!.PasswordDigest : _unknownAccountDigest);
-        if (!accountFound || !passwordOk)
+    /// <summary>
+    /// The full check: account (enabled), password (or <paramref name="client"/>'s address on the account's allow-list),
+    /// targeting, pools. Hands out the account's entry (limits, usage totals).
+    /// </summary>
+    public bool TryAuthenticate(
+        ReadOnlySpan<char> username,
+        ReadOnlySpan<char> password,
+        IPAddress? client,
+        out TargetingParameters? parameters,
+        out AccountEntry? account,
+        out AuthenticationFailure failure)
+    {
+        parameters = null;
+        account = null;
+
+        ReadOnlySpan<char> name = ProxyUsernameParser.AccountOf(username);
+        bool accountFound = _directory.Current.TryGet(name, out AccountEntry? found) && found!.Enabled;
+        bool admitted = accountFound && found!.MatchesAddress(client);
+        if (!admitted)
+        {
+            admitted = PasswordMatches(name, password, accountFound ? found : null) && accountFound;
+        }
+
+        if (!admitted)
         {
             failure = AuthenticationFailure.BadCredentials;
             return false;
         }
 
-        if (!ProxyUsernameParser.TryParse(username, _sessions, account!.Name, out parameters, out TargetingError error))
+        return TryTarget(username, found!, out parameters, out account, out failure);
+    }
+
+    /// <summary>A client without credentials whose address is bound to an enabled account: that account, untargeted.</summary>
+    public bool TryAuthenticateAddress(IPAddress? client, out TargetingParameters? parameters, out AccountEntry? account)
+    {
+        parameters = null;
+        account = null;
+        return _directory.Current.FindByAddress(client) is { } entry && TryTarget(entry.Name, entry, out parameters, out account, out _);
+    }
+
+    private bool TryTarget(ReadOnlySpan<char> username, AccountEntry found, out TargetingParameters? parameters, out AccountEntry? account, out AuthenticationFailure failure)
+    {
+        account = null;
+        if (!ProxyUsernameParser.TryParse(username, _sessions, found.Name, out parameters, out TargetingError error))
         {
             failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, error);
             return false;
@@ -115,18 +170,18 @@ public sealed class ProxyAccountAuthenticator
         if (parameters.Pool is { } unknown && _knownPools is not null && !_knownPools.Contains(unknown))
         {
             parameters = null;
-            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError("pool", UnknownPoolMessage(unknown, account.Pools)));
+            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError("pool", UnknownPoolMessage(unknown, found.Pools)));
             return false;
         }
 
-        if (parameters.Pool is { } pool && !account.Pools.Allows(pool))
+        if (parameters.Pool is { } pool && !found.Pools.Allows(pool))
         {
             parameters = null;
             failure = new AuthenticationFailure(AuthenticationFailureKind.PoolNotAllowed, new TargetingError("pool", "not allowed for this account"));
             return false;
         }
 
-        poolAccess = account.Pools;
+        account = found;
         failure = AuthenticationFailure.None;
         return true;
     }
@@ -139,8 +194,22 @@ public sealed class ProxyAccountAuthenticator
         out PoolAccess? poolAccess,
         out AuthenticationFailure failure)
     {
+        bool ok = TryAuthenticateUtf8(username, password, null, out parameters, out AccountEntry? account, out failure);
+        poolAccess = account?.Pools;
+        return ok;
+    }
+
+    /// <summary>RFC 1929, with the client's address for allow-list authentication; hands out the account's entry.</summary>
+    public bool TryAuthenticateUtf8(
+        ReadOnlySpan<byte> username,
+        ReadOnlySpan<byte> password,
+        IPAddress? client,
+        out TargetingParameters? parameters,
+        out AccountEntry? account,
+        out AuthenticationFailure failure)
+    {
         parameters = null;
-        poolAccess = null;
+        account = null;
         if (username.Length > 255 || password.Length > 255)
         {
             failure = AuthenticationFailure.BadCredentials;
@@ -156,7 +225,7 @@ public sealed class ProxyAccountAuthenticator
             return false;
         }
 
-        return TryAuthenticate(user[..userLength], pass[..passLength], out parameters, out poolAccess, out failure);
+        return TryAuthenticate(user[..userLength], pass[..passLength], client, out parameters, out account, out failure);
     }
 
     public bool TryParseBasic(
@@ -175,8 +244,21 @@ public sealed class ProxyAccountAuthenticator
         out PoolAccess? poolAccess,
         out AuthenticationFailure failure)
     {
+        bool ok = TryParseBasic(proxyAuthorizationHeaderValue, null, out parameters, out AccountEntry? account, out failure);
+        poolAccess = account?.Pools;
+        return ok;
+    }
+
+    /// <summary>Basic, with the client's address for allow-list authentication; hands out the account's entry.</summary>
+    public bool TryParseBasic(
+        ReadOnlySpan<char> proxyAuthorizationHeaderValue,
+        IPAddress? client,
+        out TargetingParameters? parameters,
+        out AccountEntry? account,
+        out AuthenticationFailure failure)
+    {
         parameters = null;
-        poolAccess = null;
+        account = null;
         failure = AuthenticationFailure.BadCredentials;
 
         ReadOnlySpan<char> value = proxyAuthorizationHeaderValue.Trim(' ');
@@ -210,7 +292,7 @@ public sealed class ProxyAccountAuthenticator
             return false;
         }
 
-        return TryAuthenticate(credentials[..colon], credentials[(colon + 1)..], out parameters, out poolAccess, out failure);
+        return TryAuthenticate(credentials[..colon], credentials[(colon + 1)..], client, out parameters, out account, out failure);
     }
 
     /// <summary>Names the unknown pool and the pools this account may use (only after its password was right).</summary>
@@ -222,29 +304,41 @@ public sealed class ProxyAccountAuthenticator
             : $"unknown pool '{unknown}' (this account's pools: {string.Join(", ", usable)})";
     }
 
-    private static bool PasswordMatches(ReadOnlySpan<char> password, byte[] expectedDigest)
+    /// <summary>
+    /// The password check: a remembered verdict when there is one for this credential and the account's current hash,
+    /// else PBKDF2 (also for an unknown account, against no hash, so it costs the same), remembered afterwards.
+    /// </summary>
+    private bool PasswordMatches(ReadOnlySpan<char> account, ReadOnlySpan<char> password, AccountEntry? entry)
     {
         if (password.Length > MaxPasswordLength)
         {
             return false;
         }
 
-        bool hasControl = false;
         foreach (char c in password)
         {
-            hasControl |= char.IsControl(c);
+            if (char.IsControl(c))
+            {
+                return false;
+            }
         }
 
-        Span<byte> utf8 = stackalloc byte[MaxPasswordLength * 3];
-        int byteCount = Encoding.UTF8.GetBytes(password, utf8);
-        Span<byte> digest = stackalloc byte[DigestLength];
-        SHA256.HashData(utf8[..byteCount], digest);
-        bool equal = CryptographicOperations.FixedTimeEquals(digest, expectedDigest);
-        CryptographicOperations.ZeroMemory(utf8[..byteCount]);
-        return equal && !hasControl;
+        string? hash = entry?.Definition.PasswordHash;
+        CredentialDigest digest = _verdicts.Digest(account, password);
+        if (_verdicts.TryGet(digest, hash, out bool remembered))
+        {
+            return remembered;
+        }
+
+        bool ok = AccountPasswordHasher.Verify(password, hash);
+        _verdicts.Remember(digest, entry?.Name ?? account.ToString(), hash, ok);
+        return ok;
     }
 
-    private static byte[] Digest(string password) => SHA256.HashData(Encoding.UTF8.GetBytes(password));
-
-    private sealed record Account(string Name, byte[] PasswordDigest, PoolAccess Pools);
+    private static AccountDirectory DirectoryOf(IEnumerable<UserOptions> users)
+    {
+        var directory = new AccountDirectory(new UsageLedger(TimeProvider.System));
+        directory.Publish(DefinitionsOf(users));
+        return directory;
+    }
 }

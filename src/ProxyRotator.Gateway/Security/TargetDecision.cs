@@ -7,8 +7,11 @@ public readonly record struct TargetDecision(TargetRefusalReason Reason)
 
     public bool IsAllowed => Reason == TargetRefusalReason.None;
 
+    /// <summary>A more specific text than the reason's (an outbound refusal names its rule); null for the reason's own.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>A short text safe to show the client.</summary>
-    public string Message => Reason switch
+    public string Message => Detail ?? Reason switch
     {
         TargetRefusalReason.None => "allowed",
         TargetRefusalReason.InvalidPort => "the target port is not allowed",
@@ -20,6 +23,7 @@ public readonly record struct TargetDecision(TargetRefusalReason Reason)
         TargetRefusalReason.Multicast => "multicast targets are not allowed",
         TargetRefusalReason.Broadcast => "broadcast targets are not allowed",
         TargetRefusalReason.OwnEndpoint => "the gateway does not proxy to itself",
+        TargetRefusalReason.OutboundRule => "an outbound rule forbids this target",
         _ => "the target is not allowed",
     };
 }

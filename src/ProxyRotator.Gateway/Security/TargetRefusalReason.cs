@@ -21,4 +21,6 @@ public enum TargetRefusalReason
     Broadcast = 8,
     /// <summary>The gateway's own listener or the admin listener: a proxy loop. Never allowed.</summary>
     OwnEndpoint = 9,
+    /// <summary>An outbound rule (<c>policy.outbound</c> or the account's) refused it; <see cref="TargetDecision.Detail"/> names the rule.</summary>
+    OutboundRule = 10,
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Policy;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway.Policy;
 
 namespace ProxyRotator.Gateway.Security;
 
@@ -20,6 +22,7 @@ public sealed class UpstreamTargetResolver
     private readonly HashSet<string> _localEndpoints;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _timeProvider;
+    private readonly OutboundRules _globalRules;
 
     /// <param name="timeProvider">Times the look-up: it shares <c>gateway.connectTimeout</c> with the connect it precedes.</param>
     public UpstreamTargetResolver(TargetPolicy policy, ProxyRotatorConfig config, ITargetNameResolver names, TimeProvider? timeProvider = null)
@@ -30,6 +33,7 @@ public sealed class UpstreamTargetResolver
         _policy = policy;
         _names = names;
         _timeout = config.Gateway.ConnectTimeout;
+        _globalRules = config.Policy.Outbound;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _localPools = new HashSet<string>(config.Pools.Where(p => p.Local).Select(p => p.Name), StringComparer.Ordinal);
         _localEndpoints = new HashSet<string>(
@@ -57,8 +61,10 @@ public sealed class UpstreamTargetResolver
     /// <summary>
     /// The host to hand <paramref name="upstream"/> for a target the policy already allowed by name.
     /// Never throws for client input: a name that does not resolve is <see cref="TargetResolution.Unresolved"/>.
+    /// Every address the name resolves to must also pass the address rules of <c>policy.outbound</c> and
+    /// <paramref name="accountRules"/> (the outbound rules judged the name already).
     /// </summary>
-    public async ValueTask<TargetResolution> ResolveAsync(UpstreamProxy upstream, string host, int port, CancellationToken cancellationToken)
+    public async ValueTask<TargetResolution> ResolveAsync(UpstreamProxy upstream, string host, int port, CancellationToken cancellationToken, OutboundRules? accountRules = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         string bare = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
@@ -88,6 +94,11 @@ public sealed class UpstreamTargetResolver
             {
                 // Every address must pass: a name with one public and one loopback address is refused.
                 return new TargetResolution(null, decision);
+            }
+
+            if (OutboundRuleStage.RefusalOfResolved(_globalRules, accountRules, host, address) is { } refused)
+            {
+                return new TargetResolution(null, refused);
             }
 
             // IPv4 first: an upstream may have no IPv6 route.

@@ -100,7 +100,7 @@ public sealed class Socks5ConnectionHandler(
                 try
                 {
                     await ReplyAsync(output, Socks5Constants.ReplySucceeded, connectionToken).ConfigureAwait(false);
-                    result = await relay.RunAsync(connection.Transport, tunnel.Stream, tunnel.Socket, config.Gateway.IdleTimeout, connectionToken).ConfigureAwait(false);
+                    result = await relay.RunAsync(connection.Transport, tunnel.Stream, tunnel.Socket, config.Gateway.IdleTimeout, connectionToken, request.TunnelMeter).ConfigureAwait(false);
                 }
                 finally
                 {

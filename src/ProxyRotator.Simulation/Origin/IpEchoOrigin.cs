@@ -15,7 +15,7 @@ namespace ProxyRotator.Simulation.Origin;
 /// <summary>
 /// A target site for tests, over HTTP and HTTPS: any path answers the caller's address as plain text;
 /// <c>/json</c> as <c>{"ip":"..."}</c>; <c>/bytes/{n}</c> sends n bytes (<c>/chunked/{n}</c> the same with chunked
-/// framing); <c>/status/{code}</c> answers that status; <c>/headers</c> echoes the request headers as JSON;
+/// framing); <c>/status/{code}</c> answers that status; an exit <see cref="Ban"/>ned for a host gets a 403 captcha page; <c>/headers</c> echoes the request headers as JSON;
 /// <c>/echo</c> sends the request body back.
 /// </summary>
 public sealed class IpEchoOrigin : IAsyncDisposable
@@ -23,7 +23,9 @@ public sealed class IpEchoOrigin : IAsyncDisposable
     private readonly IpEchoOriginOptions _options;
     private readonly byte[] _filler;
     private WebApplication? _app;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Host, string Exit), byte> _bans = new();
     private long _requestsServed;
+    private long _bansAnswered;
 
     private IpEchoOrigin(IpEchoOriginOptions options)
     {
@@ -49,6 +51,24 @@ public sealed class IpEchoOrigin : IAsyncDisposable
     public X509Certificate2 Certificate { get; }
 
     public long RequestsServed => Interlocked.Read(ref _requestsServed);
+
+    /// <summary>Ban pages answered (<see cref="Ban"/>).</summary>
+    public long BansAnswered => Interlocked.Read(ref _bansAnswered);
+
+    /// <summary>
+    /// Makes the origin ban <paramref name="exit"/> for the site <paramref name="host"/> (the Host the client names,
+    /// e.g. <c>localhost</c>): its requests for that host get 403 with a captcha page, as a bot wall would answer;
+    /// other hosts (<c>127.0.0.1</c>) and other exits are served as usual.
+    /// </summary>
+    public void Ban(string host, IPAddress exit)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(exit);
+        _bans[(host.ToLowerInvariant(), exit.ToString())] = 0;
+    }
+
+    /// <summary>Ends every ban made with <see cref="Ban"/>.</summary>
+    public void ClearBans() => _bans.Clear();
 
     public static async Task<IpEchoOrigin> StartAsync(IpEchoOriginOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -106,6 +126,12 @@ public sealed class IpEchoOrigin : IAsyncDisposable
         Interlocked.Increment(ref _requestsServed);
         string path = context.Request.Path.Value ?? "/";
         HttpResponse response = context.Response;
+        if (!_bans.IsEmpty && _bans.ContainsKey((context.Request.Host.Host.ToLowerInvariant(), CallerAddress(context))))
+        {
+            Interlocked.Increment(ref _bansAnswered);
+            return WriteTextAsync(response, 403, "<html><body><h1>Access denied</h1><div class=\"g-recaptcha\">Please solve the CAPTCHA to continue.</div></body></html>\n");
+        }
+
         if (path.Equals("/json", StringComparison.OrdinalIgnoreCase))
         {
             return WriteJsonAsync(response, writer => writer.WriteString("ip", CallerAddress(context)));

@@ -28,6 +28,24 @@ public interface IAdminApi
     [Get("/api/sessions")]
     Task<PageDto<SessionDto>> ListSessionsAsync(int? page, int? pageSize, CancellationToken cancellationToken);
 
+    [Get("/api/accounts")]
+    Task<IReadOnlyList<AccountDto>> ListAccountsAsync(CancellationToken cancellationToken);
+
+    [Post("/api/accounts")]
+    Task<AccountSecretDto> AddAccountAsync([Body] AddAccountRequest request, CancellationToken cancellationToken);
+
+    [Patch("/api/accounts/{name}")]
+    Task<AccountDto> UpdateAccountAsync(string name, [Body] UpdateAccountRequest request, CancellationToken cancellationToken);
+
+    [Post("/api/accounts/{name}/password")]
+    Task<AccountSecretDto> SetAccountPasswordAsync(string name, [Body] AccountPasswordRequest request, CancellationToken cancellationToken);
+
+    [Delete("/api/accounts/{name}")]
+    Task DeleteAccountAsync(string name, CancellationToken cancellationToken);
+
+    [Get("/api/usage")]
+    Task<IReadOnlyList<UsageRowDto>> GetUsageAsync(string? account, string? from, string? to, CancellationToken cancellationToken);
+
     [Get("/api/stats")]
     Task<StatsDto> GetStatsAsync(int? top, CancellationToken cancellationToken);
 }

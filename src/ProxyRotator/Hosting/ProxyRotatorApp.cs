@@ -23,6 +23,7 @@ using ProxyRotator.Health;
 using ProxyRotator.Health.LiveOutcomes;
 using ProxyRotator.Providers;
 using ProxyRotator.Store;
+using ProxyRotator.Store.Accounts;
 using ProxyRotator.Store.Sync;
 
 namespace ProxyRotator.Hosting;
@@ -159,11 +160,25 @@ public sealed class ProxyRotatorApp : IAsyncDisposable
             : await synchronizer.SyncConfigAsync(Config, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Syncs the configuration's users into the store (on SQLite, where the file is the whole truth, also deleting
+    /// users the file no longer lists), publishes the stored accounts to the gateway and seeds each account's day and
+    /// month byte totals from the stored usage, so a restart neither loses an account change nor resets a quota.
+    /// </summary>
+    public async Task LoadAccountsAsync(CancellationToken cancellationToken)
+    {
+        bool fileIsTruth = Services.GetRequiredService<StoreDatabase>().Provider != StoreProvider.PostgreSql;
+        await Services.GetRequiredService<AccountConfigSync>().SyncAsync(Config.Users, fileIsTruth, cancellationToken).ConfigureAwait(false);
+        await Services.GetRequiredService<AccountTableLoader>().LoadAsync(cancellationToken).ConfigureAwait(false);
+        await Services.GetRequiredService<UsageStore>().SeedTotalsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Migrates, syncs the configuration, then opens the listeners and starts the background services.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         StartupSync = await SyncConfigAtStartupAsync(cancellationToken).ConfigureAwait(false);
+        await LoadAccountsAsync(cancellationToken).ConfigureAwait(false);
         await Web.StartAsync(cancellationToken).ConfigureAwait(false);
         if (_adminListener.Value?.EndPoint is IPEndPoint admin)
         {

@@ -43,26 +43,42 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    public static async Task<ServeProcessGateway> StartAsync(SimulatedWorld world, string directory, string cpus, string user, string password, string healthInterval = "1h")
+    public static Task<ServeProcessGateway> StartAsync(SimulatedWorld world, string directory, string cpus, string user, string password, string healthInterval = "1h") =>
+        StartAsync([.. world.Upstreams.Select(u => u.Endpoint.ToUri())], world.Origin.HttpUrl, directory, cpus, user, password, [], healthInterval);
+
+    /// <summary>
+    /// Starts <c>serve</c> on a generated config: one pool of <paramref name="proxies"/>, health checks against
+    /// <paramref name="healthUrl"/>; pinned to <paramref name="cpus"/> unless it is null; <paramref name="environment"/>
+    /// added to the process's environment (GC or JIT settings under test); <paramref name="dll"/> another build of
+    /// <c>proxyrotator.dll</c> (a baseline), else this benchmark's own.
+    /// </summary>
+    public static async Task<ServeProcessGateway> StartAsync(IReadOnlyList<string> proxies, Uri healthUrl, string directory, string? cpus, string user, string password,
+        IEnumerable<KeyValuePair<string, string>> environment, string healthInterval = "1h", string? dll = null)
     {
         int gatewayPort = FreePort();
         int adminPort = FreePort();
+        Directory.CreateDirectory(directory);
         string configPath = Path.Combine(directory, "serve.json");
-        await File.WriteAllTextAsync(configPath, Config(world, directory, gatewayPort, adminPort, user, password, healthInterval));
+        await File.WriteAllTextAsync(configPath, Config(proxies, healthUrl, directory, gatewayPort, adminPort, user, password, healthInterval));
 
-        string dll = Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
-        var start = new ProcessStartInfo("taskset")
+        dll ??= Path.Combine(AppContext.BaseDirectory, "proxyrotator.dll");
+        var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "-c", cpus, "dotnet", dll, "serve", "--config", configPath })
+        string[] command = cpus is null ? [dll, "serve", "--config", configPath] : ["-c", cpus, "dotnet", dll, "serve", "--config", configPath];
+        foreach (string arg in command)
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start proxyrotator serve");
 
         // Drain its output so a chatty child never blocks on a full pipe.
@@ -124,7 +140,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string Config(SimulatedWorld world, string directory, int gatewayPort, int adminPort, string user, string password, string healthInterval)
+    private static string Config(IReadOnlyList<string> proxies, Uri healthUrl, string directory, int gatewayPort, int adminPort, string user, string password, string healthInterval)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -153,7 +169,7 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
             json.WriteNumber("maxTotal", SessionLoad.SessionCap);
             json.WriteEndObject();
             json.WriteStartObject("healthCheck");
-            json.WriteString("url", world.Origin.HttpUrl.ToString());
+            json.WriteString("url", healthUrl.ToString());
             json.WriteString("interval", healthInterval);
             json.WriteEndObject();
             json.WriteStartArray("pools");
@@ -161,9 +177,9 @@ internal sealed class ServeProcessGateway : IAsyncDisposable
             json.WriteString("name", "bench");
             json.WriteString("type", "datacenter");
             json.WriteStartArray("proxies");
-            foreach (SimulatedUpstream upstream in world.Upstreams)
+            foreach (string proxy in proxies)
             {
-                json.WriteStringValue(upstream.Endpoint.ToUri());
+                json.WriteStringValue(proxy);
             }
 
             json.WriteEndArray();

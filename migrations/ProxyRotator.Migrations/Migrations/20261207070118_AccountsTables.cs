@@ -1,0 +1,86 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ProxyRotator.Migrations.Migrations
+{
+    /// <inheritdoc />
+    public partial class AccountsTables : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "AccountUsage",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Account = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Pool = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Requests = table.Column<long>(type: "INTEGER", nullable: false),
+                    BytesUp = table.Column<long>(type: "INTEGER", nullable: false),
+                    BytesDown = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountUsage", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Accounts",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Pools = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    AllowedAddresses = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    MaxConcurrent = table.Column<int>(type: "INTEGER", nullable: true),
+                    RequestsPerSecond = table.Column<int>(type: "INTEGER", nullable: true),
+                    BytesPerDay = table.Column<long>(type: "INTEGER", nullable: true),
+                    BytesPerMonth = table.Column<long>(type: "INTEGER", nullable: true),
+                    FromConfig = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Accounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountUsage_Account_Pool_Day_Outcome",
+                table: "AccountUsage",
+                columns: new[] { "Account", "Pool", "Day", "Outcome" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountUsage_Day",
+                table: "AccountUsage",
+                column: "Day");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Accounts_Name",
+                table: "Accounts",
+                column: "Name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "AccountUsage");
+
+            migrationBuilder.DropTable(
+                name: "Accounts");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Gateway.Listening;
+using ProxyRotator.IntegrationTests.Support;
+
+namespace ProxyRotator.IntegrationTests.Gateway;
+
+/// <summary>
+/// The gateway's own transport (issue 14 §3): CONNECT and SOCKS5 connections are served outside Kestrel and relayed
+/// socket to socket; absolute-form requests are handed to Kestrel untouched.
+/// </summary>
+public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture) : IClassFixture<GatewayTransportTests.Fixture>
+{
+    public sealed class Fixture : ProductWithWorld
+    {
+        protected override byte Subnet => 53;
+
+        protected override int UpstreamCount => 4;
+    }
+
+    private GatewaySocketTransportFactory Transport =>
+        fixture.Product.Services.GetServices<IConnectionListenerFactory>().OfType<GatewaySocketTransportFactory>().Single();
+
+    [Fact]
+    public void Services_GatewayTransport_IsTheOneKestrelAsksFirst()
+    {
+        // Kestrel tries the transports in reverse registration order.
+        Assert.IsType<GatewaySocketTransportFactory>(fixture.Product.Services.GetServices<IConnectionListenerFactory>().Last());
+    }
+
+    [Fact]
+    public async Task ConnectTunnel_IsServedOutsideKestrel()
+    {
+        long before = Transport.ConnectionsServedDirectly;
+
+        CurlResult result = await Curl.RunAsync(["-sS", "-f", "-p", "-x", fixture.Product.ProxyUrl(TestConfigs.User), fixture.OriginUrl("bytes/100000")]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(100_000, result.Output.Length);
+        Assert.Equal(before + 1, Transport.ConnectionsServedDirectly);
+    }
+
+    [Fact]
+    public async Task Socks5Tunnel_IsServedOutsideKestrel()
+    {
+        long before = Transport.ConnectionsServedDirectly;
+
+        CurlResult result = await Curl.RunAsync(["-sS", "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User, scheme: "socks5h"), fixture.OriginUrl("bytes/5000")]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(5000, result.Output.Length);
+        Assert.Equal(before + 1, Transport.ConnectionsServedDirectly);
+    }
+
+    [Fact]
+    public async Task AbsoluteForm_IsHandedToKestrel()
+    {
+        long before = Transport.ConnectionsServedDirectly;
+
+        CurlResult result = await Curl.RunAsync(["-sS", "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User), fixture.OriginUrl("bytes/5000")]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(5000, result.Output.Length);
+        Assert.Equal(before, Transport.ConnectionsServedDirectly);
+    }
+}
