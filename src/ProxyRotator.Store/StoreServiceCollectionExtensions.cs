@@ -62,6 +62,7 @@ public static class StoreServiceCollectionExtensions
             services.AddHostedService(provider => provider.GetRequiredService<PostgresClusterChangeFeed>());
             services.TryAddSingleton<ClusterChangeInterceptor>();
             services.AddSingleton<IClusterChangeHandler, SnapshotClusterChangeHandler>();
+            services.AddSingleton<IClusterChangeHandler, AccountsClusterChangeHandler>();
 
             // Several instances share sessions; a single SQLite instance keeps the pure in-memory path.
             services.TryAddSingleton<ISharedSessionBinding>(provider => new SharedSessionBinding(

@@ -67,6 +67,24 @@ public sealed class StatePropagationTests
         }
     }
 
+    [PostgresFact]
+    public async Task AccountAddedOnA_AuthenticatesOnB()
+    {
+        await using TwoInstances cluster = await TwoInstances.StartAsync(subnet: 68, upstreams: 2, configure: OneHealthPassOnly);
+        await cluster.B.Services.GetRequiredService<PostgresClusterChangeFeed>().Listening.WaitAsync(Deadline);
+
+        (ProxyRotator.Store.Accounts.AccountStoreResult result, _) = await cluster.A.Services.GetRequiredService<ProxyRotator.Store.Accounts.AccountStore>()
+            .AddAsync("clusteracct", TestConfigs.Password, new ProxyRotator.Store.Accounts.AccountChange(Pools: ["*"]), CancellationToken.None);
+        Assert.True(result.Succeeded, result.ToString());
+
+        await Eventually.WaitAsync(
+            () => cluster.B.Services.GetRequiredService<ProxyRotator.Core.Accounts.AccountDirectory>().Current.Find("clusteracct") is not null,
+            Deadline, "B knows the account A added");
+        Assert.True(cluster.B.Services.GetRequiredService<ClusterMetrics>().ChangesReceived > 0);
+        (HttpStatusCode status, _) = await cluster.SendAsync(cluster.B, "clusteracct");
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
     /// <summary>The start-up health pass runs; the next one is an hour away, so no probe revives what a test took out.</summary>
     private static void OneHealthPassOnly(ProxyRotator.Core.Configuration.ProxyRotatorConfig config) =>
         config.HealthCheck.Interval = TimeSpan.FromHours(1);
