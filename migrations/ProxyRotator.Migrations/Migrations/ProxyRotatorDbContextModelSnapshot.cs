@@ -120,6 +120,43 @@ namespace ProxyRotator.Migrations.Migrations
                     b.ToTable("AccountUsage", (string)null);
                 });
 
+            modelBuilder.Entity("ProxyRotator.Store.Entities.ClusterChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ClusterChanges", (string)null);
+                });
+
             modelBuilder.Entity("ProxyRotator.Store.Entities.HealthCheckResultEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -453,6 +490,37 @@ namespace ProxyRotator.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Upstreams", (string)null);
+                });
+
+            modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamInstanceScoreEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("OutcomeWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("SuccessSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId", "UpstreamId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("UpstreamInstanceScores", (string)null);
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamStatusTransitionEntity", b =>

@@ -1,5 +1,6 @@
 using ProxyRotator.Admin.Queries;
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
@@ -18,7 +19,7 @@ namespace ProxyRotator.Admin.Metrics;
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
     TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
-    AccountDirectory? accounts = null, SpendMeter? spend = null)
+    AccountDirectory? accounts = null, SpendMeter? spend = null, ClusterMetrics? cluster = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -74,6 +75,7 @@ public sealed class MetricsExposition(
         WriteSessions(w);
         WriteBans(w);
         WriteSnapshotRebuilds(w);
+        WriteCluster(w);
         WriteAccounts(w);
         RuntimeGauges.Write(w);
         return w.ToString();
@@ -189,6 +191,32 @@ public sealed class MetricsExposition(
     {
         w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
         w.Sample("proxyrotator_sessions_active", sessions.CountActive(timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>Several instances on PostgreSQL: what sharing sessions and changes cost (all zero on SQLite).</summary>
+    private void WriteCluster(PrometheusTextWriter w)
+    {
+        if (cluster is null)
+        {
+            return;
+        }
+
+        (string Name, string Help, long Value)[] counters =
+        [
+            ("proxyrotator_cluster_session_binds_total", "New sticky sessions offered to the shared store (first writer wins)", cluster.SessionBinds),
+            ("proxyrotator_cluster_session_binds_followed_total", "Binds another instance had won or held: this instance followed the stored binding", cluster.SessionBindsLost),
+            ("proxyrotator_cluster_session_lookups_total", "Shared-store look-ups of sessions this instance did not hold", cluster.SessionLookups),
+            ("proxyrotator_cluster_session_lookups_skipped_total", "Look-ups answered by the short not-found memory", cluster.SessionLookupsSkipped),
+            ("proxyrotator_cluster_session_store_degraded_total", "Session binds and look-ups served from memory because the database did not answer in time", cluster.SessionStoreDegraded),
+            ("proxyrotator_cluster_changes_published_total", "Runtime changes sent to the other instances", cluster.ChangesPublished),
+            ("proxyrotator_cluster_changes_received_total", "Runtime changes received from the other instances", cluster.ChangesReceived),
+            ("proxyrotator_cluster_feed_reconnects_total", "Times the change feed reopened its listening connection", cluster.FeedReconnects),
+        ];
+        foreach ((string name, string help, long value) in counters)
+        {
+            w.Family(name, "counter", help);
+            w.Sample(name, value);
+        }
     }
 
     /// <summary>Each rebuilt snapshot takes the next version, so the version counts rebuilds since start.</summary>

@@ -525,6 +525,7 @@ internal static class ConfigDocumentParser
             }
         }
 
+        sessions.SharedTimeout = reader.Duration("sharedTimeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10)) ?? sessions.SharedTimeout;
         if ((defaultTtl is not null || maxTtl is not null) && sessions.DefaultTtl > sessions.MaxTtl)
         {
             reader.Context.Error(reader.PathOf(defaultTtl is not null ? "defaultTtl" : "maxTtl"),

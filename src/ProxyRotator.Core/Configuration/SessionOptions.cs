@@ -21,4 +21,12 @@ public sealed class SessionOptions
     /// derived from <c>admin.apiKey</c>.
     /// </summary>
     public string? VendorKey { get; set; }
+
+    /// <summary>
+    /// On PostgreSQL (several instances): the longest a request waits for the shared store when it binds a new
+    /// session or looks up one another instance bound. Past it the instance serves from memory and writes behind.
+    /// </summary>
+    public TimeSpan SharedTimeout { get; set; } = DefaultSharedTimeout;
+
+    public static readonly TimeSpan DefaultSharedTimeout = TimeSpan.FromMilliseconds(200);
 }

@@ -29,6 +29,12 @@ public sealed class UpstreamRoute : IDisposable
     /// <summary>The live session this request is bound to (null for rotating requests or before the first success).</summary>
     public StickySession? Session { get; internal set; }
 
+    /// <summary>
+    /// The session was bound by this request before its first attempt (shared store, several instances) and has not
+    /// served yet: its upstream failing is a failed first pick, not a lost exit, so even a strict one may fail over.
+    /// </summary>
+    internal bool NewBinding { get; set; }
+
     /// <summary>A flex session whose upstream failed: later picks are free and the success rebinds.</summary>
     internal bool SessionAbandoned { get; set; }
 

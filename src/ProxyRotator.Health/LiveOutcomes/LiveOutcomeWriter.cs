@@ -76,6 +76,9 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                 return total;
             }
 
+            // Rows in id order: two instances writing the same upstreams lock them in the same order (PostgreSQL
+            // reported deadlocks between two instances' batches in arrival order).
+            batch.Sort();
             await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             total += batch.Count;
         }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Entities;
 
@@ -20,7 +21,8 @@ namespace ProxyRotator.Store.Sessions;
 /// <see cref="ListAsync"/> hide sessions that have expired by the injected clock; <see cref="RemoveExpiredAsync"/>
 /// drops them from memory and has the next flush delete them from the database.
 /// </remarks>
-public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider)
+public sealed class StoreSessionStore(
+    IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider, IClusterChangeFeed? clusterFeed = null)
     : ISessionStore, IDisposable
 {
     /// <summary>Rows written per database transaction.</summary>
@@ -122,6 +124,46 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Puts a session the database already holds into memory (another instance's binding, or one this instance
+    /// just stored itself), without noting a write: nothing is written back.
+    /// </summary>
+    internal void Adopt(StickySession session)
+    {
+        string key = session.Key;
+        while (true)
+        {
+            if (_sessions.TryGetValue(key, out StickySession? existing))
+            {
+                if (_sessions.TryUpdate(key, session, existing))
+                {
+                    break;
+                }
+            }
+            else if (_sessions.TryAdd(key, session))
+            {
+                Interlocked.Increment(ref AccountCount(session.Account).Value);
+                break;
+            }
+        }
+
+        // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
+        _pending.TryRemove(key, out _);
+    }
+
+    /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
+    internal void Evict(string account, string sessionId)
+    {
+        if (_sessions.TryRemove(StickySessionKey.Of(account, sessionId), out _))
+        {
+            Interlocked.Decrement(ref AccountCount(account).Value);
+        }
+    }
+
+    /// <summary>The session held in memory under a key, expired or not.</summary>
+    internal StickySession? Peek(string account, string sessionId) =>
+        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) ? session : null;
+
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
         string key = StickySessionKey.Of(account, sessionId);
@@ -133,6 +175,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         Interlocked.Decrement(ref _count);
         Interlocked.Decrement(ref AccountCount(account).Value);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        clusterFeed?.Publish(ClusterChange.SessionEnded(key));
         return ValueTask.FromResult(true);
     }
 
