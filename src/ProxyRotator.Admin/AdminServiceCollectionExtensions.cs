@@ -33,6 +33,7 @@ public static class AdminServiceCollectionExtensions
         services.AddProxyRotatorLifecycle(config.HealthCheck);
         services.TryAddSingleton<UpstreamCatalog>();
         services.TryAddSingleton<PoolOverviewQuery>();
+        services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton<MetricsExposition>();
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<ApiKeyEndpointFilter>();

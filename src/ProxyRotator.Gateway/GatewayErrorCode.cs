@@ -13,6 +13,9 @@ public static class GatewayErrorCode
     public const string BadRequest = "bad-request";
     public const string PoolForbidden = "pool-forbidden";
     public const string SessionUpstreamLost = "session-upstream-lost";
+
+    /// <summary>A strict sticky session whose exit is gone (its upstream failed, or the vendor session holding it ended): 502.</summary>
+    public const string SessionLost = "session-lost";
     public const string SessionLimit = "session-limit";
     public const string RateLimited = "rate-limited";
 

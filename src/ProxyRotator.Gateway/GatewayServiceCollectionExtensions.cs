@@ -55,6 +55,7 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton(provider => new GatewayConnectionLimiter(config.Gateway.MaxConnections, provider.GetRequiredService<GatewayMetrics>()));
         services.TryAddSingleton<GatewayListenerRegistry>();
 
@@ -70,6 +71,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<ClientAdmission>();
         services.TryAddSingleton<SessionBindingGate>();
         services.TryAddSingleton<UpstreamRouter>();
+        services.TryAddSingleton(provider => new BackconnectCredentialWriter(provider.GetRequiredService<ProxyRotatorConfig>()));
 
         // Account limits run first among the stages (before the policy's): a refused request costs nothing further.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestStage, AccountLimitStage>());
@@ -122,7 +124,8 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IUpstreamOutcomeSink>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
             provider.GetRequiredService<ILogger<FailoverLoop>>(),
-            provider.GetService<GatewayTracing>()));
+            provider.GetService<GatewayTracing>(),
+            provider.GetRequiredService<BackconnectCredentialWriter>()));
         services.TryAddSingleton(provider => new TunnelExchange(
             provider.GetRequiredService<UpstreamConnector>(),
             provider.GetRequiredService<UpstreamRouter>(),
@@ -151,6 +154,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RequestPipeline>>(),
-            provider.GetRequiredService<AccountUsageRecorder>()));
+            provider.GetRequiredService<AccountUsageRecorder>(),
+            provider.GetRequiredService<SpendMeter>()));
     }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Health.GeoVerification;
 using ProxyRotator.Health.Lifecycle;
@@ -39,6 +40,7 @@ public sealed partial class HealthCheckRunner : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<HealthCheckRunner> _logger;
     private readonly SemaphoreSlim _passGate = new(1, 1);
+    private long _passes;
 
     public HealthCheckRunner(
         IDbContextFactory<ProxyRotatorDbContext> contextFactory,
@@ -97,7 +99,8 @@ public sealed partial class HealthCheckRunner : IDisposable
         await _passGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            List<ProbeTarget> targets = await LoadTargetsAsync(filter, cancellationToken).ConfigureAwait(false);
+            (List<ProbeTarget> targets, List<ProbeTarget> countryProbes) = await LoadTargetsAsync(filter, Interlocked.Increment(ref _passes), cancellationToken)
+                .ConfigureAwait(false);
             if (targets.Count == 0)
             {
                 return [];
@@ -124,6 +127,15 @@ public sealed partial class HealthCheckRunner : IDisposable
                 await _snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            if (countryProbes.Count > 0)
+            {
+                await _prober.ProbeAllAsync(countryProbes, (target, result, _) =>
+                {
+                    RecordCountryProbe(target, result);
+                    return ValueTask.CompletedTask;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
             LogPass(_logger, outcomes.Count, outcomes.Count(o => o.Success), outcomes.Count(o => o.StatusChanged));
             return outcomes;
         }
@@ -133,8 +145,13 @@ public sealed partial class HealthCheckRunner : IDisposable
         }
     }
 
-    private async Task<List<ProbeTarget>> LoadTargetsAsync(
+    /// <summary>
+    /// The upstreams to probe, and the country probes of backconnect upstreams (a sample that rotates with
+    /// <paramref name="pass"/>). A backconnect upstream's probes carry its dialect's credentials, as its traffic does.
+    /// </summary>
+    private async Task<(List<ProbeTarget> Targets, List<ProbeTarget> CountryProbes)> LoadTargetsAsync(
         Func<IQueryable<UpstreamEntity>, IQueryable<UpstreamEntity>> filter,
+        long pass,
         CancellationToken cancellationToken)
     {
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -142,9 +159,60 @@ public sealed partial class HealthCheckRunner : IDisposable
         {
             var rows = await filter(db.Upstreams.AsNoTracking())
                 .OrderBy(u => u.Id)
-                .Select(u => new { u.Id, u.Scheme, u.Host, u.Port, u.Username, u.Password })
+                .Select(u => new { u.Id, u.Scheme, u.Host, u.Port, u.Username, u.Password, u.Type, u.Dialect, u.DialectTemplate, u.Countries, u.Status })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return [.. rows.Select(r => new ProbeTarget(r.Id, new UpstreamEndpoint(r.Scheme, r.Host, r.Port, r.Username, r.Password)))];
+            var targets = new List<ProbeTarget>(rows.Count);
+            var countryProbes = new List<ProbeTarget>();
+            foreach (var row in rows)
+            {
+                var endpoint = new UpstreamEndpoint(row.Scheme, row.Host, row.Port, row.Username, row.Password);
+                if (row.Dialect is null
+                    || !BackconnectUpstream.TryCreate(row.Dialect, row.DialectTemplate, row.Countries, null, out BackconnectUpstream? backconnect, out _))
+                {
+                    targets.Add(new ProbeTarget(row.Id, endpoint) { IsBackconnect = row.Dialect is not null });
+                    continue;
+                }
+
+                targets.Add(new ProbeTarget(row.Id, BackconnectProbePlanner.BaseEndpoint(endpoint, row.Type, backconnect) ?? endpoint) { IsBackconnect = true });
+                if (row.Status != UpstreamStatus.Active)
+                {
+                    continue; // countries are sampled once the gateway itself answers
+                }
+
+                foreach (string country in BackconnectProbePlanner.Sample(backconnect.Countries, pass))
+                {
+                    if (BackconnectProbePlanner.Endpoint(endpoint, row.Type, backconnect, country) is { } targeted)
+                    {
+                        countryProbes.Add(new ProbeTarget(row.Id, targeted) { Country = country, IsBackconnect = true });
+                    }
+                }
+            }
+
+            return (targets, countryProbes);
+        }
+    }
+
+    /// <summary>
+    /// A country probe of a backconnect upstream: it passes when the probe succeeded and GeoIP places the exit in the
+    /// country (an exit GeoIP does not know passes on the probe alone). Kept per (upstream, country) in memory.
+    /// </summary>
+    private void RecordCountryProbe(ProbeTarget target, ProbeResult result)
+    {
+        if (target.Country is not { } country || !_snapshots.Current.TryGet(target.UpstreamId, out UpstreamProxy? upstream) || upstream!.Backconnect is not { } backconnect)
+        {
+            return;
+        }
+
+        string? error = result.Success ? null : $"{result.ErrorKind}: {result.Error}";
+        if (result.Success && result.ExitIp is { } exitIp && _geo.CountryOf(exitIp) is { } actual && !string.Equals(actual, country, StringComparison.OrdinalIgnoreCase))
+        {
+            error = $"asked for {country}, the exit {exitIp} is in {actual}";
+        }
+
+        backconnect.Health.Record(country, error is null, error, _time.GetUtcNow());
+        if (error is not null)
+        {
+            LogCountryProbeFailed(_logger, upstream.Id, country, error);
         }
     }
 
@@ -255,7 +323,16 @@ public sealed partial class HealthCheckRunner : IDisposable
             LogTransition(_logger, upstream.Id, upstream.ToMaskedUrl(), previousStatus, upstream.Status, step.Transition!.Reason);
         }
 
-        if (result.Success && result.ExitIp is { } exitIp)
+        if (result.Success && result.ExitIp is { } vendorExit && probed.Target.IsBackconnect)
+        {
+            // A vendor gateway exits through a changing set of addresses by design: never flagged as rotating, and no
+            // single verified country (country probes verify each country it serves).
+            upstream.ExitIp = vendorExit;
+            upstream.IsRotatingExit = false;
+            upstream.VerifiedCountry = null;
+            upstream.GeoMismatch = null;
+        }
+        else if (result.Success && result.ExitIp is { } exitIp)
         {
             GeoVerdict verdict = _geo.Verify(
                 new GeoSubject(upstream.DeclaredCountry, upstream.Type, upstream.ExitIp, upstream.VerifiedCountry, upstream.ConnectionType, recentExits),
@@ -350,4 +427,7 @@ public sealed partial class HealthCheckRunner : IDisposable
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Health-check pass: {Checked} checked, {Healthy} healthy, {Changed} status changes")]
     private static partial void LogPass(ILogger logger, int @checked, int healthy, int changed);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Backconnect upstream #{Id} failed its country probe for {Country}: {Error}")]
+    private static partial void LogCountryProbeFailed(ILogger logger, long id, string country, string error);
 }

@@ -2,10 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Health.Cluster;
 using ProxyRotator.Health.GeoVerification;
 using ProxyRotator.Health.Jobs;
 using ProxyRotator.Health.Lifecycle;
@@ -55,6 +57,20 @@ public static class HealthServiceCollectionExtensions
                 job => job.WithIdentity(SessionSweepJob.Key).WithDescription("Removes expired sticky sessions and strict ones on retired upstreams"));
         });
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+
+        if (StoreDatabase.Parse(config.Database).Provider == StoreProvider.PostgreSql)
+        {
+            // Several instances: scores combine every instance's observations.
+            services.TryAddSingleton<ClusterScoreExchange>();
+            services.AddHostedService(sp => sp.GetRequiredService<ClusterScoreExchange>());
+
+            // A trigger an instance left in ERROR while stopping would stop that job cluster-wide.
+            services.AddHostedService<ErroredTriggerRepair>();
+
+            // Status changes other instances publish reach this instance's lifecycle.
+            services.AddSingleton<IClusterChangeHandler, LifecycleClusterChangeHandler>();
+        }
+
         return services;
     }
 

@@ -24,6 +24,8 @@ public sealed class ProxyRotatorDbContext(DbContextOptions<ProxyRotatorDbContext
     public DbSet<StickySessionEntity> StickySessions => Set<StickySessionEntity>();
     public DbSet<HealthCheckResultEntity> HealthCheckResults => Set<HealthCheckResultEntity>();
     public DbSet<ProviderSourceEntity> ProviderSources => Set<ProviderSourceEntity>();
+    public DbSet<ClusterChangeEntity> ClusterChanges => Set<ClusterChangeEntity>();
+    public DbSet<UpstreamInstanceScoreEntity> UpstreamInstanceScores => Set<UpstreamInstanceScoreEntity>();
     public DbSet<AccountEntity> Accounts => Set<AccountEntity>();
     public DbSet<AccountUsageEntity> AccountUsage => Set<AccountUsageEntity>();
 

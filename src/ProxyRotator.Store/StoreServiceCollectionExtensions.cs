@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Accounts;
+using ProxyRotator.Store.Cluster;
 using ProxyRotator.Store.Health;
 using ProxyRotator.Store.Sessions;
 using ProxyRotator.Store.Snapshots;
@@ -33,7 +35,13 @@ public static class StoreServiceCollectionExtensions
         StoreDatabase database = StoreDatabase.Parse(config.Database);
         services.TryAddSingleton(database);
         services.AddPooledDbContextFactory<ProxyRotatorDbContext>((provider, options) =>
-            options.UseProxyRotatorStore(database, provider.GetRequiredService<TimeProvider>()));
+        {
+            options.UseProxyRotatorStore(database, provider.GetRequiredService<TimeProvider>());
+            if (database.Provider == StoreProvider.PostgreSql)
+            {
+                options.AddInterceptors(provider.GetRequiredService<ClusterChangeInterceptor>());
+            }
+        });
 
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton<PoolSynchronizer>();
@@ -44,6 +52,31 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IPoolSnapshotSource>(provider => provider.GetRequiredService<StorePoolSnapshotSource>());
         services.TryAddSingleton<StoreSessionStore>();
         services.TryAddSingleton<ISessionStore>(provider => provider.GetRequiredService<StoreSessionStore>());
+        services.TryAddSingleton<ClusterMetrics>();
+        services.TryAddSingleton<ClusterInstance>();
+        if (database.Provider == StoreProvider.PostgreSql)
+        {
+            // Runtime changes reach the other instances through the change log + LISTEN/NOTIFY.
+            services.TryAddSingleton<PostgresClusterChangeFeed>();
+            services.TryAddSingleton<IClusterChangeFeed>(provider => provider.GetRequiredService<PostgresClusterChangeFeed>());
+            services.AddHostedService(provider => provider.GetRequiredService<PostgresClusterChangeFeed>());
+            services.TryAddSingleton<ClusterChangeInterceptor>();
+            services.AddSingleton<IClusterChangeHandler, SnapshotClusterChangeHandler>();
+            services.AddSingleton<IClusterChangeHandler, AccountsClusterChangeHandler>();
+
+            // Several instances share sessions; a single SQLite instance keeps the pure in-memory path.
+            services.TryAddSingleton<ISharedSessionBinding>(provider => new SharedSessionBinding(
+                provider.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>(),
+                provider.GetRequiredService<StoreSessionStore>(),
+                config.Sessions,
+                provider.GetRequiredService<ClusterMetrics>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SharedSessionBinding>>()));
+        }
+        else
+        {
+            services.TryAddSingleton<IClusterChangeFeed, NoClusterChangeFeed>();
+        }
 
         services.AddHostedService(provider => new PoolSnapshotRefresher(
             provider.GetRequiredService<StorePoolSnapshotSource>(),

@@ -39,6 +39,13 @@ if (args.Length > 0 && args[0] == "scale")
     return await ProxyRotator.Benchmarks.Scale.ScaleBenchmark.RunAsync(args[1..]);
 }
 
+// `cluster`: two instances on one PostgreSQL database (session bind latency, quarantine propagation, throughput), e.g.
+//   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- cluster --postgres "Host=127.0.0.1;Port=5432;Username=postgres" [--binds 2000] [--seconds 10] [--concurrency 16]
+if (args.Length > 0 && args[0] == "cluster")
+{
+    return await ProxyRotator.Benchmarks.Cluster.ClusterBenchmark.RunAsync(args[1..]);
+}
+
 // Every benchmark class in this assembly; pick with --filter, e.g.
 //   dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- --filter '*Pick*' --job short --inProcess
 // --inProcess skips BenchmarkDotNet's rebuild of the whole project graph, which can exceed its 2-minute build

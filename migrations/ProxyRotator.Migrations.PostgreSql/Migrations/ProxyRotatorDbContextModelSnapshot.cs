@@ -140,6 +140,45 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.ToTable("AccountUsage", (string)null);
                 });
 
+            modelBuilder.Entity("ProxyRotator.Store.Entities.ClusterChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("UpstreamId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ClusterChanges", (string)null);
+                });
+
             modelBuilder.Entity("ProxyRotator.Store.Entities.HealthCheckResultEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -289,6 +328,9 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<long>("UpstreamId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("VendorEpoch")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
@@ -332,12 +374,32 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                     b.Property<int>("ConsecutiveSuccesses")
                         .HasColumnType("integer");
 
+                    b.Property<decimal?>("CostPerGb")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal?>("CostPerRequest")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("Countries")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("DeclaredCountry")
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)");
+
+                    b.Property<string>("Dialect")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DialectTemplate")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<string>("ExitIp")
                         .HasMaxLength(64)
@@ -460,6 +522,37 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                         .IsUnique();
 
                     b.ToTable("Upstreams", (string)null);
+                });
+
+            modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamInstanceScoreEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("UpstreamId")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("OutcomeWeight")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("SuccessSum")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("InstanceId", "UpstreamId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("UpstreamInstanceScores", (string)null);
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamStatusTransitionEntity", b =>

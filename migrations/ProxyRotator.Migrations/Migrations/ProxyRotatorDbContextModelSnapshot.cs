@@ -131,6 +131,43 @@ namespace ProxyRotator.Migrations.Migrations
                     b.ToTable("AccountUsage", (string)null);
                 });
 
+            modelBuilder.Entity("ProxyRotator.Store.Entities.ClusterChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ClusterChanges", (string)null);
+                });
+
             modelBuilder.Entity("ProxyRotator.Store.Entities.HealthCheckResultEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -272,6 +309,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<long>("UpstreamId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("VendorEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
@@ -313,11 +353,31 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<int>("ConsecutiveSuccesses")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("CostPerGb")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CostPerRequest")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Countries")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DeclaredCountry")
                         .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dialect")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialectTemplate")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExitIp")
@@ -441,6 +501,37 @@ namespace ProxyRotator.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Upstreams", (string)null);
+                });
+
+            modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamInstanceScoreEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("OutcomeWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("SuccessSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId", "UpstreamId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("UpstreamInstanceScores", (string)null);
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamStatusTransitionEntity", b =>

@@ -13,4 +13,7 @@ public sealed record StatsDto
     public required IReadOnlyDictionary<string, long> HealthChecks { get; init; }
     public required IReadOnlyList<PoolTrafficDto> Pools { get; init; }
     public required IReadOnlyList<UpstreamTrafficDto> Upstreams { get; init; }
+
+    /// <summary>Usage and spend per account and per provider (issue 12 §5); empty lists before any request was served.</summary>
+    public SpendDto Spend { get; init; } = new([], []);
 }

@@ -26,4 +26,20 @@ public sealed record UpstreamDto
     public required string Source { get; init; }
     public long TotalRequests { get; init; }
     public long TotalFailures { get; init; }
+
+    /// <summary><c>static</c> or <c>backconnect</c>.</summary>
+    public string Kind { get; init; } = "static";
+
+    /// <summary>The backconnect dialect (null for a static upstream).</summary>
+    public string? Dialect { get; init; }
+
+    /// <summary>The countries a backconnect upstream serves: <c>*</c> or codes joined by commas.</summary>
+    public string? Countries { get; init; }
+
+    public decimal? CostPerGb { get; init; }
+
+    public decimal? CostPerRequest { get; init; }
+
+    /// <summary>Health checks saw the exit change between probes (never set for backconnect upstreams, whose exits rotate by design).</summary>
+    public bool IsRotatingExit { get; init; }
 }

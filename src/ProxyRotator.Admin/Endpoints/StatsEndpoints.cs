@@ -15,10 +15,10 @@ internal static class StatsEndpoints
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/stats", Get).WithName("GetStats")
-            .WithSummary("Requests, failures, retries and bytes since start: total, per pool and per upstream (the busiest 'top', default 100)");
+            .WithSummary("Requests, failures, retries and bytes since start: total, per pool and per upstream (the busiest 'top', default 100); usage and spend per account and provider");
 
     private static Results<Ok<StatsDto>, ProblemHttpResult> Get(
-        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, TimeProvider timeProvider, string? top)
+        GatewayMetrics metrics, IPoolSnapshotSource snapshots, ISessionStore sessions, ServerUptime uptime, TimeProvider timeProvider, SpendMeter spend, string? top)
     {
         if (!UpstreamFilterParser.TryParseInt(top, 100, 0, 100_000, out int topCount))
         {
@@ -49,6 +49,11 @@ internal static class StatsEndpoints
                     u.Id,
                     snapshot.TryGet(u.Id, out UpstreamProxy? upstream) ? upstream!.PoolName : null,
                     u.Requests, u.Counters.Failures, u.Counters.BytesIn, u.Counters.BytesOut))],
+            Spend = new SpendDto(
+                [.. spend.Accounts.OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => new AccountSpendDto(p.Key, p.Value.Requests, p.Value.Bytes, p.Value.PricedRequests, p.Value.Spend))],
+                [.. spend.Providers.OrderBy(p => p.Key.Provider, StringComparer.Ordinal).ThenBy(p => p.Key.Pool, StringComparer.Ordinal)
+                    .Select(p => new ProviderSpendDto(p.Key.Provider, p.Key.Pool, p.Value.Requests, p.Value.Bytes, p.Value.PricedRequests, p.Value.Spend))]),
         });
     }
 }

@@ -1,5 +1,6 @@
 using ProxyRotator.Admin.Queries;
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
@@ -12,12 +13,13 @@ namespace ProxyRotator.Admin.Metrics;
 /// <remarks>
 /// Label cardinality stays bounded: pools, statuses, types and countries (all from the configuration or fixed
 /// sets), failure kinds and score buckets. No target or upstream labels. Accounts are labels only on the
-/// <c>proxyrotator_account_*</c> families: one series per account the operator created, nothing a client can add.
+/// <c>proxyrotator_account_*</c> and <c>proxyrotator_spend_account_*</c> families: one series per account the operator
+/// created, nothing a client can add.
 /// </remarks>
 public sealed class MetricsExposition(
     GatewayMetrics metrics, PoolOverviewQuery pools, ISessionStore sessions, IPoolSnapshotSource snapshots,
     TimeProvider timeProvider, AccessLogWriter? accessLog = null, SiteBanList? bans = null, ExclusiveExitLedger? exclusiveExits = null,
-    AccountDirectory? accounts = null)
+    AccountDirectory? accounts = null, SpendMeter? spend = null, ClusterMetrics? cluster = null)
 {
     /// <summary>Upper bounds of the score distribution (scores run from 0 to 1).</summary>
     private static readonly double[] ScoreBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -52,6 +54,7 @@ public sealed class MetricsExposition(
         WritePoolTraffic(w);
         WriteUpstreamObservations(w);
         WriteAccessLog(w);
+        WriteSpend(w);
 
         w.Family("proxyrotator_health_checks_total", "counter", "Health-check probe outcomes");
         foreach ((string outcome, long count) in metrics.HealthCheckOutcomes.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -72,6 +75,7 @@ public sealed class MetricsExposition(
         WriteSessions(w);
         WriteBans(w);
         WriteSnapshotRebuilds(w);
+        WriteCluster(w);
         WriteAccounts(w);
         RuntimeGauges.Write(w);
         return w.ToString();
@@ -135,11 +139,84 @@ public sealed class MetricsExposition(
         }
     }
 
+    /// <summary>Usage and spend per account (accounts come from the configuration: bounded) and per provider and pool.</summary>
+    private void WriteSpend(PrometheusTextWriter w)
+    {
+        if (spend is null)
+        {
+            return;
+        }
+
+        var accounts = spend.Accounts.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        var providers = spend.Providers.OrderBy(p => p.Key.Provider, StringComparer.Ordinal).ThenBy(p => p.Key.Pool, StringComparer.Ordinal).ToList();
+        w.Family("proxyrotator_spend_account_total", "counter", "What the requests an account got served cost, in the currency of the configured cost figures");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_total", (double)counters.Spend, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_account_requests_total", "counter", "Requests served per account");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_requests_total", counters.Requests, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_account_bytes_total", "counter", "Bytes (both directions) served per account");
+        foreach ((string account, SpendCounters counters) in accounts)
+        {
+            w.Sample("proxyrotator_spend_account_bytes_total", counters.Bytes, ("account", account));
+        }
+
+        w.Family("proxyrotator_spend_provider_total", "counter", "What the traffic through a provider (backconnect dialect or static) cost, per pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_total", (double)counters.Spend, ("provider", provider), ("pool", pool));
+        }
+
+        w.Family("proxyrotator_spend_provider_requests_total", "counter", "Requests served per provider and pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_requests_total", counters.Requests, ("provider", provider), ("pool", pool));
+        }
+
+        w.Family("proxyrotator_spend_provider_bytes_total", "counter", "Bytes (both directions) served per provider and pool");
+        foreach (((string provider, string pool), SpendCounters counters) in providers)
+        {
+            w.Sample("proxyrotator_spend_provider_bytes_total", counters.Bytes, ("provider", provider), ("pool", pool));
+        }
+    }
+
     /// <summary>Read from the in-memory session table: no database and no list of every session.</summary>
     private void WriteSessions(PrometheusTextWriter w)
     {
         w.Family("proxyrotator_sessions_active", "gauge", "Sticky sessions that have not expired");
         w.Sample("proxyrotator_sessions_active", sessions.CountActive(timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>Several instances on PostgreSQL: what sharing sessions and changes cost (all zero on SQLite).</summary>
+    private void WriteCluster(PrometheusTextWriter w)
+    {
+        if (cluster is null)
+        {
+            return;
+        }
+
+        (string Name, string Help, long Value)[] counters =
+        [
+            ("proxyrotator_cluster_session_binds_total", "New sticky sessions offered to the shared store (first writer wins)", cluster.SessionBinds),
+            ("proxyrotator_cluster_session_binds_followed_total", "Binds another instance had won or held: this instance followed the stored binding", cluster.SessionBindsLost),
+            ("proxyrotator_cluster_session_lookups_total", "Shared-store look-ups of sessions this instance did not hold", cluster.SessionLookups),
+            ("proxyrotator_cluster_session_lookups_skipped_total", "Look-ups answered by the short not-found memory", cluster.SessionLookupsSkipped),
+            ("proxyrotator_cluster_session_store_degraded_total", "Session binds and look-ups served from memory because the database did not answer in time", cluster.SessionStoreDegraded),
+            ("proxyrotator_cluster_changes_published_total", "Runtime changes sent to the other instances", cluster.ChangesPublished),
+            ("proxyrotator_cluster_changes_received_total", "Runtime changes received from the other instances", cluster.ChangesReceived),
+            ("proxyrotator_cluster_feed_reconnects_total", "Times the change feed reopened its listening connection", cluster.FeedReconnects),
+        ];
+        foreach ((string name, string help, long value) in counters)
+        {
+            w.Family(name, "counter", help);
+            w.Sample(name, value);
+        }
     }
 
     /// <summary>Each rebuilt snapshot takes the next version, so the version counts rebuilds since start.</summary>

@@ -1,11 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Core.Backconnect;
+using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Targeting;
 using ProxyRotator.Health.Lifecycle;
 using ProxyRotator.Store;
 using ProxyRotator.Store.Entities;
+using ProxyRotator.Store.Sync;
 
 namespace ProxyRotator.Admin.Queries;
 
@@ -114,6 +117,17 @@ public sealed class UpstreamCatalog(
             return new UpstreamAddResult(null, new AdminInputError("city", $"'{request.City}' is not a city name (letters, digits, spaces, '-' and '_', at most {CityNames.MaxLength})"));
         }
 
+        if (ReadBackconnect(request, endpoint!, type, country, city, out AdminInputError? backconnectError) is var backconnect && backconnectError is not null)
+        {
+            return new UpstreamAddResult(null, backconnectError);
+        }
+
+        if (request.CostPerGb is < 0 or > BackconnectEntryParser.MaxCost || request.CostPerRequest is < 0 or > BackconnectEntryParser.MaxCost)
+        {
+            return new UpstreamAddResult(null, new AdminInputError(request.CostPerGb is < 0 or > BackconnectEntryParser.MaxCost ? "costPerGb" : "costPerRequest",
+                $"must be between 0 and {BackconnectEntryParser.MaxCost}"));
+        }
+
         DateTimeOffset now = timeProvider.GetUtcNow();
 
         ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -125,7 +139,7 @@ public sealed class UpstreamCatalog(
                 return new UpstreamAddResult(null, new AdminInputError("pool", $"unknown pool '{request.Pool}'"));
             }
 
-            string key = endpoint!.Address;
+            string key = backconnect is null ? endpoint!.Address : new DiscoveredUpstream(endpoint!) { Backconnect = backconnect }.AddressKey;
             UpstreamEntity? upstream = await db.Upstreams.SingleOrDefaultAsync(u => u.PoolId == pool.Id && u.AddressKey == key, cancellationToken)
                 .ConfigureAwait(false);
             bool revived = false;
@@ -139,7 +153,7 @@ public sealed class UpstreamCatalog(
                 upstream = new UpstreamEntity
                 {
                     Pool = pool,
-                    Scheme = endpoint.Scheme,
+                    Scheme = endpoint!.Scheme,
                     Host = endpoint.Host,
                     Port = endpoint.Port,
                     AddressKey = key,
@@ -158,11 +172,16 @@ public sealed class UpstreamCatalog(
                 revived = true;
             }
 
-            upstream.Username = endpoint.Username;
+            upstream.Username = endpoint!.Username;
             upstream.Password = endpoint.Password;
             upstream.Type = type ?? pool.Type;
             upstream.DeclaredCountry = country;
             upstream.City = city;
+            upstream.Dialect = backconnect?.DialectName;
+            upstream.DialectTemplate = null;
+            upstream.Countries = backconnect?.Countries.ToString();
+            upstream.CostPerGb = request.CostPerGb;
+            upstream.CostPerRequest = request.CostPerRequest;
             upstream.UpdatedAt = now;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await snapshots.RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -209,5 +228,66 @@ public sealed class UpstreamCatalog(
 
             return UpstreamDtoMapper.ToDto(upstream, upstream.Pool!.Name);
         }
+    }
+
+    /// <summary>The backconnect part of an add (null for a static upstream), or the field that is wrong.</summary>
+    private static BackconnectOptions? ReadBackconnect(
+        AddUpstreamRequest request, UpstreamEndpoint endpoint, UpstreamType? type, string? country, string? city, out AdminInputError? error)
+    {
+        error = null;
+        string kind = string.IsNullOrWhiteSpace(request.Kind) ? "static" : request.Kind.Trim().ToLowerInvariant();
+        if (kind == "static")
+        {
+            if (request.Dialect is not null || request.Countries is not null)
+            {
+                error = new AdminInputError(request.Dialect is not null ? "dialect" : "countries", "only for \"kind\": \"backconnect\"");
+            }
+
+            return null;
+        }
+
+        if (kind != "backconnect")
+        {
+            error = new AdminInputError("kind", $"unknown kind '{request.Kind}' (static or backconnect)");
+            return null;
+        }
+
+        if (country is not null || city is not null)
+        {
+            error = new AdminInputError(country is not null ? "country" : "city", "a backconnect upstream serves several countries: list them in countries");
+            return null;
+        }
+
+        if (request.Dialect is null || !BackconnectDialectRegistry.BuiltIn.TryGet(request.Dialect, out IBackconnectDialect? dialect) || dialect.Name != request.Dialect)
+        {
+            error = new AdminInputError("dialect", $"expected one of {string.Join(", ", BackconnectDialectRegistry.BuiltIn.Names)} (template dialects come from the configuration file)");
+            return null;
+        }
+
+        CountryCoverage countries = CountryCoverage.All;
+        if (request.Countries is { Count: > 0 } listed && !(listed.Count == 1 && listed[0] == "*"))
+        {
+            var codes = new List<string>(listed.Count);
+            foreach (string code in listed)
+            {
+                if (!IsoCountryCodes.TryNormalize(code, out string? normalized))
+                {
+                    error = new AdminInputError("countries", $"'{code}' is not an ISO 3166-1 alpha-2 code");
+                    return null;
+                }
+
+                codes.Add(normalized!);
+            }
+
+            countries = CountryCoverage.Of(codes.Distinct(StringComparer.Ordinal));
+        }
+
+        if (BackconnectUpstream.CheckBaseCredentials(dialect, endpoint, type ?? UpstreamType.Residential) is { } refusal)
+        {
+            error = new AdminInputError("url", $"the {dialect.Name} dialect cannot use these credentials: {refusal.Message}");
+            return null;
+        }
+
+        return new BackconnectOptions { DialectName = dialect.Name, Dialect = dialect, Countries = countries };
     }
 }

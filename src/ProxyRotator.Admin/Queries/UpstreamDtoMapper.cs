@@ -36,6 +36,12 @@ internal static class UpstreamDtoMapper
         Source = upstream.Source,
         TotalRequests = upstream.TotalRequests,
         TotalFailures = upstream.TotalFailures,
+        Kind = Lower(upstream.Kind),
+        Dialect = upstream.Dialect,
+        Countries = upstream.Countries,
+        CostPerGb = upstream.CostPerGb,
+        CostPerRequest = upstream.CostPerRequest,
+        IsRotatingExit = upstream.IsRotatingExit,
     };
 
     /// <summary>Defence in depth: a free-text note that quotes the password (or a URL with it) never leaves with it.</summary>

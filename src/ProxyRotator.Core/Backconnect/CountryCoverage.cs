@@ -26,5 +26,11 @@ public sealed class CountryCoverage
     /// <summary>True when a request for <paramref name="country"/> (upper case; null = any country) can go here.</summary>
     public bool Covers(string? country) => country is null || IsAll || _countries.Contains(country);
 
+    /// <summary>The stored form (<see cref="ToString"/>): <c>*</c>, or upper-case codes joined by commas; null or empty means all.</summary>
+    public static CountryCoverage Parse(string? stored) =>
+        string.IsNullOrWhiteSpace(stored) || stored.Trim() == "*"
+            ? All
+            : Of(stored.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => c.ToUpperInvariant()));
+
     public override string ToString() => IsAll ? "*" : string.Join(",", _countries.Order(StringComparer.Ordinal));
 }

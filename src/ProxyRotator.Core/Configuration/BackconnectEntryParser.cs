@@ -10,7 +10,7 @@ namespace ProxyRotator.Core.Configuration;
 /// <c>countries</c>, and <c>cost</c> on pools and upstreams. Kept apart from <see cref="PoolsParser"/> so that the
 /// two change independently.
 /// </summary>
-internal static class BackconnectEntryParser
+public static class BackconnectEntryParser
 {
     /// <summary>The most a cost may say per GB or per request (a typo guard, not a business rule).</summary>
     public const decimal MaxCost = 1_000_000m;
@@ -21,7 +21,7 @@ internal static class BackconnectEntryParser
     /// Reads <c>kind</c> and, for <c>backconnect</c>, <c>dialect</c>, <c>template</c> and <c>countries</c>; reports
     /// those fields on a static entry. Null for a static entry.
     /// </summary>
-    public static BackconnectOptions? ReadKind(JsonObjectReader reader, UpstreamEndpoint? endpoint, UpstreamType? type)
+    internal static BackconnectOptions? ReadKind(JsonObjectReader reader, UpstreamEndpoint? endpoint, UpstreamType? type)
     {
         ConfigReadContext context = reader.Context;
         string kind = reader.String("kind") ?? "static";
@@ -100,7 +100,7 @@ internal static class BackconnectEntryParser
             dialect = builtIn;
         }
 
-        if (endpoint is not null && CheckBaseCredentials(dialect, endpoint, type) is { } refusal)
+        if (endpoint is not null && BackconnectUpstream.CheckBaseCredentials(dialect, endpoint, type ?? UpstreamType.Residential) is { } refusal)
         {
             context.Error(reader.PathOf("url"), $"the {dialectName} dialect cannot use these credentials: {refusal.Message}");
         }
@@ -109,7 +109,7 @@ internal static class BackconnectEntryParser
     }
 
     /// <summary>Reads <c>cost</c>: <c>{ "perGb": n, "perRequest": n }</c>, at least one, each 0 .. <see cref="MaxCost"/>.</summary>
-    public static UpstreamCost? ReadCost(JsonObjectReader parent)
+    internal static UpstreamCost? ReadCost(JsonObjectReader parent)
     {
         JsonObjectReader? reader = parent.Object("cost");
         if (reader is null)
@@ -127,20 +127,6 @@ internal static class BackconnectEntryParser
         }
 
         return perGb is null && perRequest is null ? null : new UpstreamCost(perGb, perRequest);
-    }
-
-    /// <summary>An empty targeting through the dialect: catches a Bright Data URL without a zone, an IPRoyal one without a password, ...</summary>
-    private static TargetingError? CheckBaseCredentials(IBackconnectDialect dialect, UpstreamEndpoint endpoint, UpstreamType? type)
-    {
-        var request = new BackconnectRequest
-        {
-            Targeting = new TargetingParameters { Account = "config" },
-            BaseCredentials = new BackconnectCredentials(endpoint.Username ?? string.Empty, endpoint.Password ?? string.Empty),
-            SessionIds = NoSessionIds.Instance,
-            UpstreamType = type ?? UpstreamType.Residential,
-        };
-        BackconnectTranslation translation = dialect.Translate(request);
-        return translation.Refusal;
     }
 
     private static decimal? ReadAmount(JsonObjectReader reader, string name)
@@ -246,14 +232,5 @@ internal static class BackconnectEntryParser
         }
 
         return (TEnum)Enum.ToObject(typeof(TEnum), index);
-    }
-
-    /// <summary>The credential check sends no session, so it never asks for an id.</summary>
-    private sealed class NoSessionIds : IVendorSessionIds
-    {
-        public static NoSessionIds Instance { get; } = new();
-
-        public string Derive(string account, string sessionId, long epoch, VendorSessionIdFormat format) =>
-            throw new InvalidOperationException("The credential check has no session.");
     }
 }

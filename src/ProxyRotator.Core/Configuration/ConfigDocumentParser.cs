@@ -513,6 +513,19 @@ internal static class ConfigDocumentParser
         sessions.MaxTtl = maxTtl ?? sessions.MaxTtl;
         sessions.MaxPerAccount = reader.Int("maxPerAccount", 1, ConfigLimits.MaxSessions) ?? sessions.MaxPerAccount;
         sessions.MaxTotal = reader.Int("maxTotal", 1, ConfigLimits.MaxSessions) ?? sessions.MaxTotal;
+        if (reader.String("vendorKey") is { } vendorKey)
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(vendorKey) < Backconnect.KeyedVendorSessionIds.MinKeyBytes)
+            {
+                reader.Context.Error(reader.PathOf("vendorKey"), $"must be at least {Backconnect.KeyedVendorSessionIds.MinKeyBytes} bytes long");
+            }
+            else
+            {
+                sessions.VendorKey = vendorKey;
+            }
+        }
+
+        sessions.SharedTimeout = reader.Duration("sharedTimeout", TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10)) ?? sessions.SharedTimeout;
         if ((defaultTtl is not null || maxTtl is not null) && sessions.DefaultTtl > sessions.MaxTtl)
         {
             reader.Context.Error(reader.PathOf(defaultTtl is not null ? "defaultTtl" : "maxTtl"),

@@ -10,7 +10,7 @@ internal static class PoolsParser
 {
     /// <summary>Field names a provider's <c>fieldMap</c> may map.</summary>
     public static readonly IReadOnlySet<string> MappableFields =
-        new HashSet<string>(["url", "host", "port", "username", "password", "type", "country", "city"], StringComparer.Ordinal);
+        new HashSet<string>(["url", "host", "port", "username", "password", "type", "country", "city", "kind", "dialect", "countries"], StringComparer.Ordinal);
 
     public static List<PoolOptions> Read(JsonObjectReader root)
     {

@@ -11,6 +11,6 @@ public sealed class ProviderOptions
     /// <summary>Extra request headers (e.g. a provider's own auth header).</summary>
     public Dictionary<string, string> Headers { get; set; } = [];
 
-    /// <summary>Maps our field names (url, host, port, username, password, type, country, city) to the provider's JSON names.</summary>
+    /// <summary>Maps our field names (url, scheme, host, port, username, password, type, country, city, kind, dialect, countries) to the provider's JSON names.</summary>
     public Dictionary<string, string> FieldMap { get; set; } = [];
 }

@@ -17,6 +17,7 @@ internal sealed class PoolSnapshotIndex
     private readonly FrozenDictionary<string, UpstreamProxy[]> _byCity;
     private readonly UpstreamProxy[][] _byType;
     private readonly UpstreamProxy[] _withVerifiedCountry;
+    private readonly UpstreamProxy[] _backconnect;
 
     public PoolSnapshotIndex(IReadOnlyList<UpstreamProxy> all)
     {
@@ -32,9 +33,15 @@ internal sealed class PoolSnapshotIndex
 
         var members = new List<UpstreamProxy>(all.Count);
         var withVerified = new List<UpstreamProxy>();
+        var backconnect = new List<UpstreamProxy>();
         foreach (UpstreamProxy upstream in all)
         {
             members.Add(upstream);
+            if (upstream.IsBackconnect)
+            {
+                backconnect.Add(upstream);
+            }
+
             Add(byPool, upstream.PoolName, upstream);
             Add(byEffectiveCountry, upstream.EffectiveCountry, upstream);
             Add(byVerifiedCountry, upstream.VerifiedCountry, upstream);
@@ -52,6 +59,7 @@ internal sealed class PoolSnapshotIndex
 
         Members = [.. members];
         _withVerifiedCountry = [.. withVerified];
+        _backconnect = [.. backconnect];
         _byPool = Freeze(byPool);
         _byEffectiveCountry = Freeze(byEffectiveCountry);
         _byVerifiedCountry = Freeze(byVerifiedCountry);
@@ -73,6 +81,17 @@ internal sealed class PoolSnapshotIndex
         if (query.Type is { } type)
         {
             best = Smaller(best, (uint)type < (uint)_byType.Length ? _byType[(int)type] : _none);
+        }
+
+        if (query.BackconnectOnly)
+        {
+            best = Smaller(best, _backconnect);
+        }
+
+        if (_backconnect.Length > 0 && !query.GeoVerifiedOnly)
+        {
+            // Backconnect upstreams serve many countries and cities: the country and city buckets do not hold them.
+            return best;
         }
 
         if (query.Country is not null)

@@ -9,17 +9,34 @@ namespace ProxyRotator.Core.Pool;
 /// </summary>
 public sealed class UpstreamCandidates
 {
+    /// <summary>Lists up to this size are sorted again on the first pick after any status change (cheap).</summary>
+    internal const int SortAlwaysUpTo = 4096;
+
+    /// <summary>
+    /// Larger lists are sorted again at most this often while statuses keep changing (a health pass over 100,000
+    /// upstreams changes thousands a second, and each sort reads every member's state); meanwhile draws check the
+    /// live status, so a quarantine still counts at once, and a revived upstream joins the active draws within this.
+    /// </summary>
+    internal const long LargeListSortIntervalMs = 100;
+
     private readonly UpstreamCandidate[] _all;
     private readonly UpstreamStatusClock _clock;
     private StatusPartition _partition;
     private int _sorting;
+    private long _sortedAtMs;
 
     internal UpstreamCandidates(UpstreamCandidate[] all, UpstreamStatusClock clock)
     {
+        // Cheapest first (stable), so each status split keeps its members in cost order for the tiers.
+        CostTiers.SortByCost(all);
         _all = all;
         _clock = clock;
         _partition = StatusPartition.Unsorted;
+        HasBackconnect = all.Any(c => c.Upstream.IsBackconnect);
     }
+
+    /// <summary>A backconnect upstream is a member: it may be weak in the asked country.</summary>
+    internal bool HasBackconnect { get; }
 
     public static UpstreamCandidates None { get; } = new([], new UpstreamStatusClock());
 
@@ -60,7 +77,9 @@ public sealed class UpstreamCandidates
             return partition;
         }
 
-        if (partition.Ticks >= 0 && Interlocked.CompareExchange(ref _sorting, 1, 0) != 0)
+        if (partition.Ticks >= 0
+            && ((_all.Length > SortAlwaysUpTo && Environment.TickCount64 - Volatile.Read(ref _sortedAtMs) < LargeListSortIntervalMs)
+                || Interlocked.CompareExchange(ref _sorting, 1, 0) != 0))
         {
             return partition;
         }
@@ -109,8 +128,9 @@ public sealed class UpstreamCandidates
             }
         }
 
-        var sorted = new StatusPartition(ticks, [.. active], [.. pending]);
+        var sorted = new StatusPartition(ticks, [.. active], [.. pending]) { TierEnds = CostTiers.Ends(active) };
         Volatile.Write(ref _partition, sorted);
+        Volatile.Write(ref _sortedAtMs, Environment.TickCount64);
         return sorted;
     }
 
@@ -122,5 +142,8 @@ public sealed class UpstreamCandidates
         public long Ticks { get; } = ticks;
         public UpstreamCandidate[] Active { get; } = active;
         public UpstreamCandidate[] Pending { get; } = pending;
+
+        /// <summary>Where each cost tier of <see cref="Active"/> ends (exclusive), cheapest first; null for a single tier.</summary>
+        public int[]? TierEnds { get; init; }
     }
 }

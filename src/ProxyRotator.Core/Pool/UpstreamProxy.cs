@@ -1,3 +1,6 @@
+using ProxyRotator.Core.Backconnect;
+using ProxyRotator.Core.Configuration;
+
 namespace ProxyRotator.Core.Pool;
 
 /// <summary>
@@ -56,6 +59,23 @@ public sealed class UpstreamProxy
             _runtimeGiven = true;
         }
     }
+
+    /// <summary>Set for a vendor's backconnect gateway (<c>"kind": "backconnect"</c>): its dialect and countries.</summary>
+    public BackconnectUpstream? Backconnect { get; init; }
+
+    /// <summary>What traffic through it costs (its own, else its pool's); null when not stated (counted as free).</summary>
+    public UpstreamCost? Cost { get; init; }
+
+    /// <summary>
+    /// Health checks saw its exit address change between probes. Expected of a backconnect gateway (its sessions hold
+    /// the exit); a static upstream like that cannot keep a sticky session's exit, so sticky requests skip it.
+    /// </summary>
+    public bool IsRotatingExit { get; init; }
+
+    public bool IsBackconnect => Backconnect is not null;
+
+    /// <summary>The cost tier the selector sorts by: <see cref="UpstreamCost.ReferenceRequestCost"/>, 0 when unknown.</summary>
+    public decimal CostRank => Cost?.ReferenceRequestCost ?? 0m;
 
     /// <summary>The country targeting matches against: the verified one where known, else the declared one.</summary>
     public string? EffectiveCountry => VerifiedCountry ?? DeclaredCountry;

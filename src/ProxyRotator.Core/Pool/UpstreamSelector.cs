@@ -10,8 +10,9 @@ namespace ProxyRotator.Core.Pool;
 /// <see cref="UpstreamRuntimeState"/> and survive snapshot rebuilds; an upstream that joins late or comes back is lifted to a
 /// few picks behind the one it beat, so it catches up quickly instead of taking a double share for long. Status is read from
 /// the runtime state, not the snapshot: active upstreams only; pending ones when no active one is left (none match,
-/// or all matching ones are tried or quarantined); quarantined and retired ones never. No allocation per pick.
-/// Thread-safe.
+/// or all matching ones are tried or quarantined); quarantined and retired ones never. With candidates at different
+/// costs (<see cref="UpstreamProxy.CostRank"/>), the pick runs per cost tier, cheapest first, among candidates in good
+/// standing (see <see cref="DemotedBelowScore"/>). No allocation per pick. Thread-safe.
 /// </summary>
 public sealed class UpstreamSelector
 {
@@ -50,7 +51,8 @@ public sealed class UpstreamSelector
         ArgumentNullException.ThrowIfNull(snapshot);
         UpstreamCandidates candidates = snapshot.GetCandidates(query);
         UpstreamCandidates.StatusPartition partition = candidates.Current();
-        UpstreamProxy? picked = PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
+        UpstreamProxy? picked = PickCheapestInGoodStanding(candidates, partition, query, excludedIds, avoid)
+            ?? PickFrom(partition.Active, excludedIds, avoid) ?? PickFrom(partition.Pending, excludedIds, avoid);
         if (picked is null && candidates.Resort(out partition))
         {
             // Nothing left in a split made before the latest status change (a revival, say): sort again now.
@@ -59,6 +61,45 @@ public sealed class UpstreamSelector
 
         return picked;
     }
+
+    /// <summary>
+    /// A live score below this takes an upstream out of its cost tier: a cheap upstream that keeps failing loses its
+    /// place to the next tier and is used only when nothing in good standing is left.
+    /// </summary>
+    public const double DemotedBelowScore = 0.3;
+
+    /// <summary>
+    /// The cost waterfall (issue 12 §5): the cheapest tier of active candidates whose members are in good standing
+    /// first, then the next tier. A demoted candidate (failing score, or a backconnect upstream weak in the asked
+    /// country) competes only afterwards, with everyone. Null when there is a single tier and no backconnect upstream.
+    /// </summary>
+    private UpstreamProxy? PickCheapestInGoodStanding(
+        UpstreamCandidates candidates, UpstreamCandidates.StatusPartition partition, in UpstreamQuery query, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
+    {
+        ReadOnlySpan<UpstreamCandidate> active = partition.Active;
+        if (partition.TierEnds is { } tierEnds)
+        {
+            int start = 0;
+            foreach (int end in tierEnds)
+            {
+                if (PickFrom(active[start..end], excludedIds, avoid, query.Country, skipDemoted: true) is { } cheapest)
+                {
+                    return cheapest;
+                }
+
+                start = end;
+            }
+
+            return null;
+        }
+
+        return candidates.HasBackconnect ? PickFrom(active, excludedIds, avoid, query.Country, skipDemoted: true) : null;
+    }
+
+    /// <summary>Out of its tier: a failing score, or (a backconnect upstream) weak in the asked country.</summary>
+    private static bool IsDemoted(in UpstreamCandidate candidate, string? country) =>
+        candidate.Runtime.Score < DemotedBelowScore
+        || (candidate.Upstream.Backconnect is { } backconnect && backconnect.Health.IsWeak(country));
 
     /// <summary>
     /// Whether <paramref name="upstream"/> is eligible (active or pending) and satisfies <paramref name="query"/>:
@@ -88,6 +129,18 @@ public sealed class UpstreamSelector
             return false;
         }
 
+        if (upstream.Backconnect is { } backconnect)
+        {
+            // A vendor gateway serves the countries it lists; its dialect decides city, state and asn per request (a
+            // refusal moves the request on). Its exit is not verified ahead of a request, so geo-verified skips it.
+            return !query.GeoVerifiedOnly && backconnect.Countries.Covers(query.Country);
+        }
+
+        if (query.BackconnectOnly || (query.StableExit && upstream.IsRotatingExit))
+        {
+            return false;
+        }
+
         string? country = query.GeoVerifiedOnly ? upstream.VerifiedCountry : upstream.EffectiveCountry;
         if (query.Country is not null
             ? !string.Equals(country, query.Country, StringComparison.OrdinalIgnoreCase)
@@ -99,7 +152,8 @@ public sealed class UpstreamSelector
         return query.City is null || string.Equals(upstream.City, query.City, StringComparison.OrdinalIgnoreCase);
     }
 
-    private UpstreamProxy? PickFrom(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
+    private UpstreamProxy? PickFrom(
+        ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country = null, bool skipDemoted = false)
     {
         int count = candidates.Length;
         if (count == 0)
@@ -109,16 +163,16 @@ public sealed class UpstreamSelector
 
         if (count == 1)
         {
-            return IsPassedOver(candidates[0], excludedIds, avoid) ? null : Chosen(candidates[0]);
+            return IsPassedOver(candidates[0], excludedIds, avoid, country, skipDemoted) ? null : Chosen(candidates[0]);
         }
 
-        int firstIndex = Draw(candidates, excludedIds, avoid, skip: -1);
+        int firstIndex = Draw(candidates, excludedIds, avoid, skip: -1, country, skipDemoted);
         if (firstIndex < 0)
         {
-            return ScanBest(candidates, excludedIds, avoid);
+            return ScanBest(candidates, excludedIds, avoid, country, skipDemoted);
         }
 
-        int secondIndex = Draw(candidates, excludedIds, avoid, skip: firstIndex);
+        int secondIndex = Draw(candidates, excludedIds, avoid, skip: firstIndex, country, skipDemoted);
         if (secondIndex < 0)
         {
             return Chosen(candidates[firstIndex]);
@@ -158,13 +212,15 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>Not eligible (quarantined, retired), tried already, or avoided for this request.</summary>
-    private static bool IsPassedOver(in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid) =>
+    private static bool IsPassedOver(
+        in UpstreamCandidate candidate, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country = null, bool skipDemoted = false) =>
         !candidate.Runtime.IsEligible
         || (!excludedIds.IsEmpty && excludedIds.Contains(candidate.Id))
-        || (avoid is not null && avoid.Avoids(candidate.Upstream));
+        || (avoid is not null && avoid.Avoids(candidate.Upstream))
+        || (skipDemoted && IsDemoted(candidate, country));
 
     /// <summary>A random index not passed over and not <paramref name="skip"/>, or -1 after a few unlucky draws.</summary>
-    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, int skip)
+    private int Draw(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, int skip, string? country, bool skipDemoted)
     {
         for (int attempt = 0; attempt < DrawAttempts; attempt++)
         {
@@ -182,7 +238,7 @@ public sealed class UpstreamSelector
                 }
             }
 
-            if (!IsPassedOver(candidates[index], excludedIds, avoid))
+            if (!IsPassedOver(candidates[index], excludedIds, avoid, country, skipDemoted))
             {
                 return index;
             }
@@ -192,7 +248,7 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>Fallback when the draws kept hitting ineligible or tried upstreams (a small list mostly tried already).</summary>
-    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
+    private UpstreamProxy? ScanBest(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid, string? country, bool skipDemoted)
     {
         int best = -1;
         double bestKey = double.MaxValue;
@@ -201,7 +257,7 @@ public sealed class UpstreamSelector
         {
             int index = (start + i) % candidates.Length;
             ref readonly UpstreamCandidate candidate = ref candidates[index];
-            if (IsPassedOver(candidate, excludedIds, avoid))
+            if (IsPassedOver(candidate, excludedIds, avoid, country, skipDemoted))
             {
                 continue;
             }

@@ -17,6 +17,13 @@ public sealed record StickySession
     public SessionMode Mode { get; init; }
     public string? ExitIp { get; init; }
 
+    /// <summary>
+    /// Which vendor session holds the exit on a backconnect upstream: the vendor session id is derived from (account,
+    /// session id, epoch). Set from the creation time, so a session created again gets a fresh vendor session; raised
+    /// when a flex session's vendor session ended early.
+    /// </summary>
+    public long VendorEpoch { get; init; }
+
     /// <summary>The identity shown in the admin API and used to end a session: <c>account:sessionId</c>.</summary>
     public string Key => StickySessionKey.Of(Account, SessionId);
 

@@ -6,7 +6,7 @@ namespace ProxyRotator.Core.Upstreams;
 /// RFC 9209 <c>Proxy-Status</c> (<c>error=dns_error</c>, <c>connection_refused</c>, … concern the target;
 /// <c>proxy_internal_error</c>, <c>http_request_denied</c>, … the proxy itself), Squid's <c>X-Squid-Error</c>
 /// (<c>ERR_DNS_FAIL</c>, <c>ERR_CONNECT_FAIL</c>, …) and vendor headers in the style of <c>X-Luminati-Error</c> /
-/// <c>x-brd-err-code</c> / <c>x-brd-error</c>, whose text names the cause. A header that says nothing known gives no evidence.
+/// <c>x-brd-err-code</c> / <c>x-brd-error</c> / SOAX's <c>X-SOAX-Error</c>, whose text names the cause. A header that says nothing known gives no evidence.
 /// </summary>
 public static class UpstreamErrorHeaders
 {
@@ -109,7 +109,12 @@ public static class UpstreamErrorHeaders
         name.Equals("X-Luminati-Error", StringComparison.OrdinalIgnoreCase)
         || name.Equals("x-brd-err-code", StringComparison.OrdinalIgnoreCase)
         || name.Equals("x-brd-error", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Proxy-Error", StringComparison.OrdinalIgnoreCase);
+        || name.Equals("X-Proxy-Error", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-SOAX-Error", StringComparison.OrdinalIgnoreCase)
+        // Not documented by these vendors as far as we know: the names the simulated vendor gateways answer with.
+        || name.Equals("X-Oxylabs-Error", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Decodo-Error", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-IPRoyal-Error", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>At most 100 printable ASCII characters: the upstream's text goes into our answer.</summary>
     private static string Safe(ReadOnlySpan<char> text)

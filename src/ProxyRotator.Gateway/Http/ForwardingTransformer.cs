@@ -110,7 +110,7 @@ internal sealed class ForwardingTransformer(
         if (exposeUpstream)
         {
             headers[GatewayHeaders.Upstream] = upstream.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (request.Route?.SessionId is { } sessionId)
+            if (request.Route?.SessionHeaderValue is { } sessionId)
             {
                 headers[GatewayHeaders.Session] = new StringValues(sessionId);
             }

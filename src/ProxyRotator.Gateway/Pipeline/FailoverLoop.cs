@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Outcomes;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Observability;
@@ -35,8 +37,11 @@ internal sealed class FailoverLoop(
     IUpstreamOutcomeSink outcomes,
     ProxyRotatorConfig config,
     ILogger<FailoverLoop> logger,
-    GatewayTracing? tracing = null)
+    GatewayTracing? tracing = null,
+    BackconnectCredentialWriter? credentialWriter = null)
 {
+    private readonly BackconnectCredentialWriter _credentialWriter = credentialWriter ?? new BackconnectCredentialWriter(config);
+
     private readonly int _maxAttempts = Math.Max(1, config.Gateway.MaxAttempts);
 
     public TargetFailureMemory TargetFailures => targetFailures;
@@ -56,7 +61,24 @@ internal sealed class FailoverLoop(
             if (pick.Upstream is not { } upstream)
             {
                 return SettleUnconfirmed(request)
-                    ?? (lastAnswer is { } last && pick.Failure != GatewayFailure.SessionLost ? last : GatewayAnswer.For(pick.Failure));
+                    ?? (lastAnswer is { } last && pick.Failure != GatewayFailure.SessionLost ? last : (GatewayAnswer?)null)
+                    ?? Untranslatable(route, pick.Failure)
+                    ?? GatewayAnswer.For(pick.Failure);
+            }
+
+            // A backconnect upstream gets the vendor credentials its dialect writes for this targeting; a targeting it
+            // cannot express never reaches it: the next pick skips it, and with none left the client learns which parameter.
+            request.UpstreamCredentials = null;
+            if (upstream.IsBackconnect)
+            {
+                BackconnectTranslation translation = _credentialWriter.Write(upstream, route);
+                if (!translation.Succeeded)
+                {
+                    route.MarkRefused(translation.Refusal.Value);
+                    continue;
+                }
+
+                request.UpstreamCredentials = new UpstreamCredentials(translation.Credentials.Value.Username, translation.Credentials.Value.Password);
             }
 
             // A local upstream would resolve the name against the gateway's own host: the gateway resolves it once,
@@ -132,6 +154,11 @@ internal sealed class FailoverLoop(
                 }
 
                 lastAnswer = GatewayAnswer.For(result.Kind == UpstreamOutcomeKind.UpstreamTimeout ? GatewayFailure.UpstreamTimeout : GatewayFailure.UpstreamFailed);
+                if (mayRetry && router.TryRenewVendorSession(route, upstream))
+                {
+                    continue;
+                }
+
                 if (!router.MayFailOver(route))
                 {
                     SettleUnconfirmed(request);
@@ -176,6 +203,27 @@ internal sealed class FailoverLoop(
         && !HoldsSession(request.Route!)
         && !request.HasPendingFromOther(upstream.Id)
         && !targetFailures.WouldConfirm(request.TargetHost, request.TargetPort, upstream.Id);
+
+    /// <summary>
+    /// Nothing served the request because of a targeting parameter: every matching backconnect upstream's dialect refused
+    /// it, or (state, asn) only backconnect upstreams could honour it and none here can. 400 naming the parameter.
+    /// </summary>
+    private static GatewayAnswer? Untranslatable(UpstreamRoute route, GatewayFailure failure)
+    {
+        if (failure != GatewayFailure.NoUpstream || route.AttemptCount > 0)
+        {
+            return null;
+        }
+
+        if (route.FirstRefusal is { } refusal)
+        {
+            return GatewayAnswer.Untranslatable(refusal);
+        }
+
+        return route.Query.BackconnectOnly
+            ? GatewayAnswer.Untranslatable(new TargetingError(route.Targeting.State is not null ? "state" : "asn", "only backconnect gateways whose dialect has it can"))
+            : null;
+    }
 
     /// <summary>A request on its session's own upstream does not move to another exit for a failure that may be the target's.</summary>
     private static bool HoldsSession(UpstreamRoute route) => route.Session is not null && !route.SessionAbandoned;

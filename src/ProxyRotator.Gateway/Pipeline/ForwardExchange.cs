@@ -42,7 +42,7 @@ internal sealed class ForwardExchange(
         HttpContext context = request.HttpContext!;
         Uri target = request.TargetUri!;
         ByteCounter bodyRead = request.BodyRead ??= CountBody(context);
-        UpstreamHttpInvoker invoker = invokers.Get(upstream);
+        UpstreamHttpInvoker invoker = invokers.Get(upstream, request.UpstreamCredentials);
         bool tunnelled = invoker.Tunnels(target.Scheme);
         using var firstByte = new CancellationTokenSource(config.Gateway.ResponseTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(firstByte.Token, cancellationToken);

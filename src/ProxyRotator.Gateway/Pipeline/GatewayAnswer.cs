@@ -1,3 +1,4 @@
+using ProxyRotator.Core.Targeting;
 using ProxyRotator.Gateway.Routing;
 using ProxyRotator.Gateway.Security;
 
@@ -15,7 +16,7 @@ public readonly record struct GatewayAnswer(int StatusCode, string ErrorCode, by
     {
         GatewayFailure.NoUpstream => new(503, GatewayErrorCode.NoUpstream, 0x03, "no upstream matches the targeting"),
         GatewayFailure.UpstreamTimeout => new(504, GatewayErrorCode.UpstreamTimeout, 0x04, "the upstream did not answer in time"),
-        GatewayFailure.SessionLost => new(502, GatewayErrorCode.UpstreamFailed, 0x05, "the strict session's upstream is not available; the exit is never changed"),
+        GatewayFailure.SessionLost => new(502, GatewayErrorCode.SessionLost, 0x05, "the strict session's exit is not available; the exit is never changed"),
         GatewayFailure.TargetUnreachable => TargetUnreachable("the upstream could not reach the target", socksReply),
         GatewayFailure.SessionLimit => new(429, GatewayErrorCode.SessionLimit, 0x02, "too many sticky sessions: reuse a session id or wait until one expires"),
         _ => new(502, GatewayErrorCode.UpstreamFailed, socksReply ?? 0x05, "every upstream attempt failed"),
@@ -46,6 +47,10 @@ public readonly record struct GatewayAnswer(int StatusCode, string ErrorCode, by
 
     /// <summary>The gateway itself failed (a bug): 502 <c>internal-error</c>, SOCKS5 0x01 (general failure). No upstream is blamed.</summary>
     public static GatewayAnswer InternalError() => new(502, GatewayErrorCode.InternalError, 0x01, "the gateway failed to handle this request; the failure is logged");
+
+    /// <summary>No upstream can express a targeting parameter (a backconnect dialect has no such parameter): 400 naming it.</summary>
+    public static GatewayAnswer Untranslatable(TargetingError refusal) =>
+        new(400, GatewayErrorCode.BadTargeting, 0x02, $"{refusal.Parameter}: no upstream here can honour it ({refusal.Message})");
 
     /// <summary>The account is over its request rate or its concurrent connections: 429 <c>rate-limited</c> with <c>Retry-After</c>, SOCKS5 0x02.</summary>
     public static GatewayAnswer RateLimited(string message, TimeSpan retryAfter) =>

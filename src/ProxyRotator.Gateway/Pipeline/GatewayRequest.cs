@@ -68,6 +68,12 @@ public sealed class GatewayRequest
     /// <summary>The upstream that served the request, or the last one tried.</summary>
     public UpstreamProxy? Upstream { get; internal set; }
 
+    /// <summary>
+    /// The credentials the current attempt presents to its upstream: a backconnect dialect's vendor credentials for this
+    /// targeting, or null for the upstream's own. A secret: never log it.
+    /// </summary>
+    public UpstreamCredentials? UpstreamCredentials { get; internal set; }
+
     /// <summary>The open tunnel through <see cref="Upstream"/> (tunnels only, after a successful dial).</summary>
     public UpstreamConnection? Tunnel { get; internal set; }
 

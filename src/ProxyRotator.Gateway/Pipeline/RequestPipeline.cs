@@ -42,6 +42,7 @@ public sealed class RequestPipeline
     private readonly GatewayTracing? _tracing;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RequestPipeline> _logger;
+    private readonly SpendMeter? _spend;
 
     internal RequestPipeline(
         ClientAdmission admission,
@@ -57,7 +58,8 @@ public sealed class RequestPipeline
         GatewayTracing? tracing,
         TimeProvider timeProvider,
         ILogger<RequestPipeline> logger,
-        AccountUsageRecorder? usage = null)
+        AccountUsageRecorder? usage = null,
+        SpendMeter? spend = null)
     {
         _usage = usage;
         _admission = admission;
@@ -75,6 +77,7 @@ public sealed class RequestPipeline
         _tracing = _completion is null ? null : tracing;
         _timeProvider = timeProvider;
         _logger = logger;
+        _spend = spend;
     }
 
     /// <summary>Targets that recently failed through two upstreams (blame by evidence).</summary>
@@ -253,6 +256,11 @@ public sealed class RequestPipeline
         }
 
         string? errorCode = request.Answer?.ErrorCode ?? request.ErrorCode;
+        if (request.Answer is null && request.Upstream is { } served && _spend is not null)
+        {
+            _spend.Record(request.Admission?.Targeting?.Account, served, request.BytesFromClient + request.BytesToClient);
+        }
+
         string? pool = request.Answer is null ? request.Upstream?.PoolName : request.Route?.Query.Pool;
         _metrics.RecordRequest(pool, errorCode);
         _usage?.Complete(request, pool, errorCode);

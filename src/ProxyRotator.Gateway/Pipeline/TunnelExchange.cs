@@ -33,7 +33,9 @@ internal sealed class TunnelExchange(UpstreamConnector connector, UpstreamRouter
             }
             else
             {
-                connection = await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
+                connection = request.UpstreamCredentials is { } credentials
+                    ? await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, credentials, cancellationToken).ConfigureAwait(false)
+                    : await connector.ConnectAsync(upstream, request.DialHost, request.TargetPort, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (UpstreamConnectException ex)

@@ -14,6 +14,7 @@ public sealed class SessionBindingGate
 {
     private readonly ConcurrentDictionary<(string Account, string SessionId), Claim> _claims = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
+    private int _pending; // read on every new session (the cap check); ConcurrentDictionary.Count would take every lock
 
     /// <summary>
     /// Claims the session for binding, or returns the claim another request holds (wait on
@@ -28,12 +29,13 @@ public sealed class SessionBindingGate
             return false;
         }
 
+        Interlocked.Increment(ref _pending);
         Interlocked.Increment(ref AccountPending(account).Value);
         return true;
     }
 
     /// <summary>Sessions being bound right now (for tests and diagnostics).</summary>
-    public int Pending => _claims.Count;
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>New sessions of one account being bound right now: they count against its session cap.</summary>
     public int PendingFor(string account) =>
@@ -41,11 +43,15 @@ public sealed class SessionBindingGate
 
     private StrongBox<int> AccountPending(string account) => _perAccount.GetOrAdd(account, static _ => new StrongBox<int>());
 
-    /// <summary>One request's right to bind a new session; ending it (once) wakes every waiter.</summary>
+    /// <summary>
+    /// One request's right to bind a new session; ending it wakes every waiter. The completion source is made only
+    /// when a request actually waits (rare: concurrent first requests of one session), not for every new session.
+    /// </summary>
     public sealed class Claim
     {
         private readonly SessionBindingGate _gate;
-        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _ended;
+        private int _done;
 
         internal Claim(SessionBindingGate gate, (string, string) key)
         {
@@ -56,17 +62,39 @@ public sealed class SessionBindingGate
         internal (string Account, string SessionId) Key { get; }
 
         /// <summary>Completes when the claim holder stored the binding or gave up.</summary>
-        public Task Ended => _ended.Task;
+        public Task Ended
+        {
+            get
+            {
+                TaskCompletionSource? ended = Volatile.Read(ref _ended);
+                if (ended is null)
+                {
+                    var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    ended = Interlocked.CompareExchange(ref _ended, fresh, null) ?? fresh;
+                }
+
+                // Both sides publish with a full fence (CompareExchange here, Exchange in End), so either End sees
+                // this source or this sees that End ran.
+                if (Volatile.Read(ref _done) != 0)
+                {
+                    ended.TrySetResult();
+                }
+
+                return ended.Task;
+            }
+        }
 
         public void End()
         {
             // Removed before the waiters wake, so one of them can claim the session if this request never bound it.
             if (_gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this)))
             {
+                Interlocked.Decrement(ref _gate._pending);
                 Interlocked.Decrement(ref _gate.AccountPending(Key.Account).Value);
             }
 
-            _ended.TrySetResult();
+            Interlocked.Exchange(ref _done, 1);
+            Volatile.Read(ref _ended)?.TrySetResult();
         }
     }
 }

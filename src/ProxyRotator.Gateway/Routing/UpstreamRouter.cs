@@ -13,6 +13,10 @@ namespace ProxyRotator.Gateway.Routing;
 /// (keeping its expiry), a strict one fails instead of changing the exit. A session's upstream that the request's
 /// <see cref="UpstreamRoute.Avoidance"/> passes over (the site banned its exit) counts as failed the same way.
 /// Requests that arrive together for one new session are bound one at a time (<see cref="SessionBindingGate"/>), so they all leave through one exit.
+/// With several instances on one database (<see cref="ISharedSessionBinding"/>, PostgreSQL), a session this
+/// instance does not hold costs one bounded round trip before the first pick: the request picks an upstream and
+/// offers the binding to the shared store, where the first writer wins; a session another instance bound (earlier,
+/// or a moment ago for the same new id) comes back instead, and the request follows it. On SQLite nothing changes.
 /// Dispose the route when the request ends.
 /// </summary>
 public sealed class UpstreamRouter(
@@ -22,7 +26,8 @@ public sealed class UpstreamRouter(
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
     GatewayMetrics metrics,
-    SessionBindingGate? bindingGate = null)
+    SessionBindingGate? bindingGate = null,
+    ISharedSessionBinding? sharedSessions = null)
 {
     /// <summary>
     /// Longest wait for another request to bind the same new session: the time that request may take to reach
@@ -77,6 +82,18 @@ public sealed class UpstreamRouter(
             }
         }
 
+        bool newBinding = false;
+        if (session is null && claim is not null && sharedSessions is not null)
+        {
+            (session, newBinding) = await BindSharedAsync(targeting, query, sharedSessions, cancellationToken).ConfigureAwait(false);
+            if (session is not null)
+            {
+                // In memory now: requests waiting for this session's binding may read it.
+                claim.End();
+                claim = null;
+            }
+        }
+
         GatewayFailure refusal = GatewayFailure.None;
         if (targeting.SessionId is not null && session is null && !HasRoomForNewSession(targeting.Account, claim is not null))
         {
@@ -85,7 +102,30 @@ public sealed class UpstreamRouter(
             refusal = GatewayFailure.SessionLimit;
         }
 
-        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts) { BindingClaim = claim, Refusal = refusal };
+        return new UpstreamRoute(targeting, query, session, config.Gateway.MaxAttempts) { BindingClaim = claim, Refusal = refusal, NewBinding = newBinding };
+    }
+
+    /// <summary>
+    /// A session id this instance does not hold, with several instances: picks the exit now and offers the binding
+    /// to the shared store (one round trip that is also the look-up); the binding that holds comes back. Over a
+    /// session cap, or with nothing to pick, it only looks the session up: one another instance holds is not new.
+    /// </summary>
+    private async ValueTask<(StickySession? Session, bool New)> BindSharedAsync(
+        TargetingParameters targeting, UpstreamQuery query, ISharedSessionBinding shared, CancellationToken cancellationToken)
+    {
+        string sessionId = targeting.SessionId!;
+        UpstreamProxy? picked = HasRoomForNewSession(targeting.Account, holdsClaim: true)
+            ? selector.Pick(pool.Current, query, [])
+            : null;
+        if (picked is null)
+        {
+            return (await shared.FindAsync(targeting.Account, sessionId, cancellationToken).ConfigureAwait(false), false);
+        }
+
+        DateTimeOffset now = timeProvider.GetUtcNow();
+        StickySession proposed = NewSession(targeting, picked, now, picked.IsBackconnect ? now.ToUnixTimeMilliseconds() : 0);
+        StickySession held = await shared.BindAsync(proposed, cancellationToken).ConfigureAwait(false);
+        return (held, held == proposed);
     }
 
     /// <summary>The upstream for the next attempt; counts the pick's latency and, after the first attempt, a retry.</summary>
@@ -112,18 +152,31 @@ public sealed class UpstreamRouter(
         PoolSnapshot snapshot = pool.Current;
         if (route.Session is { } session && !route.SessionAbandoned)
         {
-            if (route.AttemptCount == 0
+            bool renew = route.RenewVendorSession;
+            route.RenewVendorSession = false;
+            if ((route.AttemptCount == 0 || renew)
                 && snapshot.TryGet(session.UpstreamId, out UpstreamProxy? bound)
                 && bound is { IsEligible: true }
                 && selector.Matches(bound, route.Query)
                 && (route.Avoidance is null || !route.Avoidance.Avoids(bound)))
             {
+                if (renew)
+                {
+                    // The vendor session holding the exit ended early: the same upstream, a fresh vendor session.
+                    route.VendorEpoch = session.VendorEpoch + 1;
+                    route.VendorSessionRenewed = true;
+                }
+                else
+                {
+                    route.VendorEpoch = session.VendorEpoch;
+                }
+
                 route.MarkTried(bound.Id);
                 route.Avoidance?.Picked(bound);
                 return new PickResult(bound, GatewayFailure.None);
             }
 
-            if (route.Targeting.SessionMode == SessionMode.Strict)
+            if (route.Targeting.SessionMode == SessionMode.Strict && !route.NewBinding)
             {
                 return new PickResult(null, GatewayFailure.SessionLost);
             }
@@ -139,40 +192,56 @@ public sealed class UpstreamRouter(
 
         route.MarkTried(picked.Id);
         route.Avoidance?.Picked(picked);
+        if (route.Targeting.IsSticky)
+        {
+            // A new binding: a vendor session of its own, different from any earlier session under this id.
+            route.VendorEpoch = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
         return new PickResult(picked, GatewayFailure.None);
+    }
+
+    /// <summary>
+    /// The bound backconnect upstream of a flex session failed: its vendor session ended early (the vendor lost the
+    /// exit). The next pick tries the same upstream once more on a fresh vendor session before moving elsewhere.
+    /// </summary>
+    public bool TryRenewVendorSession(UpstreamRoute route, UpstreamProxy failed)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(failed);
+        if (route.Session is not { } session || route.SessionAbandoned || route.VendorSessionRenewed || !failed.IsBackconnect
+            || session.UpstreamId != failed.Id || route.Targeting.SessionMode != SessionMode.Flex)
+        {
+            return false;
+        }
+
+        route.RenewVendorSession = true;
+        return true;
     }
 
     /// <summary>A failure on a strict session's bound upstream ends the request; everything else may fail over.</summary>
     public bool MayFailOver(UpstreamRoute route) =>
-        !(route.Session is not null && !route.SessionAbandoned && route.Targeting.SessionMode == SessionMode.Strict);
+        !(route.Session is not null && !route.SessionAbandoned && !route.NewBinding && route.Targeting.SessionMode == SessionMode.Strict);
 
     /// <summary>Binds (or rebinds) the request's sticky session to the upstream that served it.</summary>
     public async ValueTask CommitAsync(UpstreamRoute route, UpstreamProxy upstream, CancellationToken cancellationToken)
     {
         TargetingParameters targeting = route.Targeting;
-        if (targeting.SessionId is null || (route.Session is { } current && current.UpstreamId == upstream.Id))
+        if (targeting.SessionId is null
+            || (route.Session is { } current && current.UpstreamId == upstream.Id && (!upstream.IsBackconnect || current.VendorEpoch == route.VendorEpoch)))
         {
             return;
         }
 
         DateTimeOffset now = timeProvider.GetUtcNow();
         StickySession next = route.Session is { } previous
-            ? previous with { UpstreamId = upstream.Id, LastUsedAt = now, ExitIp = upstream.ExitIp }
-            : new StickySession
-            {
-                Account = targeting.Account,
-                SessionId = targeting.SessionId,
-                UpstreamId = upstream.Id,
-                CreatedAt = now,
-                ExpiresAt = now + SessionTtl(targeting),
-                LastUsedAt = now,
-                Mode = targeting.SessionMode,
-                ExitIp = upstream.ExitIp,
-            };
+            ? previous with { UpstreamId = upstream.Id, LastUsedAt = now, ExitIp = upstream.IsBackconnect ? null : upstream.ExitIp, VendorEpoch = route.VendorEpoch }
+            : NewSession(targeting, upstream, now, route.VendorEpoch);
 
         await sessions.SaveAsync(next, cancellationToken).ConfigureAwait(false);
         route.Session = next;
         route.SessionAbandoned = false;
+        route.NewBinding = false;
 
         // Stored: requests waiting for this session's first binding may read it now.
         route.EndBindingClaim();
@@ -192,6 +261,20 @@ public sealed class UpstreamRouter(
         return sessions.CountFor(account) + pendingForAccount < limits.MaxPerAccount
             && sessions.Count + pendingTotal < limits.MaxTotal;
     }
+
+    /// <summary>A backconnect upstream's exit is the vendor session's (<paramref name="vendorEpoch"/>), not a fixed IP.</summary>
+    private StickySession NewSession(TargetingParameters targeting, UpstreamProxy upstream, DateTimeOffset now, long vendorEpoch) => new()
+    {
+        Account = targeting.Account,
+        SessionId = targeting.SessionId!,
+        UpstreamId = upstream.Id,
+        CreatedAt = now,
+        ExpiresAt = now + SessionTtl(targeting),
+        LastUsedAt = now,
+        Mode = targeting.SessionMode,
+        ExitIp = upstream.IsBackconnect ? null : upstream.ExitIp,
+        VendorEpoch = vendorEpoch,
+    };
 
     private TimeSpan SessionTtl(TargetingParameters targeting)
     {

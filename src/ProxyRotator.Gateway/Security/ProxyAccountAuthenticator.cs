@@ -165,17 +165,7 @@ public sealed class ProxyAccountAuthenticator
             _targeting.Add(username, parameters!);
         }
 
-        // Only backconnect dialects honour state and asn, and they are not wired into the pick yet: refuse them
-        // rather than send a request that silently ignores them.
-        if (parameters!.State is not null || parameters.Asn is not null)
-        {
-            string key = parameters.State is not null ? "state" : "asn";
-            parameters = null;
-            failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError(key, "no upstream here can honour it yet (backconnect gateways only)"));
-            return false;
-        }
-
-        if (parameters.Pool is { } unknown && _knownPools is not null && !_knownPools.Contains(unknown))
+        if (parameters!.Pool is { } unknown && _knownPools is not null && !_knownPools.Contains(unknown))
         {
             parameters = null;
             failure = new AuthenticationFailure(AuthenticationFailureKind.BadTargeting, new TargetingError("pool", UnknownPoolMessage(unknown, found.Pools)));

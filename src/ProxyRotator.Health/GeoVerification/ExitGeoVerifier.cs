@@ -28,6 +28,10 @@ public sealed class ExitGeoVerifier
 
     public ExitGeoVerifier(IGeoIpLookup geoIp) => _geoIp = geoIp;
 
+    /// <summary>The country GeoIP places <paramref name="exitIp"/> in; null when there is no database or it does not know the address.</summary>
+    public string? CountryOf(string exitIp) =>
+        _geoIp.HasCountryDatabase && IPAddress.TryParse(exitIp, out IPAddress? address) ? _geoIp.Lookup(address).Country : null;
+
     public GeoVerdict Verify(GeoSubject subject, string exitIp)
     {
         ArgumentNullException.ThrowIfNull(subject);

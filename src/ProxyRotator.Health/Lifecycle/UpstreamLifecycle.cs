@@ -56,17 +56,14 @@ public sealed class UpstreamLifecycle
     }
 
     /// <summary>
-    /// Live traffic saw <paramref name="consecutiveLiveFaults"/> upstream faults in a row: quarantines an active or
-    /// pending upstream in memory now, before anything is written (the stored row follows with
-    /// <see cref="ApplyLiveFaultBurst(in HealthState, int, DateTimeOffset)"/> and <see cref="Commit"/>).
+    /// Live traffic saw a burst of upstream faults (<see cref="HealthCheckOptions.QuarantineAfterLiveFailures"/> in a
+    /// row): quarantines an active or pending upstream in memory now, before anything is written (the stored row
+    /// follows with <see cref="ApplyLiveFaultBurst(in HealthState, int, DateTimeOffset)"/> and <see cref="Commit"/>).
     /// </summary>
     /// <returns>True when the upstream was taken out of rotation by this call.</returns>
-    public bool ApplyLiveFaultBurst(long upstreamId, int consecutiveLiveFaults)
-    {
-        _ = consecutiveLiveFaults;
-        return _runtime.TryGet(upstreamId, out UpstreamRuntimeState? state) && state!.IsEligible
+    public bool ApplyLiveFaultBurst(long upstreamId) =>
+        _runtime.TryGet(upstreamId, out UpstreamRuntimeState? state) && state!.IsEligible
             && state.ChangeStatus(UpstreamStatus.Quarantined);
-    }
 
     /// <summary>
     /// An operator's action (admin API): retire, quarantine, or revive (quarantined or retired → pending, so it is

@@ -76,6 +76,9 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                 return total;
             }
 
+            // Rows in id order: two instances writing the same upstreams lock them in the same order (PostgreSQL
+            // reported deadlocks between two instances' batches in arrival order).
+            batch.Sort();
             await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             total += batch.Count;
         }
@@ -189,7 +192,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         {
             if (write.Tally.QuarantineRequested)
             {
-                _lifecycle.ApplyLiveFaultBurst(write.Id, write.Tally.ConsecutiveLiveFaults);
+                _lifecycle.ApplyLiveFaultBurst(write.Id);
             }
 
             if (write.Entry.IsSeeded && _runtime.TryGet(write.Id, out UpstreamRuntimeState? runtime))

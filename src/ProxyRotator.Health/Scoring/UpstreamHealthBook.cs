@@ -9,6 +9,9 @@ public sealed class UpstreamHealthBook
 
     public UpstreamHealthEntry Get(long upstreamId) => _entries.GetOrAdd(upstreamId, static _ => new UpstreamHealthEntry());
 
+    /// <summary>Every upstream this process holds health for (a live view, for the cluster score exchange).</summary>
+    public IEnumerable<KeyValuePair<long, UpstreamHealthEntry>> Entries => _entries;
+
     public bool TryGet(long upstreamId, out UpstreamHealthEntry? entry) => _entries.TryGetValue(upstreamId, out entry);
 
     /// <summary>Drops a retired upstream's state.</summary>

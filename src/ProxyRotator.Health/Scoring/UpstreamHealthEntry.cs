@@ -11,6 +11,9 @@ public sealed class UpstreamHealthEntry
 {
     private readonly Lock _lock = new();
     private ScoreState _score;
+    private ScoreState _own;
+    private ScoreState _others;
+    private bool _ownChanged;
     private bool _seeded;
     private int _liveFaults;
     private bool _quarantineRequested;
@@ -74,6 +77,8 @@ public sealed class UpstreamHealthEntry
         lock (_lock)
         {
             _score = success ? scorer.AddSuccess(_score, latency, now) : scorer.AddFailure(_score, now);
+            _own = success ? scorer.AddSuccess(_own, latency, now) : scorer.AddFailure(_own, now);
+            _ownChanged = true;
             if (success)
             {
                 _liveFaults = 0;
@@ -98,6 +103,8 @@ public sealed class UpstreamHealthEntry
             {
                 _failures++;
                 _score = scorer.AddFailure(_score, now);
+                _own = scorer.AddFailure(_own, now);
+                _ownChanged = true;
                 _liveFaults++;
                 if (quarantineAfter > 0 && _liveFaults >= quarantineAfter && !_quarantineRequested)
                 {
@@ -108,6 +115,8 @@ public sealed class UpstreamHealthEntry
             else if (outcome.Kind == UpstreamOutcomeKind.Success)
             {
                 _score = scorer.AddSuccess(_score, outcome.Latency, now);
+                _own = scorer.AddSuccess(_own, outcome.Latency, now);
+                _ownChanged = true;
                 _liveFaults = 0;
             }
 
@@ -138,8 +147,50 @@ public sealed class UpstreamHealthEntry
     {
         lock (_lock)
         {
-            return new ScoreFigures(scorer.Score(_score), _score.SuccessRate, _score.LatencyMs);
+            ScoreState combined = _others.UpdatedAt is null ? _score : Combine(scorer, _score, _others);
+            return new ScoreFigures(scorer.Score(combined), combined.SuccessRate, combined.LatencyMs);
         }
+    }
+
+    /// <summary>
+    /// This instance's own observations (live and probes, without the stored history it was seeded with) when they
+    /// changed since the last call, for the other instances to add to theirs; null when nothing changed.
+    /// </summary>
+    public ScoreState? TakeOwnIfChanged()
+    {
+        lock (_lock)
+        {
+            if (!_ownChanged)
+            {
+                return null;
+            }
+
+            _ownChanged = false;
+            return _own;
+        }
+    }
+
+    /// <summary>Sets the other instances' observations (their decayed sums added up): the score combines them with this instance's.</summary>
+    public void SetOthers(in ScoreState others)
+    {
+        lock (_lock)
+        {
+            _others = others;
+        }
+    }
+
+    private static ScoreState Combine(UpstreamScorer scorer, in ScoreState a, in ScoreState b)
+    {
+        DateTimeOffset now = (a.UpdatedAt, b.UpdatedAt) switch
+        {
+            ({ } x, { } y) => x > y ? x : y,
+            ({ } x, null) => x,
+            (null, { } y) => y,
+            _ => DateTimeOffset.MinValue,
+        };
+        ScoreState da = scorer.Decay(a, now), db = scorer.Decay(b, now);
+        return new ScoreState(da.SuccessSum + db.SuccessSum, da.OutcomeWeight + db.OutcomeWeight,
+            da.LatencySumMs + db.LatencySumMs, da.LatencyWeight + db.LatencyWeight, now);
     }
 
     /// <summary>Marks the entry as queued for the writer; false when it already is (one queue slot per upstream).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
@@ -21,7 +22,7 @@ namespace ProxyRotator.Providers.Parsing;
 /// </remarks>
 public static class ProviderListParser
 {
-    private static readonly string[] Fields = ["url", "scheme", "host", "port", "username", "password", "type", "country", "city"];
+    private static readonly string[] Fields = ["url", "scheme", "host", "port", "username", "password", "type", "country", "city", "kind", "dialect", "countries"];
     private static readonly string[] ListProperties = ["proxies", "data", "items", "results"];
     private const int MaxSkippedReported = 20;
 
@@ -164,9 +165,109 @@ public static class ProviderListParser
             return false;
         }
 
-        upstream = new DiscoveredUpstream(endpoint!, type, country, city);
+        if (!TryReadBackconnect(item, provider, endpoint!, type, out BackconnectOptions? backconnect, out error))
+        {
+            return false;
+        }
+
+        if (backconnect is not null && (country is not null || city is not null))
+        {
+            error = $"{Name(provider, country is not null ? "country" : "city")}: a backconnect gateway serves several countries: list them in {Name(provider, "countries")}";
+            return false;
+        }
+
+        upstream = new DiscoveredUpstream(endpoint!, type, country, city) { Backconnect = backconnect };
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// <c>kind</c> (<c>static</c> or <c>backconnect</c>), <c>dialect</c> (a built-in) and <c>countries</c> (an array of
+    /// codes, a comma-separated string, or <c>*</c>); null for a static entry.
+    /// </summary>
+    private static bool TryReadBackconnect(
+        JsonElement item, ProviderOptions provider, UpstreamEndpoint endpoint, UpstreamType? type, out BackconnectOptions? backconnect, out string? error)
+    {
+        backconnect = null;
+        error = null;
+        // A provider whose own "kind" field was mapped to another of ours (e.g. type) says nothing about backconnect.
+        string kind = (ClaimedByAnotherField(provider, "kind") ? null : ReadString(item, provider, "kind"))?.Trim().ToLowerInvariant() ?? "static";
+        if (kind == "static")
+        {
+            return true;
+        }
+
+        if (kind != "backconnect")
+        {
+            error = $"{Name(provider, "kind")}: unknown kind '{kind}' (static or backconnect)";
+            return false;
+        }
+
+        string? dialectName = ReadString(item, provider, "dialect")?.Trim().ToLowerInvariant();
+        if (dialectName is null || !BackconnectDialectRegistry.BuiltIn.TryGet(dialectName, out IBackconnectDialect? dialect))
+        {
+            error = $"{Name(provider, "dialect")}: expected one of {string.Join(", ", BackconnectDialectRegistry.BuiltIn.Names)}";
+            return false;
+        }
+
+        var codes = new List<string>();
+        if (Find(item, provider, "countries") is { } countries)
+        {
+            IEnumerable<string?> listed = countries.ValueKind switch
+            {
+                JsonValueKind.Array => countries.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null),
+                JsonValueKind.String => countries.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                _ => [null],
+            };
+            foreach (string? code in listed)
+            {
+                if (code == "*")
+                {
+                    codes.Clear();
+                    break;
+                }
+
+                if (!IsoCountryCodes.TryNormalize(code, out string? normalized))
+                {
+                    error = $"{Name(provider, "countries")}: '{code}' is not an ISO 3166-1 alpha-2 code (or \"*\")";
+                    return false;
+                }
+
+                codes.Add(normalized!);
+            }
+        }
+
+        if (BackconnectUpstream.CheckBaseCredentials(dialect, endpoint, type ?? UpstreamType.Residential) is { } refusal)
+        {
+            error = $"the {dialect.Name} dialect cannot use these credentials: {refusal.Message}";
+            return false;
+        }
+
+        backconnect = new BackconnectOptions
+        {
+            DialectName = dialect.Name,
+            Dialect = dialect,
+            Countries = codes.Count == 0 ? CountryCoverage.All : CountryCoverage.Of(codes.Distinct(StringComparer.Ordinal)),
+        };
+        return true;
+    }
+
+    private static bool ClaimedByAnotherField(ProviderOptions provider, string field) =>
+        !provider.FieldMap.Keys.Contains(field, StringComparer.OrdinalIgnoreCase)
+        && provider.FieldMap.Values.Contains(field, StringComparer.OrdinalIgnoreCase);
+
+    private static JsonElement? Find(JsonElement item, ProviderOptions provider, string field)
+    {
+        JsonElement current = item;
+        foreach (string segment in Name(provider, field).Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !TryGetProperty(current, segment, out current))
+            {
+                return null;
+            }
+        }
+
+        return current.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : current;
     }
 
     private static bool TryBuildEndpoint(JsonElement item, ProviderOptions provider, out UpstreamEndpoint? endpoint, out string? error)

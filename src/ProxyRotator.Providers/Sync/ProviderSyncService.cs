@@ -78,7 +78,10 @@ public sealed partial class ProviderSyncService(
         PoolSyncResult merged;
         try
         {
-            merged = await synchronizer.MergeSourceAsync(key.Pool, PoolSynchronizer.ProviderSource(key.Provider), parsed.Upstreams, cancellationToken)
+            // The pool's cost applies to what its providers list (a provider list carries no prices).
+            UpstreamCost? cost = config.Pools.First(p => p.Name == key.Pool).Cost;
+            IReadOnlyList<DiscoveredUpstream> listed = cost is null ? parsed.Upstreams : [.. parsed.Upstreams.Select(u => u with { Cost = cost })];
+            merged = await synchronizer.MergeSourceAsync(key.Pool, PoolSynchronizer.ProviderSource(key.Provider), listed, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)

@@ -37,6 +37,7 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
                 Scheme = UpstreamScheme.Http,
                 AcceptBothSchemes = false,
                 Authorizer = Authorize,
+                BindsExitToConnection = options.BindsExitToConnection,
             },
             logger);
     }
@@ -56,6 +57,13 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
     /// <summary>The upstream URL a configuration would hold: this gateway with the vendor account's base credentials.</summary>
     public UpstreamEndpoint Endpoint =>
         new(UpstreamScheme.Http, ListenEndPoint.Address.ToString(), ListenEndPoint.Port, Grammar.BaseCredentials.Username, Grammar.BaseCredentials.Password);
+
+    /// <summary>Makes the whole gateway misbehave (refuse connections, hang, ...), like a vendor outage.</summary>
+    public SimulatedFault Fault
+    {
+        get => _proxy.Fault;
+        set => _proxy.Fault = value;
+    }
 
     /// <summary>Forwarded requests plus established tunnels.</summary>
     public long RequestsServed => _proxy.RequestsServed;
@@ -130,6 +138,23 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every vendor session ends early, the way a residential peer going offline ends it: the next request on each
+    /// answers the vendor's peer-lost error (strict or not) and the session is gone, so a new session id starts afresh.
+    /// </summary>
+    public int BreakAllSessions()
+    {
+        lock (_gate)
+        {
+            foreach (VendorSession session in _sessions.Values)
+            {
+                session.Broken = true;
+            }
+
+            return _sessions.Count;
+        }
+    }
+
     public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
     private SimulatedAuthorization Authorize(string? username, string? password)
@@ -165,6 +190,11 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
             {
                 session = new VendorSession(NextExit(country, avoid: null), now + request.SessionTtl) { LastUsed = now };
                 _sessions.Add(sessionId, session);
+            }
+            else if (session.Broken)
+            {
+                _sessions.Remove(sessionId);
+                return Deny(Grammar.PeerLost);
             }
             else if (session.Lost)
             {
@@ -219,5 +249,6 @@ public sealed class SimulatedBackconnectGateway : IAsyncDisposable
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
         public DateTimeOffset LastUsed { get; set; }
         public bool Lost { get; set; }
+        public bool Broken { get; set; }
     }
 }

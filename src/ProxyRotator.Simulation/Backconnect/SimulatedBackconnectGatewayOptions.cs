@@ -23,6 +23,12 @@ public sealed class SimulatedBackconnectGatewayOptions
     /// <summary>Exit addresses per country (1..254); rotation walks through them.</summary>
     public int ExitsPerCountry { get; set; } = 16;
 
+    /// <summary>
+    /// The first request of a kept-alive client connection chooses the exit for every later request on it, whatever
+    /// credentials those carry, as gateways that bind their peer to the connection do. Off by default.
+    /// </summary>
+    public bool BindsExitToConnection { get; set; }
+
     /// <summary>The clock for session lifetimes (a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

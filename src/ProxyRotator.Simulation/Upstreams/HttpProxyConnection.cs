@@ -76,7 +76,8 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
                 return !closeOnError;
             }
 
-            _exit = decision.Exit;
+            // A gateway that binds its peer to the connection keeps the first request's exit (credentials and sessions are still checked).
+            _exit = options.BindsExitToConnection && _exit is not null ? _exit : decision.Exit;
         }
         else if (fault == SimulatedFault.Answer407 || !IsAuthorized(request))
         {

@@ -43,6 +43,13 @@ public sealed class SimulatedUpstreamOptions
     internal Func<string?, string?, SimulatedAuthorization>? Authorizer { get; set; }
 
     /// <summary>
+    /// With an <see cref="Authorizer"/>: the first request of a kept-alive connection decides its exit for every later
+    /// request on it, whatever targeting those carry (a gateway that binds its peer to the client connection); later
+    /// requests are still authorized, so a refusal still reaches them.
+    /// </summary>
+    internal bool BindsExitToConnection { get; set; }
+
+    /// <summary>
     /// Answer SOCKS5 UDP ASSOCIATE (RFC 1928 §7): a relay socket on <see cref="ListenAddress"/>, datagrams sent on
     /// from the outgoing address. Off by default: the command is answered 0x07.
     /// </summary>

@@ -20,6 +20,7 @@ public sealed class SimulatedWorld : IAsyncDisposable
     private readonly SimulatedWorldOptions _options;
     private readonly List<SimulatedUpstream> _upstreams = [];
     private readonly Dictionary<IPAddress, (string? Country, string? ConnectionType)> _geoOverrides = [];
+    private readonly List<(IPAddress Network, int PrefixLength, string Country)> _geoNetworks = [];
     private readonly Lock _gate = new();
     private readonly bool _ownsDataDirectory;
     private IpEchoOrigin? _origin;
@@ -87,6 +88,20 @@ public sealed class SimulatedWorld : IAsyncDisposable
         config.GeoIp = CreateGeoIpOptions();
         config.HealthCheck.Url = Origin.HttpUrl.ToString();
         config.Gateway.AllowPrivateTargets = true;
+    }
+
+    /// <summary>
+    /// Places whole networks in countries in the GeoIP databases (residential, Cable/DSL), e.g. a simulated backconnect
+    /// gateway's exit networks, so health probes verify its exits; rewrites the databases at once.
+    /// </summary>
+    public void AddGeoNetworks(IEnumerable<(IPAddress Network, int PrefixLength, string Country)> networks)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        lock (_gate)
+        {
+            _geoNetworks.AddRange(networks);
+            WriteDatabases();
+        }
     }
 
     /// <summary>
@@ -184,6 +199,13 @@ public sealed class SimulatedWorld : IAsyncDisposable
             {
                 connectionType.Insert(address, bits, GeoIpRecords.ConnectionType(type));
             }
+        }
+
+        foreach ((IPAddress network, int prefixLength, string isoCode) in _geoNetworks)
+        {
+            country.Insert(network, prefixLength, GeoIpRecords.Country(isoCode));
+            city.Insert(network, prefixLength, GeoIpRecords.Country(isoCode));
+            connectionType.Insert(network, prefixLength, GeoIpRecords.ConnectionType("Cable/DSL"));
         }
 
         country.WriteTo(CountryDatabasePath);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ProxyRotator.Core.Accounts;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Policy;
 using ProxyRotator.Store.Entities;
 
@@ -8,10 +9,11 @@ namespace ProxyRotator.Store.Accounts;
 
 /// <summary>
 /// Adds, changes and deletes accounts in the store, and publishes the result to the gateway at once
-/// (<see cref="AccountTableLoader"/>); other instances see it at their next change-version poll. Passwords are hashed
+/// (<see cref="AccountTableLoader"/>); other instances reload at once through the cluster change feed (PostgreSQL), or at their next change-version poll. Passwords are hashed
 /// here (PBKDF2) and never stored or returned in clear; a generated password is returned once, to the caller.
 /// </summary>
-public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contextFactory, AccountTableLoader loader, TimeProvider timeProvider)
+public sealed class AccountStore(
+    IDbContextFactory<ProxyRotatorDbContext> contextFactory, AccountTableLoader loader, TimeProvider timeProvider, IClusterChangeFeed? clusterFeed = null)
 {
     /// <summary>Length of a generated password (letters and digits).</summary>
     public const int GeneratedPasswordLength = 24;
@@ -88,6 +90,7 @@ public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contex
             }
 
             await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
+            clusterFeed?.Publish(ClusterChange.AccountsChanged()); // other instances reload at once
             return (new AccountStoreResult(AccountRecords.ToDefinition(row)), generated);
         }
     }
@@ -128,6 +131,7 @@ public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contex
         }
 
         await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
+        clusterFeed?.Publish(ClusterChange.AccountsChanged()); // other instances reload at once
         return true;
     }
 
@@ -161,6 +165,7 @@ public sealed class AccountStore(IDbContextFactory<ProxyRotatorDbContext> contex
             await StampAsync(db, row, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await loader.LoadAsync(cancellationToken).ConfigureAwait(false);
+            clusterFeed?.Publish(ClusterChange.AccountsChanged()); // other instances reload at once
             return new AccountStoreResult(AccountRecords.ToDefinition(row));
         }
     }

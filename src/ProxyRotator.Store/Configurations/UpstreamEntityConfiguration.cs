@@ -21,6 +21,12 @@ internal sealed class UpstreamEntityConfiguration : IEntityTypeConfiguration<Ups
         builder.Property(u => u.Password).HasMaxLength(StoreLimits.CredentialLength);
         builder.Property(u => u.AddressKey).HasMaxLength(StoreLimits.AddressKeyLength).IsRequired();
         builder.Property(u => u.Type).HasMaxLength(StoreLimits.EnumLength);
+        builder.Ignore(u => u.Kind);
+        builder.Property(u => u.Dialect).HasMaxLength(StoreLimits.EnumLength);
+        builder.Property(u => u.DialectTemplate).HasMaxLength(StoreLimits.ErrorLength);
+        builder.Property(u => u.Countries).HasMaxLength(StoreLimits.ErrorLength);
+        builder.Property(u => u.CostPerGb).HasPrecision(18, 6);
+        builder.Property(u => u.CostPerRequest).HasPrecision(18, 6);
         builder.Property(u => u.DeclaredCountry).HasMaxLength(2);
         builder.Property(u => u.VerifiedCountry).HasMaxLength(2);
         builder.Property(u => u.City).HasMaxLength(StoreLimits.NameLength);

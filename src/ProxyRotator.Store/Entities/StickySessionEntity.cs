@@ -16,6 +16,9 @@ public sealed class StickySessionEntity
     public DateTimeOffset LastUsedAt { get; set; }
     public string? ExitIp { get; set; }
 
+    /// <summary>Which vendor session of a backconnect upstream holds the exit (see <see cref="StickySession.VendorEpoch"/>).</summary>
+    public long VendorEpoch { get; set; }
+
     public StickySession ToSession() => new()
     {
         Account = Account,
@@ -26,6 +29,7 @@ public sealed class StickySessionEntity
         ExpiresAt = ExpiresAt,
         LastUsedAt = LastUsedAt,
         ExitIp = ExitIp,
+        VendorEpoch = VendorEpoch,
     };
 
     public void CopyFrom(StickySession session)
@@ -38,6 +42,7 @@ public sealed class StickySessionEntity
         ExpiresAt = session.ExpiresAt;
         LastUsedAt = session.LastUsedAt;
         ExitIp = session.ExitIp;
+        VendorEpoch = session.VendorEpoch;
     }
 
     public override string ToString() => $"session {StickySessionKey.Of(Account, SessionId)} -> upstream #{UpstreamId} until {ExpiresAt:O}";

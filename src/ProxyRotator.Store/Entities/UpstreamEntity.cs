@@ -1,3 +1,4 @@
+using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 
 namespace ProxyRotator.Store.Entities;
@@ -29,6 +30,24 @@ public sealed class UpstreamEntity
     public required string AddressKey { get; set; }
 
     public UpstreamType Type { get; set; }
+
+    /// <summary>The backconnect dialect's name; null for a static upstream (a stored upstream is backconnect exactly when it has one).</summary>
+    public string? Dialect { get; set; }
+
+    /// <summary><see cref="UpstreamKind.Backconnect"/> for a vendor gateway whose credentials a dialect writes per request (not stored: follows <see cref="Dialect"/>).</summary>
+    public UpstreamKind Kind => Dialect is null ? UpstreamKind.Static : UpstreamKind.Backconnect;
+
+    /// <summary>The template dialect's options as JSON (<c>"dialect": "template"</c> only).</summary>
+    public string? DialectTemplate { get; set; }
+
+    /// <summary>The countries a backconnect upstream serves: <c>*</c> or codes joined by commas (null for a static upstream).</summary>
+    public string? Countries { get; set; }
+
+    /// <summary>Cost per GB (10^9 bytes, both directions): the upstream's own or its pool's; null when not stated.</summary>
+    public decimal? CostPerGb { get; set; }
+
+    /// <summary>Cost per request: the upstream's own or its pool's; null when not stated.</summary>
+    public decimal? CostPerRequest { get; set; }
 
     /// <summary>ISO 3166-1 alpha-2, upper case, as tagged by configuration or provider.</summary>
     public string? DeclaredCountry { get; set; }

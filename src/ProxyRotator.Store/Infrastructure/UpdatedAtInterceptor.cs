@@ -22,6 +22,8 @@ internal sealed class UpdatedAtInterceptor(TimeProvider timeProvider) : SaveChan
         nameof(UpstreamEntity.PoolId), nameof(UpstreamEntity.Scheme), nameof(UpstreamEntity.Host), nameof(UpstreamEntity.Port),
         nameof(UpstreamEntity.Username), nameof(UpstreamEntity.Password), nameof(UpstreamEntity.Type),
         nameof(UpstreamEntity.DeclaredCountry), nameof(UpstreamEntity.City), nameof(UpstreamEntity.VerifiedCountry),
+        nameof(UpstreamEntity.Dialect), nameof(UpstreamEntity.DialectTemplate), nameof(UpstreamEntity.Countries),
+        nameof(UpstreamEntity.CostPerGb), nameof(UpstreamEntity.CostPerRequest), nameof(UpstreamEntity.IsRotatingExit),
     ];
 
     private long _lastMembershipStamp;

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Store.Entities;
 
@@ -20,7 +21,8 @@ namespace ProxyRotator.Store.Sessions;
 /// <see cref="ListAsync"/> hide sessions that have expired by the injected clock; <see cref="RemoveExpiredAsync"/>
 /// drops them from memory and has the next flush delete them from the database.
 /// </remarks>
-public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider)
+public sealed class StoreSessionStore(
+    IDbContextFactory<ProxyRotatorDbContext> contextFactory, TimeProvider timeProvider, IClusterChangeFeed? clusterFeed = null)
     : ISessionStore, IDisposable
 {
     /// <summary>Rows written per database transaction.</summary>
@@ -33,13 +35,14 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     private readonly Lock _loadLock = new();
     private Task? _load;
     private long _deleteExpiredBeforeTicks;
+    private int _count; // ConcurrentDictionary.Count takes every lock of the table: the session cap reads this instead
     private long _flushedRows;
     private StickySessionWrites? _writes;
 
     /// <summary>Sessions held in memory (expired ones stay until swept).</summary>
-    public int CachedCount => _sessions.Count;
+    public int CachedCount => Count;
 
-    public int Count => _sessions.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Changes noted in memory that the database has not stored yet.</summary>
     public int PendingWrites => _pending.Count;
@@ -111,6 +114,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             }
             else if (_sessions.TryAdd(key, session))
             {
+                Interlocked.Increment(ref _count);
                 Interlocked.Increment(ref AccountCount(session.Account).Value);
                 break;
             }
@@ -120,6 +124,46 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Puts a session the database already holds into memory (another instance's binding, or one this instance
+    /// just stored itself), without noting a write: nothing is written back.
+    /// </summary>
+    internal void Adopt(StickySession session)
+    {
+        string key = session.Key;
+        while (true)
+        {
+            if (_sessions.TryGetValue(key, out StickySession? existing))
+            {
+                if (_sessions.TryUpdate(key, session, existing))
+                {
+                    break;
+                }
+            }
+            else if (_sessions.TryAdd(key, session))
+            {
+                Interlocked.Increment(ref AccountCount(session.Account).Value);
+                break;
+            }
+        }
+
+        // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
+        _pending.TryRemove(key, out _);
+    }
+
+    /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
+    internal void Evict(string account, string sessionId)
+    {
+        if (_sessions.TryRemove(StickySessionKey.Of(account, sessionId), out _))
+        {
+            Interlocked.Decrement(ref AccountCount(account).Value);
+        }
+    }
+
+    /// <summary>The session held in memory under a key, expired or not.</summary>
+    internal StickySession? Peek(string account, string sessionId) =>
+        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) ? session : null;
+
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
         string key = StickySessionKey.Of(account, sessionId);
@@ -128,8 +172,10 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
             return ValueTask.FromResult(false);
         }
 
+        Interlocked.Decrement(ref _count);
         Interlocked.Decrement(ref AccountCount(account).Value);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        clusterFeed?.Publish(ClusterChange.SessionEnded(key));
         return ValueTask.FromResult(true);
     }
 
@@ -153,7 +199,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
     private List<StickySession> ListLive()
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
-        var live = new List<StickySession>(_sessions.Count);
+        var live = new List<StickySession>(Count);
         foreach (KeyValuePair<string, StickySession> entry in _sessions)
         {
             if (!entry.Value.IsExpired(now))
@@ -173,6 +219,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
         {
             if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
             {
+                Interlocked.Decrement(ref _count);
                 Interlocked.Decrement(ref AccountCount(entry.Value.Account).Value);
                 removed++;
             }
@@ -287,6 +334,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                 IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    var saved = new List<StickySession>(batch.Count);
                     DbCommand upsert = writes.CreateUpsert(db);
                     DbCommand delete = writes.CreateDelete(db);
                     await using (upsert.ConfigureAwait(false))
@@ -296,12 +344,31 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                         {
                             if (write.Session is { } session)
                             {
-                                await writes.UpsertAsync(upsert, session, cancellationToken).ConfigureAwait(false);
+                                saved.Add(session);
                             }
                             else
                             {
                                 await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
                             }
+                        }
+
+                        StickySession[] rows = [.. saved];
+                        int done = 0;
+                        if (rows.Length >= StickySessionWrites.RowsPerUpsert)
+                        {
+                            DbCommand many = writes.CreateUpsert(db, many: true);
+                            await using (many.ConfigureAwait(false))
+                            {
+                                for (; done + StickySessionWrites.RowsPerUpsert <= rows.Length; done += StickySessionWrites.RowsPerUpsert)
+                                {
+                                    await writes.UpsertAsync(many, rows.AsMemory(done, StickySessionWrites.RowsPerUpsert), cancellationToken).ConfigureAwait(false);
+                                }
+                            }
+                        }
+
+                        for (; done < rows.Length; done++)
+                        {
+                            await writes.UpsertAsync(upsert, rows.AsMemory(done, 1), cancellationToken).ConfigureAwait(false);
                         }
                     }
 
@@ -336,6 +403,7 @@ public sealed class StoreSessionStore(IDbContextFactory<ProxyRotatorDbContext> c
                 // TryAdd: a session saved while loading is newer than what was read.
                 if (_sessions.TryAdd(StickySessionKey.Of(row.Account, row.SessionId), row.ToSession()))
                 {
+                    Interlocked.Increment(ref _count);
                     Interlocked.Increment(ref AccountCount(row.Account).Value);
                 }
             }

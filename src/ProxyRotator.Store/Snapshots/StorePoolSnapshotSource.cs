@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using ProxyRotator.Core.Backconnect;
+using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
 
@@ -15,6 +18,7 @@ namespace ProxyRotator.Store.Snapshots;
 public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbContext> contextFactory, UpstreamRuntimeStates runtimeStates)
     : IPoolSnapshotSource, IDisposable
 {
+    private readonly ConcurrentDictionary<long, BackconnectUpstream> _backconnect = new();
     private readonly SemaphoreSlim _rebuildGate = new(1, 1);
     private PoolSnapshot _current = PoolSnapshot.Empty;
     private StoreFingerprint? _builtFrom;
@@ -44,6 +48,41 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
     }
 
     public void Dispose() => _rebuildGate.Dispose();
+
+    /// <summary>
+    /// The upstream's dialect and coverage, reused while they are unchanged so its per-country health survives
+    /// rebuilds. A stored dialect that no longer compiles (an older template) makes the upstream unusable: it gets a
+    /// dialect that refuses every request rather than a guessed one.
+    /// </summary>
+    private BackconnectUpstream BackconnectOf(long id, string dialect, string? template, string? countries)
+    {
+        if (_backconnect.TryGetValue(id, out BackconnectUpstream? known)
+            && known.DialectName == dialect && known.TemplateJson == template && known.Countries.ToString() == CountryCoverage.Parse(countries).ToString())
+        {
+            return known;
+        }
+
+        BackconnectUpstream built = BackconnectUpstream.TryCreate(dialect, template, countries, known?.Health, out BackconnectUpstream? created, out _)
+            ? created
+            : new BackconnectUpstream
+            {
+                DialectName = dialect,
+                Dialect = new UnusableDialect(dialect),
+                Countries = CountryCoverage.Of([]),
+                TemplateJson = template,
+            };
+        _backconnect[id] = built;
+        return built;
+    }
+
+    /// <summary>Refuses every request: stands in for a stored dialect that cannot be rebuilt.</summary>
+    private sealed class UnusableDialect(string name) : IBackconnectDialect
+    {
+        public string Name => name;
+
+        public BackconnectTranslation Translate(in BackconnectRequest request) =>
+            BackconnectTranslation.Refuse("dialect", $"the stored dialect '{name}' cannot be used");
+    }
 
     private async Task<bool> RebuildAsync(bool force, CancellationToken cancellationToken)
     {
@@ -81,6 +120,12 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         u.Score,
                         u.LatencyMs,
                         u.ConsecutiveFailures,
+                        u.Dialect,
+                        u.DialectTemplate,
+                        u.Countries,
+                        u.CostPerGb,
+                        u.CostPerRequest,
+                        u.IsRotatingExit,
                     })
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
 
@@ -102,6 +147,9 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                         City = row.City,
                         VerifiedCountry = row.VerifiedCountry,
                         Runtime = runtime,
+                        Backconnect = row.Dialect is not null ? BackconnectOf(row.Id, row.Dialect, row.DialectTemplate, row.Countries) : null,
+                        Cost = row.CostPerGb is null && row.CostPerRequest is null ? null : new UpstreamCost(row.CostPerGb, row.CostPerRequest),
+                        IsRotatingExit = row.IsRotatingExit,
                     };
                 }
 
@@ -110,6 +158,14 @@ public sealed class StorePoolSnapshotSource(IDbContextFactory<ProxyRotatorDbCont
                     if (!ids.Contains(id))
                     {
                         runtimeStates.Remove(id);
+                    }
+                }
+
+                foreach (long id in _backconnect.Keys)
+                {
+                    if (!ids.Contains(id))
+                    {
+                        _backconnect.TryRemove(id, out _);
                     }
                 }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Pool;
@@ -108,9 +109,11 @@ public sealed class PoolSynchronizer(
             result += poolResult;
             SyncProviderSources(pool, poolOptions);
 
-            // Backconnect gateways are parsed and validated but not routable yet: storing one as a static proxy would
-            // send every client's traffic with the vendor account's bare credentials and ignore their targeting.
-            IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Where(p => p.Kind == UpstreamKind.Static).Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City));
+            IEnumerable<DiscoveredUpstream> listed = poolOptions.Proxies.Select(p => new DiscoveredUpstream(p.Endpoint, p.Type, p.Country, p.City)
+            {
+                Backconnect = p.Backconnect,
+                Cost = p.Cost ?? poolOptions.Cost,
+            });
             result += await MergeAsync(db, pool, UpstreamEntity.ConfigSource, listed, RemovedFromConfigurationReason, now, cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -268,7 +271,7 @@ public sealed class PoolSynchronizer(
 
         foreach (DiscoveredUpstream item in listed)
         {
-            string key = item.Endpoint.Address;
+            string key = item.AddressKey;
             if (!seen.Add(key))
             {
                 continue; // the first listing of an address wins
@@ -293,6 +296,7 @@ public sealed class PoolSynchronizer(
                     NextCheckAt = now,
                 };
                 Apply(upstream, item.Endpoint, type, country, city, now);
+                ApplyKind(upstream, item);
                 upstream.InitializeStatus(UpstreamStatus.Pending, $"added by {Describe(source)}", now);
                 db.Upstreams.Add(upstream);
                 byKey.Add(key, upstream);
@@ -308,13 +312,14 @@ public sealed class PoolSynchronizer(
 
             bool revive = upstream.Status == UpstreamStatus.Retired;
             bool takeOver = upstream.Source != source;
-            if (!revive && !takeOver && !Differs(upstream, item.Endpoint, type, country, city))
+            if (!revive && !takeOver && !Differs(upstream, item.Endpoint, type, country, city) && !KindDiffers(upstream, item))
             {
                 continue; // the common case of a repeated sync: nothing tracked, nothing written
             }
 
             db.Upstreams.Attach(upstream); // before any change, so EF sees what changed
             Apply(upstream, item.Endpoint, type, country, city, now);
+            ApplyKind(upstream, item);
             upstream.Source = source;
             if (revive)
             {
@@ -351,6 +356,28 @@ public sealed class PoolSynchronizer(
         || upstream.Type != type
         || upstream.DeclaredCountry != country
         || upstream.City != city;
+
+    private static bool KindDiffers(UpstreamEntity upstream, DiscoveredUpstream item)
+    {
+        var wanted = new UpstreamEntity { Host = string.Empty, AddressKey = string.Empty, Source = string.Empty };
+        ApplyKind(wanted, item);
+        return upstream.Dialect != wanted.Dialect
+            || upstream.DialectTemplate != wanted.DialectTemplate
+            || upstream.Countries != wanted.Countries
+            || upstream.CostPerGb != wanted.CostPerGb
+            || upstream.CostPerRequest != wanted.CostPerRequest;
+    }
+
+    /// <summary>Copies kind, dialect, countries and cost (a static upstream clears the backconnect fields).</summary>
+    private static void ApplyKind(UpstreamEntity upstream, DiscoveredUpstream item)
+    {
+        BackconnectOptions? backconnect = item.Backconnect;
+        upstream.Dialect = backconnect?.DialectName;
+        upstream.DialectTemplate = backconnect?.Template is { } template ? BackconnectUpstream.SerializeTemplate(template) : null;
+        upstream.Countries = backconnect?.Countries.ToString();
+        upstream.CostPerGb = item.Cost?.PerGb;
+        upstream.CostPerRequest = item.Cost?.PerRequest;
+    }
 
     /// <summary>Copies the listed facts; returns whether anything changed. New credentials make the upstream due for a check.</summary>
     private static bool Apply(UpstreamEntity upstream, UpstreamEndpoint endpoint, UpstreamType type, string? country, string? city, DateTimeOffset now)

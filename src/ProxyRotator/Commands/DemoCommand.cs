@@ -24,6 +24,7 @@ public static class DemoCommand
 {
     private const string Account = "demo";
     private const string PoolName = "simulated";
+    private const string ProvidersPool = "providers";
 
     public static Command Create()
     {
@@ -70,6 +71,7 @@ public static class DemoCommand
 
         await using SimulatedWorld world = await SimulatedWorld.StartAsync(
             new SimulatedWorldOptions { UpstreamCount = upstreamCount, DataDirectory = Path.Combine(dataDir, "world"), PoolName = PoolName }, stop.Token);
+        await using DemoProviders providers = DemoProviders.Start(world);
 
         string password = Secret(12);
         string apiKey = Secret(24);
@@ -81,6 +83,8 @@ public static class DemoCommand
             Users = [new UserOptions { Name = Account, Password = password, Pools = ["*"] }],
         };
         world.ApplyTo(config);
+        config.Pools[0].Cost = new UpstreamCost(PerGb: 0.5m, PerRequest: null);
+        config.Pools.Add(providers.CreatePool(ProvidersPool));
         string caPath = WriteThrowAwayCertificates(Path.Combine(dataDir, "tls"), config.Gateway);
         config.HealthCheck.Interval = TimeSpan.FromSeconds(30);
 
@@ -88,7 +92,7 @@ public static class DemoCommand
         try
         {
             await app.StartAsync(stop.Token);
-            PrintGuide(app, world, password, apiKey, dataDir, caPath);
+            PrintGuide(app, world, providers, password, apiKey, dataDir, caPath);
             await app.Web.WaitForShutdownAsync(stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -116,7 +120,7 @@ public static class DemoCommand
         return caPath;
     }
 
-    private static void PrintGuide(ProxyRotatorApp app, SimulatedWorld world, string password, string apiKey, string dataDir, string caPath)
+    private static void PrintGuide(ProxyRotatorApp app, SimulatedWorld world, DemoProviders providers, string password, string apiKey, string dataDir, string caPath)
     {
         IPEndPoint gateway = app.Services.GetRequiredService<GatewayListenerRegistry>().BoundEndpoints[0];
         string hostPort = $"{gateway.Address}:{gateway.Port}";
@@ -152,8 +156,16 @@ public static class DemoCommand
             curl -s --proxy https://{Account}:{password}@{hostPort} --proxy-cacert {caPath} {origin}; echo
             curl -sk --proxy https://{Account}:{password}@{hostPort} --proxy-cacert {caPath} {originTls}; echo
 
-            # The pool as the admin API sees it
+            # Provider gateways (pool {ProvidersPool}): {providers.Describe()}.
+            # Our username grammar in, each vendor's syntax out; the cheapest provider that can honour the targeting serves.
+            for i in 1 2 3; do curl -s -x http://{Account}-pool-{ProvidersPool}-country-br:{password}@{hostPort} {origin}; echo; done
+            curl -s -x http://{Account}-country-us-asn-7922:{password}@{hostPort} {origin}; echo
+            for i in 1 2 3; do curl -s -x http://{Account}-pool-{ProvidersPool}-country-gb-session-{sessionId}-sesstime-30:{password}@{hostPort} {origin}; echo; done
+            curl -s -D - -x http://{Account}-pool-{ProvidersPool}-country-de-state-bavaria:{password}@{hostPort} {origin}
+
+            # The pool as the admin API sees it, and the spend per account and provider
             curl -s -H 'X-Api-Key: {apiKey}' {app.AdminUri}api/proxies
+            curl -s -H 'X-Api-Key: {apiKey}' {app.AdminUri}api/stats
 
             Press Ctrl-C to stop.
             """);

@@ -13,9 +13,10 @@ namespace ProxyRotator.Benchmarks.Scale;
 
 /// <summary>
 /// The pool at scale (default 100,000 upstreams) over a real SQLite file, with the probe substituted at the edge
-/// (<see cref="SimulatedProbe"/>: 90% succeed, 10% are refused, no network): import time, the first health pass,
-/// snapshot rebuilds it caused, a forced snapshot rebuild, managed memory per upstream, and pick latency and
-/// allocation on the real snapshot.
+/// (<see cref="SimulatedProbe"/>: 90% succeed, 10% are refused, no network): import time, the first and a second
+/// health pass and the snapshot rebuilds each caused (the <c>proxyrotator_pool_snapshot_rebuilds_total</c> counter:
+/// 0 expected, statuses and scores are runtime state), a forced snapshot rebuild, managed memory per upstream, and
+/// pick latency and allocation on the real snapshot.
 /// <c>dotnet run -c Release --project tests/ProxyRotator.Benchmarks -- scale [--upstreams N]</c>.
 /// </summary>
 public static class ScaleBenchmark
@@ -60,6 +61,14 @@ public static class ScaleBenchmark
             IReadOnlyList<HealthCheckOutcome> outcomes = await provider.GetRequiredService<HealthCheckRunner>().RunAllAsync(null, CancellationToken.None);
             TimeSpan pass = watch.Elapsed;
             long passRebuilds = snapshots.Current.Version - versionBefore;
+            int active = snapshots.Current.All.Count(u => u.Status == UpstreamStatus.Active);
+
+            // A second pass: every upstream is probed again (the refused ones move towards quarantine).
+            versionBefore = snapshots.Current.Version;
+            watch.Restart();
+            IReadOnlyList<HealthCheckOutcome> second = await provider.GetRequiredService<HealthCheckRunner>().RunAllAsync(null, CancellationToken.None);
+            TimeSpan secondPass = watch.Elapsed;
+            long secondRebuilds = snapshots.Current.Version - versionBefore;
 
             var rebuilds = new List<double>();
             for (int i = 0; i < 3; i++)
@@ -83,7 +92,8 @@ public static class ScaleBenchmark
             Console.WriteLine($"Scale benchmark: {count:N0} upstreams, SQLite file, simulated probe (90% succeed), health concurrency {config.HealthCheck.Concurrency}, {Environment.ProcessorCount} cores (shared)");
             Console.WriteLine($"import (sync {imported.Added:N0} new upstreams)         {import.TotalSeconds,8:N2} s");
             Console.WriteLine($"first snapshot build                         {firstBuild.TotalMilliseconds,8:N0} ms");
-            Console.WriteLine($"first health pass ({outcomes.Count:N0} probes)           {pass.TotalSeconds,8:N2} s   ({outcomes.Count / pass.TotalSeconds:N0} results/s, {passRebuilds} snapshot rebuild(s))");
+            Console.WriteLine($"first health pass ({outcomes.Count:N0} probes)           {pass.TotalSeconds,8:N2} s   ({outcomes.Count / pass.TotalSeconds:N0} results/s, {passRebuilds} snapshot rebuild(s), {active:N0} active after it in the runtime state)");
+            Console.WriteLine($"second health pass ({second.Count:N0} probes)          {secondPass.TotalSeconds,8:N2} s   ({second.Count / secondPass.TotalSeconds:N0} results/s, {secondRebuilds} snapshot rebuild(s))");
             Console.WriteLine($"forced snapshot rebuild (3 runs)             {string.Join(" / ", rebuilds.Select(r => r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} ms");
             Console.WriteLine($"unchanged-store check (no rebuild: {!changed})    {unchangedCheck.TotalMilliseconds,8:N1} ms");
             Console.WriteLine($"managed heap per upstream (store, snapshot, health book, after GC) {(heapAfter - heapBefore) / (double)count,8:N0} B");

@@ -38,13 +38,15 @@ internal sealed record VendorCase(
         _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
     };
 
-    public SimulatedBackconnectGateway Start(FakeTimeProvider? time = null) =>
+    public SimulatedBackconnectGateway Start(FakeTimeProvider? time = null, bool bindsExitToConnection = false, IReadOnlyList<string>? countries = null) =>
         SimulatedBackconnectGateway.Start(new SimulatedBackconnectGatewayOptions
         {
             Grammar = Grammar(),
             ListenAddress = IPAddress.Parse("127.0.20." + (ExitNetwork - 19)),
             ExitNetwork = ExitNetwork,
             TimeProvider = time ?? TimeProvider.System,
+            BindsExitToConnection = bindsExitToConnection,
+            Countries = countries ?? ["US", "DE", "GB", "FR", "BR", "JP"],
         });
 
     /// <summary>The vendor credentials our dialect writes for one of OUR usernames.</summary>

@@ -84,7 +84,7 @@ public sealed class StickySessionTests(StickySessionTests.Fixture fixture) : ICl
         }
 
         Assert.StartsWith("HTTP/1.1 502", failed.Output);
-        Assert.Contains("X-ProxyRotator-Error: upstream-failed", failed.Output);
+        Assert.Contains("X-ProxyRotator-Error: session-lost", failed.Output);
         Assert.Equal(before, (await RequestsAsync(user, 1)).Exits[0]);
     }
 

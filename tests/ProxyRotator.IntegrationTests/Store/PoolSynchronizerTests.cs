@@ -45,19 +45,31 @@ public class PoolSynchronizerTests
     }
 
     [StoreFact]
-    public async Task SyncConfigAsync_BackconnectEntry_NotStoredAsStaticProxy()
+    public async Task SyncConfigAsync_BackconnectEntry_StoredWithDialectCountriesAndCost_SecondSyncChangesNothing()
     {
         await using StoreTestDatabase database = await CreateAsync(Provider);
         ProxyEntryOptions backconnect = Proxy("http://brd-customer-c1-zone-z1:pw@198.51.100.20:33335");
-        backconnect.Backconnect = new BackconnectOptions { DialectName = "brightdata", Dialect = new ProxyRotator.Core.Backconnect.BrightDataDialect() };
-        ProxyRotatorConfig config = database.Config(
-            Pool("res", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), backconnect));
+        backconnect.Backconnect = new BackconnectOptions
+        {
+            DialectName = "brightdata",
+            Dialect = new ProxyRotator.Core.Backconnect.BrightDataDialect(),
+            Countries = ProxyRotator.Core.Backconnect.CountryCoverage.Of(["US", "DE"]),
+        };
+        PoolOptions pool = Pool("res", UpstreamType.Residential, Proxy("http://198.51.100.7:8000"), backconnect);
+        pool.Cost = new UpstreamCost(PerGb: 4.5m, PerRequest: null);
+        ProxyRotatorConfig config = database.Config(pool);
+        var synchronizer = database.Get<PoolSynchronizer>();
 
-        PoolSyncResult result = await database.Get<PoolSynchronizer>().SyncConfigAsync(config, None);
+        PoolSyncResult result = await synchronizer.SyncConfigAsync(config, None);
+        PoolSyncResult again = await synchronizer.SyncConfigAsync(config, None);
 
-        Assert.Equal(1, result.Added);
+        Assert.Equal(2, result.Added);
+        Assert.Equal(PoolSyncResult.None, again);
         await using ProxyRotatorDbContext db = await database.OpenContextAsync();
-        Assert.False(await db.Upstreams.AnyAsync(u => u.Port == 33335));
+        UpstreamEntity stored = await db.Upstreams.SingleAsync(u => u.Port == 33335);
+        Assert.Equal(("brightdata", "DE,US", 4.5m, UpstreamKind.Backconnect), (stored.Dialect, stored.Countries, stored.CostPerGb, stored.Kind));
+        Assert.Equal("http://brd-customer-c1-zone-z1@198.51.100.20:33335", stored.AddressKey);
+        Assert.Null((await db.Upstreams.SingleAsync(u => u.Port == 8000)).Dialect);
     }
 
     [StoreFact]

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.IntegrationTests.Support;
+using ProxyRotator.Store;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Sessions;
 using ProxyRotator.Core.Targeting;
@@ -9,14 +11,18 @@ using static ProxyRotator.IntegrationTests.Store.StoreTestDatabase;
 
 namespace ProxyRotator.IntegrationTests.Store;
 
-public sealed class StoreSessionStoreTests
+/// <summary>Runs on SQLite; <see cref="StoreSessionStorePostgreSqlTests"/> runs the same tests on PostgreSQL.</summary>
+public class StoreSessionStoreTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    /// <summary>The provider every test of this class runs on.</summary>
+    protected virtual StoreProvider Provider => StoreProvider.Sqlite;
+
+    [StoreFact]
     public async Task SaveAsync_ThenGet_ReturnsSameSession()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<ISessionStore>();
         StickySession session = NewSession(database, "scraper", "acct42", upstreams[0], TimeSpan.FromMinutes(10));
@@ -27,10 +33,10 @@ public sealed class StoreSessionStoreTests
         Assert.Null(await store.GetAsync("scraper", "other", None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveAsync_NewStoreOverSameFile_SeesSession()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         StickySession session = NewSession(database, "scraper", "acct42", upstreams[1], TimeSpan.FromHours(1)) with
         {
@@ -48,10 +54,10 @@ public sealed class StoreSessionStoreTests
         Assert.Equal([session], await restarted.ListAsync(None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveAsync_ExistingSession_Rebinds()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<ISessionStore>();
         StickySession session = NewSession(database, "scraper", "s1", upstreams[0], TimeSpan.FromMinutes(10));
@@ -65,10 +71,10 @@ public sealed class StoreSessionStoreTests
         Assert.Equal(upstreams[1], Assert.Single(await restarted.ListAsync(None)).UpstreamId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task GetAsync_Expired_ReturnsNull()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<ISessionStore>();
         await store.SaveAsync(NewSession(database, "scraper", "s1", upstreams[0], TimeSpan.FromMinutes(10)), None);
@@ -79,10 +85,10 @@ public sealed class StoreSessionStoreTests
         Assert.Empty(await store.ListAsync(None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RemoveExpiredAsync_SomeExpired_DeletesOnlyThoseEverywhere()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<StoreSessionStore>();
         await store.SaveAsync(NewSession(database, "a", "short", upstreams[0], TimeSpan.FromMinutes(1)), None);
@@ -103,10 +109,10 @@ public sealed class StoreSessionStoreTests
         Assert.Equal(0, await store.RemoveExpiredAsync(database.Time.GetUtcNow(), None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RemoveAsync_Existing_RemovesFromDatabaseAndCache()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<ISessionStore>();
         await store.SaveAsync(NewSession(database, "a", "s", upstreams[0], TimeSpan.FromMinutes(10)), None);
@@ -121,10 +127,10 @@ public sealed class StoreSessionStoreTests
         Assert.Empty(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveAsync_BeforeFlush_InMemoryOnlyUntilFlushed()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<StoreSessionStore>();
         StickySession session = NewSession(database, "a", "later", upstreams[0], TimeSpan.FromMinutes(10));
@@ -139,10 +145,10 @@ public sealed class StoreSessionStoreTests
         Assert.Equal([session], await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveAsync_ThenRemoveBeforeFlush_NothingStored()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<StoreSessionStore>();
         await store.SaveAsync(NewSession(database, "a", "brief", upstreams[0], TimeSpan.FromMinutes(10)), None);
@@ -154,10 +160,10 @@ public sealed class StoreSessionStoreTests
         Assert.Empty(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SaveAsync_ConcurrentSessions_AllStored()
     {
-        await using StoreTestDatabase database = await CreateAsync();
+        await using StoreTestDatabase database = await CreateAsync(Provider);
         long[] upstreams = await SeedUpstreamsAsync(database);
         var store = database.Get<ISessionStore>();
 
@@ -167,6 +173,40 @@ public sealed class StoreSessionStoreTests
 
         Assert.Equal(20, store.CountFor("a"));
         Assert.Equal(20, (await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).Count);
+    }
+
+    [StoreFact]
+    public async Task FlushAsync_MoreSessionsThanOneMultiRowUpsert_AllStoredWithTheirFieldsAndRebindsUpdated()
+    {
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        int count = (StickySessionWrites.RowsPerUpsert * 2) + 5;
+        StickySession[] sessions = [.. Enumerable.Range(0, count).Select(i => NewSession(database, "a", "s" + i, upstreams[i % 2], TimeSpan.FromMinutes(10 + i)) with
+        {
+            Mode = i % 3 == 0 ? SessionMode.Strict : SessionMode.Flex,
+            ExitIp = i % 2 == 0 ? $"198.51.100.{i}" : null,
+        })];
+        foreach (StickySession session in sessions)
+        {
+            await store.SaveAsync(session, None);
+        }
+
+        await store.RemoveAsync("a", "s1", None);
+        Assert.Equal(count, await store.FlushAsync(None));
+
+        // Rebinding stored sessions goes through the same multi-row upsert as an update.
+        StickySession[] rebound = [.. sessions.Skip(2).Take(StickySessionWrites.RowsPerUpsert).Select(s => s with { UpstreamId = upstreams[1 - (int)(Array.IndexOf(upstreams, s.UpstreamId))] })];
+        foreach (StickySession session in rebound)
+        {
+            await store.SaveAsync(session, None);
+        }
+
+        await store.FlushAsync(None);
+
+        IReadOnlyList<StickySession> reloaded = await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None);
+        StickySession[] expected = [sessions[0], .. rebound, .. sessions.Skip(2 + rebound.Length)];
+        Assert.Equal(expected.OrderBy(s => s.SessionId, StringComparer.Ordinal), reloaded.OrderBy(s => s.SessionId, StringComparer.Ordinal));
     }
 
     private static StickySession NewSession(StoreTestDatabase database, string account, string sessionId, long upstreamId, TimeSpan ttl)

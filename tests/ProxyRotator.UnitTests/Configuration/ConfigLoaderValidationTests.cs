@@ -12,7 +12,7 @@ public sealed class ConfigLoaderValidationTests
         { "'gatway': {}", "gatway", "unknown field (did you mean 'gateway'?)" },
         { "'gateway': { 'maxAttempt': 3 }", "gateway.maxAttempt", "did you mean 'maxAttempts'?" },
         { "'gateway': { 'MaxAttempts': 3 }", "gateway.MaxAttempts", "did you mean 'maxAttempts'?" },
-        { "'sessions': { 'ttl': '5m' }", "sessions.ttl", "unknown field (known here: defaultTtl, maxPerAccount, maxTotal, maxTtl)" },
+        { "'sessions': { 'ttl': '5m' }", "sessions.ttl", "unknown field (known here: defaultTtl, maxPerAccount, maxTotal, maxTtl, sharedTimeout, vendorKey)" },
         { "'gateway': { 'maxAttempts': '3' }", "gateway.maxAttempts", "must be a whole number, not a string" },
         { "'gateway': { 'maxAttempts': 2.5 }", "gateway.maxAttempts", "must be a whole number" },
         { "'gateway': { 'allowPrivateTargets': 'yes' }", "gateway.allowPrivateTargets", "must be true or false" },

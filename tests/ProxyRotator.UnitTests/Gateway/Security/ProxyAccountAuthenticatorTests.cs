@@ -77,15 +77,15 @@ public sealed class ProxyAccountAuthenticatorTests
     }
 
     [Theory]
-    [InlineData("scraper-country-us-state-ny", "state")]
-    [InlineData("scraper-asn-7922", "asn")]
-    public void TryAuthenticate_StateOrAsnBeforeBackconnectIsWired_BadTargetingNotSilentlyDropped(string username, string parameter)
+    [InlineData("scraper-country-us-state-ny")]
+    [InlineData("scraper-asn-7922")]
+    public void TryAuthenticate_StateOrAsn_AdmittedForRoutingToDecide(string username)
     {
-        Assert.False(CreateSut().TryAuthenticate(username, "s3cret:with:colons", out TargetingParameters? p, out AuthenticationFailure failure));
+        // Routing decides: a backconnect upstream whose dialect has the parameter serves it, else 400 naming it.
+        Assert.True(CreateSut().TryAuthenticate(username, "s3cret:with:colons", out TargetingParameters? p, out AuthenticationFailure failure));
 
-        Assert.Null(p);
-        Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
-        Assert.Equal(parameter, failure.TargetingError!.Value.Parameter);
+        Assert.Equal(AuthenticationFailureKind.None, failure.Kind);
+        Assert.True(p!.State is not null || p.Asn is not null);
     }
 
     [Fact]

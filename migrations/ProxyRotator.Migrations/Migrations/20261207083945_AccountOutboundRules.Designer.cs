@@ -11,7 +11,7 @@ using ProxyRotator.Store;
 namespace ProxyRotator.Migrations.Migrations
 {
     [DbContext(typeof(ProxyRotatorDbContext))]
-    [Migration("20261207082048_AccountOutboundRules")]
+    [Migration("20261207083945_AccountOutboundRules")]
     partial class AccountOutboundRules
     {
         /// <inheritdoc />
@@ -132,6 +132,43 @@ namespace ProxyRotator.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("AccountUsage", (string)null);
+                });
+
+            modelBuilder.Entity("ProxyRotator.Store.Entities.ClusterChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("ClusterChanges", (string)null);
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.HealthCheckResultEntity", b =>
@@ -275,6 +312,9 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<long>("UpstreamId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("VendorEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt");
@@ -316,11 +356,31 @@ namespace ProxyRotator.Migrations.Migrations
                     b.Property<int>("ConsecutiveSuccesses")
                         .HasColumnType("INTEGER");
 
+                    b.Property<decimal?>("CostPerGb")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("CostPerRequest")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Countries")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("DeclaredCountry")
                         .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dialect")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialectTemplate")
+                        .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExitIp")
@@ -444,6 +504,37 @@ namespace ProxyRotator.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Upstreams", (string)null);
+                });
+
+            modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamInstanceScoreEntity", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpstreamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LatencySumMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("OutcomeWeight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("SuccessSum")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InstanceId", "UpstreamId");
+
+                    b.HasIndex("UpdatedAt");
+
+                    b.ToTable("UpstreamInstanceScores", (string)null);
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamStatusTransitionEntity", b =>

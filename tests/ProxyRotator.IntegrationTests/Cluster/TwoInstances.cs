@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Core.Configuration;
+using ProxyRotator.IntegrationTests.Support;
+using ProxyRotator.Simulation.World;
+
+namespace ProxyRotator.IntegrationTests.Cluster;
+
+/// <summary>
+/// Two whole products (as two <c>serve</c> instances would run) on one fresh PostgreSQL database, in front of one
+/// simulated world, each on its own free gateway and admin ports. Without <c>PROXYROTATOR_TEST_POSTGRES</c> nothing
+/// starts (the tests using it are skipped). <see cref="SendAsync"/> makes one absolute-form request through an
+/// instance and returns which upstream carried it.
+/// </summary>
+public sealed class TwoInstances : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<HttpClient> _clients = [];
+
+    private TwoInstances(SimulatedWorld world, string connectionString, ProxyRotatorConfig config)
+    {
+        World = world;
+        ConnectionString = connectionString;
+        Config = config;
+    }
+
+    public SimulatedWorld World { get; }
+
+    public string ConnectionString { get; }
+
+    public ProxyRotatorConfig Config { get; }
+
+    public ProductHost A { get; private set; } = null!;
+
+    public ProductHost B { get; private set; } = null!;
+
+    /// <param name="subnet">Upstreams live on 127.<c>subnet</c>.0.x (distinct per test class).</param>
+    public static async Task<TwoInstances> StartAsync(
+        byte subnet, int upstreams = 8, Action<ProxyRotatorConfig>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        string connectionString = await PostgresTestServer.CreateDatabaseAsync();
+        var directory = new TempDirectory();
+        SimulatedWorld world = await SimulatedWorld.StartAsync(new SimulatedWorldOptions
+        {
+            UpstreamCount = upstreams,
+            BaseAddress = new IPAddress([127, subnet, 0, 1]),
+            DataDirectory = directory.File("world"),
+        });
+        ProxyRotatorConfig config = TestConfigs.Create("unused", world.CreatePools());
+        config.Database = connectionString;
+        config.GeoIp = world.CreateGeoIpOptions();
+        config.HealthCheck.Url = world.Origin.HttpUrl.ToString();
+        configure?.Invoke(config);
+        var cluster = new TwoInstances(world, connectionString, config);
+        cluster.A = await ProductHost.StartAsync(config, services);
+        cluster.B = await ProductHost.StartAsync(config, services);
+        directory.Dispose();
+        return cluster;
+    }
+
+    /// <summary>One GET of the origin through <paramref name="instance"/> as <paramref name="username"/>: status and the upstream id that carried it.</summary>
+    public async Task<(HttpStatusCode Status, long? Upstream)> SendAsync(ProductHost instance, string username, CancellationToken cancellationToken = default)
+    {
+        HttpClient client = ClientFor(instance);
+        using var request = new HttpRequestMessage(HttpMethod.Get, World.Origin.HttpUrl);
+        request.Headers.ProxyAuthorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{TestConfigs.Password}")));
+        using HttpResponseMessage response = await client.SendAsync(request, cancellationToken);
+        long? upstream = response.Headers.TryGetValues("X-ProxyRotator-Upstream", out IEnumerable<string>? values)
+            ? long.Parse(values.First(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        return (response.StatusCode, upstream);
+    }
+
+    /// <summary>Stops instance A (drain, then stop), as an instance that goes away.</summary>
+    public async Task StopAAsync() => await A.DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (HttpClient client in _clients)
+        {
+            client.Dispose();
+        }
+
+        try
+        {
+            await A.DisposeAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped by the test already
+        }
+
+        await B.DisposeAsync();
+        await World.DisposeAsync();
+        await PostgresTestServer.DropDatabaseAsync(ConnectionString);
+        _directory.Dispose();
+    }
+
+    private HttpClient ClientFor(ProductHost instance)
+    {
+        lock (_clients)
+        {
+            int index = ReferenceEquals(instance, A) ? 0 : 1;
+            while (_clients.Count < 2)
+            {
+                ProductHost host = _clients.Count == 0 ? A : B;
+                _clients.Add(new HttpClient(new SocketsHttpHandler
+                {
+                    Proxy = new WebProxy($"http://{host.GatewayEndpoint}"),
+                    UseProxy = true,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+                })
+                { Timeout = TimeSpan.FromSeconds(20) });
+            }
+
+            return _clients[index];
+        }
+    }
+}
