@@ -41,7 +41,13 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
         return new ProxyEntryOptions
         {
             Endpoint = Vendors[dialect].Endpoint,
-            Backconnect = new BackconnectOptions { DialectName = dialect, Dialect = vendor.Writer, Countries = countries ?? CountryCoverage.All },
+            Backconnect = new BackconnectOptions
+            {
+                DialectName = dialect,
+                Dialect = vendor.Writer,
+                Template = dialect == BackconnectDialectNames.Template ? VendorCase.Template : null,
+                Countries = countries ?? CountryCoverage.All,
+            },
             Cost = cost,
             Type = UpstreamType.Residential,
         };

@@ -15,6 +15,9 @@ public sealed class BackconnectThroughGatewayTests(BackconnectThroughGatewayTest
     {
         protected override byte Subnet => 41;
 
+        /// <summary>The built-ins plus a vendor configured as a template.</summary>
+        protected override IEnumerable<string> Dialects => ["brightdata", "oxylabs", "decodo", "iproyal", "soax", "template"];
+
         /// <summary>One pool per dialect (named after it); SOAX serves only US, DE and GB.</summary>
         protected override List<PoolOptions> CreatePools() =>
         [
@@ -28,7 +31,7 @@ public sealed class BackconnectThroughGatewayTests(BackconnectThroughGatewayTest
         ];
     }
 
-    public static TheoryData<string> Dialects => new() { "brightdata", "oxylabs", "decodo", "iproyal", "soax" };
+    public static TheoryData<string> Dialects => new() { "brightdata", "oxylabs", "decodo", "iproyal", "soax", "template" };
 
     [Theory]
     [MemberData(nameof(Dialects))]
@@ -70,6 +73,7 @@ public sealed class BackconnectThroughGatewayTests(BackconnectThroughGatewayTest
     [Theory]
     [InlineData("brightdata")]
     [InlineData("soax")]
+    [InlineData("template")]
     public async Task StrictSession_VendorDropsTheExit_Answers502SessionLostAndNeverChangesIt(string dialect)
     {
         string user = $"{TestConfigs.User}-pool-{dialect}-country-de-session-strict{dialect}-sessmode-strict";
@@ -104,6 +108,8 @@ public sealed class BackconnectThroughGatewayTests(BackconnectThroughGatewayTest
     [InlineData("decodo", "-country-de-city-berlin", "city")]
     [InlineData("iproyal", "-asn-3320", "asn")]
     [InlineData("soax", "-country-us-state-ny", "state")]
+    [InlineData("template", "-asn-3320", "asn")]
+    [InlineData("template", "-country-us-state-ny", "state")]
     public async Task UntranslatableTargeting_Answers400NamingTheParameter_AndNeverReachesTheVendor(string dialect, string targeting, string parameter)
     {
         long before = fixture.Vendors[dialect].RequestsServed;
