@@ -66,7 +66,10 @@ public sealed class UpstreamCatalog(
                 .Take(filter.PageSize)
                 .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return new PageDto<UpstreamDto>([.. rows.Select(r => UpstreamDtoMapper.ToDto(r.Upstream, r.PoolName))], filter.Page, filter.PageSize, total);
+            PoolSnapshot snapshot = snapshots.Current;
+            return new PageDto<UpstreamDto>(
+                [.. rows.Select(r => UpstreamDtoMapper.WithCoverage(UpstreamDtoMapper.ToDto(r.Upstream, r.PoolName), snapshot, r.Upstream.Password))],
+                filter.Page, filter.PageSize, total);
         }
     }
 
@@ -78,7 +81,9 @@ public sealed class UpstreamCatalog(
             var row = await db.Upstreams.AsNoTracking().Where(u => u.Id == id)
                 .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
                 .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return row is null ? null : UpstreamDtoMapper.ToDto(row.Upstream, row.PoolName);
+            return row is null
+                ? null
+                : UpstreamDtoMapper.WithCoverage(UpstreamDtoMapper.ToDto(row.Upstream, row.PoolName), snapshots.Current, row.Upstream.Password);
         }
     }
 
