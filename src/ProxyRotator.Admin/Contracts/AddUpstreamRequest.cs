@@ -12,8 +12,11 @@ public sealed record AddUpstreamRequest
     /// <summary><c>static</c> (default) or <c>backconnect</c> (a vendor gateway: then <see cref="Dialect"/>, and <see cref="Countries"/> instead of a country).</summary>
     public string? Kind { get; init; }
 
-    /// <summary>A built-in dialect: brightdata, oxylabs, decodo, iproyal or soax (template dialects come from the configuration file).</summary>
+    /// <summary>A built-in dialect (brightdata, oxylabs, decodo, iproyal, soax) or <c>template</c> with <see cref="Template"/>.</summary>
     public string? Dialect { get; init; }
+
+    /// <summary>Only for <c>"dialect": "template"</c>: the vendor's syntax.</summary>
+    public TemplateDialectRequest? Template { get; init; }
 
     /// <summary>The countries a backconnect upstream serves (ISO codes); omitted or <c>["*"]</c> means every country.</summary>
     public IReadOnlyList<string>? Countries { get; init; }

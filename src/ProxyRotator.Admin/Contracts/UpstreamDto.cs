@@ -40,6 +40,9 @@ public sealed record UpstreamDto
 
     public decimal? CostPerRequest { get; init; }
 
+    /// <summary>A backconnect upstream's probed countries, ordered by code (null for a static upstream or before any country probe).</summary>
+    public IReadOnlyList<CountryCoverageDto>? Coverage { get; init; }
+
     /// <summary>Health checks saw the exit change between probes (never set for backconnect upstreams, whose exits rotate by design).</summary>
     public bool IsRotatingExit { get; init; }
 }

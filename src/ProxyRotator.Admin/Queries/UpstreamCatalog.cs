@@ -66,7 +66,10 @@ public sealed class UpstreamCatalog(
                 .Take(filter.PageSize)
                 .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
-            return new PageDto<UpstreamDto>([.. rows.Select(r => UpstreamDtoMapper.ToDto(r.Upstream, r.PoolName))], filter.Page, filter.PageSize, total);
+            PoolSnapshot snapshot = snapshots.Current;
+            return new PageDto<UpstreamDto>(
+                [.. rows.Select(r => UpstreamDtoMapper.WithCoverage(UpstreamDtoMapper.ToDto(r.Upstream, r.PoolName), snapshot, r.Upstream.Password))],
+                filter.Page, filter.PageSize, total);
         }
     }
 
@@ -78,7 +81,9 @@ public sealed class UpstreamCatalog(
             var row = await db.Upstreams.AsNoTracking().Where(u => u.Id == id)
                 .Select(u => new { Upstream = u, PoolName = u.Pool!.Name })
                 .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return row is null ? null : UpstreamDtoMapper.ToDto(row.Upstream, row.PoolName);
+            return row is null
+                ? null
+                : UpstreamDtoMapper.WithCoverage(UpstreamDtoMapper.ToDto(row.Upstream, row.PoolName), snapshots.Current, row.Upstream.Password);
         }
     }
 
@@ -178,7 +183,7 @@ public sealed class UpstreamCatalog(
             upstream.DeclaredCountry = country;
             upstream.City = city;
             upstream.Dialect = backconnect?.DialectName;
-            upstream.DialectTemplate = null;
+            upstream.DialectTemplate = backconnect?.Template is { } template ? BackconnectUpstream.SerializeTemplate(template) : null;
             upstream.Countries = backconnect?.Countries.ToString();
             upstream.CostPerGb = request.CostPerGb;
             upstream.CostPerRequest = request.CostPerRequest;
@@ -238,9 +243,10 @@ public sealed class UpstreamCatalog(
         string kind = string.IsNullOrWhiteSpace(request.Kind) ? "static" : request.Kind.Trim().ToLowerInvariant();
         if (kind == "static")
         {
-            if (request.Dialect is not null || request.Countries is not null)
+            if (request.Dialect is not null || request.Countries is not null || request.Template is not null)
             {
-                error = new AdminInputError(request.Dialect is not null ? "dialect" : "countries", "only for \"kind\": \"backconnect\"");
+                error = new AdminInputError(
+                    request.Dialect is not null ? "dialect" : request.Countries is not null ? "countries" : "template", "only for \"kind\": \"backconnect\"");
             }
 
             return null;
@@ -258,9 +264,25 @@ public sealed class UpstreamCatalog(
             return null;
         }
 
-        if (request.Dialect is null || !BackconnectDialectRegistry.BuiltIn.TryGet(request.Dialect, out IBackconnectDialect? dialect) || dialect.Name != request.Dialect)
+        TemplateDialectOptions? template = null;
+        IBackconnectDialect? dialect;
+        if (request.Dialect == BackconnectDialectNames.Template)
         {
-            error = new AdminInputError("dialect", $"expected one of {string.Join(", ", BackconnectDialectRegistry.BuiltIn.Names)} (template dialects come from the configuration file)");
+            if (!TryReadTemplate(request.Template, out template, out TemplateDialect? compiled, out error))
+            {
+                return null;
+            }
+
+            dialect = compiled!;
+        }
+        else if (request.Template is not null)
+        {
+            error = new AdminInputError("template", "only for \"dialect\": \"template\"");
+            return null;
+        }
+        else if (request.Dialect is null || !BackconnectDialectRegistry.BuiltIn.TryGet(request.Dialect, out dialect) || dialect.Name != request.Dialect)
+        {
+            error = new AdminInputError("dialect", $"expected one of {string.Join(", ", BackconnectDialectRegistry.BuiltIn.Names)} or template");
             return null;
         }
 
@@ -288,6 +310,79 @@ public sealed class UpstreamCatalog(
             return null;
         }
 
-        return new BackconnectOptions { DialectName = dialect.Name, Dialect = dialect, Countries = countries };
+        return new BackconnectOptions { DialectName = dialect.Name, Dialect = dialect, Template = template, Countries = countries };
+    }
+
+    /// <summary>The template fields, checked and compiled as the configuration file's are; the error names the field.</summary>
+    private static bool TryReadTemplate(TemplateDialectRequest? request, out TemplateDialectOptions? options, out TemplateDialect? dialect, out AdminInputError? error)
+    {
+        options = null;
+        dialect = null;
+        if (request is null)
+        {
+            error = new AdminInputError("template", "is required for \"dialect\": \"template\"");
+            return false;
+        }
+
+        var template = new TemplateDialectOptions();
+        if (!TryEnum(request.CountryCase, "template.countryCase", ["lower", "upper"], template.CountryCase, out TemplateCase countryCase, out error)
+            || !TryEnum(request.ValueCase, "template.valueCase", ["lower", "upper"], template.ValueCase, out TemplateCase valueCase, out error)
+            || !TryEnum(request.TtlUnit, "template.ttlUnit", ["seconds", "minutes", "hours", "suffixed"], template.TtlUnit, out TemplateTtlUnit ttlUnit, out error)
+            || !TryEnum(request.SessionCharset, "template.sessionCharset", ["lower-alphanumeric", "alphanumeric", "hex", "digits"], template.SessionCharset, out VendorSessionIdCharset charset, out error))
+        {
+            return false;
+        }
+
+        if (request.MaxTtlSeconds is < 1 or > 365 * 86400)
+        {
+            error = new AdminInputError("template.maxTtlSeconds", "must be between 1 and 31536000");
+            return false;
+        }
+
+        template.Username = request.Username ?? template.Username;
+        template.Password = request.Password ?? template.Password;
+        template.CountryCase = countryCase;
+        template.ValueCase = valueCase;
+        template.Separator = request.Separator ?? template.Separator;
+        template.TtlUnit = ttlUnit;
+        template.MaxTtl = request.MaxTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        template.SessionLength = request.SessionLength ?? template.SessionLength;
+        template.SessionCharset = charset;
+        if (!TemplateDialect.TryCreate(template, out dialect, out string? reason))
+        {
+            // TryCreate's reasons start with the field they are about ("the username template ...", "separator ...").
+            string field = reason!.StartsWith("the username", StringComparison.Ordinal) ? "template.username"
+                : reason.StartsWith("the password", StringComparison.Ordinal) ? "template.password"
+                : reason.StartsWith("separator", StringComparison.Ordinal) ? "template.separator"
+                : reason.StartsWith("sessionLength", StringComparison.Ordinal) ? "template.sessionLength"
+                : "template";
+            error = new AdminInputError(field, reason);
+            return false;
+        }
+
+        options = template;
+        error = null;
+        return true;
+    }
+
+    private static bool TryEnum<TEnum>(string? text, string field, string[] names, TEnum fallback, out TEnum value, out AdminInputError? error)
+        where TEnum : struct, Enum
+    {
+        error = null;
+        value = fallback;
+        if (text is null)
+        {
+            return true;
+        }
+
+        int index = Array.IndexOf(names, text);
+        if (index < 0)
+        {
+            error = new AdminInputError(field, $"'{text}' is not one of {string.Join(", ", names)}");
+            return false;
+        }
+
+        value = (TEnum)Enum.ToObject(typeof(TEnum), index);
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using ProxyRotator.Admin.Contracts;
+using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Store.Entities;
 
@@ -43,6 +44,36 @@ internal static class UpstreamDtoMapper
         CostPerRequest = upstream.CostPerRequest,
         IsRotatingExit = upstream.IsRotatingExit,
     };
+
+    /// <summary>Adds the live per-country probe results of a backconnect upstream (from the current snapshot) to its DTO.</summary>
+    public static UpstreamDto WithCoverage(UpstreamDto dto, PoolSnapshot snapshot, string? password)
+    {
+        if (!snapshot.TryGet(dto.Id, out UpstreamProxy? upstream) || upstream!.Backconnect is not { } backconnect)
+        {
+            return dto;
+        }
+
+        IReadOnlyDictionary<string, CountryProbeRecord> records = backconnect.Health.ToDictionary();
+        if (records.Count == 0)
+        {
+            return dto;
+        }
+
+        return dto with
+        {
+            Coverage = [.. records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new CountryCoverageDto
+            {
+                Country = r.Key,
+                LastResult = r.Value.ConsecutiveFailures == 0 ? "ok" : "failed",
+                LastCheckedAt = r.Value.LastCheckedAt,
+                LastError = Scrub(r.Value.LastError, password),
+                ConsecutiveFailures = r.Value.ConsecutiveFailures,
+                Successes = r.Value.Successes,
+                Failures = r.Value.Failures,
+                Avoided = backconnect.Health.IsWeak(r.Key),
+            })],
+        };
+    }
 
     /// <summary>Defence in depth: a free-text note that quotes the password (or a URL with it) never leaves with it.</summary>
     public static string? Scrub(string? text, string? password) => CredentialMasking.Scrub(text, password);

@@ -150,6 +150,54 @@ public sealed class AdminApiRouteTests : AdminApiTestBase
     }
 
     [Fact]
+    public async Task PostProxies_TemplateDialect_AddsABackconnectUpstreamWithItsTemplate()
+    {
+        using HttpResponseMessage response = await Client.PostAsync("/api/proxies", Body(new
+        {
+            url = "http://acct:pw@127.0.5.9:8000",
+            pool = "dc",
+            kind = "backconnect",
+            dialect = "template",
+            countries = new[] { "us", "de" },
+            template = new { username = "{user}[-cc-{country}][-sid-{session}][-ttl-{ttl}]", countryCase = "upper", ttlUnit = "seconds", sessionLength = 8 },
+        }));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        JsonElement added = await ReadJsonAsync(response);
+        Assert.Equal(("backconnect", "template", "DE,US"), (
+            added.GetProperty("kind").GetString(), added.GetProperty("dialect").GetString(), added.GetProperty("countries").GetString()));
+        Assert.Contains("{country}", await Server.DialectTemplateAsync(added.GetProperty("id").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("""{"username": "{user}-cc-{nation}"}""", "template.username")]
+    [InlineData("""{"username": "{user}[-cc-{country}"}""", "template.username")]
+    [InlineData("""{"password": "{password}]"}""", "template.password")]
+    [InlineData("""{"separator": "~"}""", "template.separator")]
+    [InlineData("""{"sessionLength": 2}""", "template.sessionLength")]
+    [InlineData("""{"ttlUnit": "weeks"}""", "template.ttlUnit")]
+    [InlineData("""{"countryCase": "title"}""", "template.countryCase")]
+    [InlineData("null", "template")]
+    public async Task PostProxies_BadTemplate_Returns400NamingTheField(string template, string field)
+    {
+        string json = $$"""{"url": "http://127.0.5.10:8000", "pool": "dc", "kind": "backconnect", "dialect": "template", "template": {{template}}}""";
+
+        using HttpResponseMessage response = await Client.PostAsync("/api/proxies", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task PostProxies_TemplateWithABuiltInDialect_Returns400NamingTemplate()
+    {
+        string json = """{"url": "http://127.0.5.11:8000", "pool": "dc", "kind": "backconnect", "dialect": "oxylabs", "template": {"username": "{user}"}}""";
+
+        using HttpResponseMessage response = await Client.PostAsync("/api/proxies", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "template");
+    }
+
+    [Fact]
     public async Task DeleteProxy_KnownId_RetiresIt()
     {
         long id = await Server.UpstreamIdAsync("127.0.3.2");

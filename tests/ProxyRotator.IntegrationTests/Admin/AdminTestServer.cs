@@ -139,6 +139,13 @@ internal sealed class AdminTestServer : IAsyncDisposable
         return await db.Upstreams.Where(u => u.Host == host).Select(u => u.Id).SingleAsync();
     }
 
+    /// <summary>The stored template of one upstream (null for a built-in dialect or a static upstream).</summary>
+    public async Task<string?> DialectTemplateAsync(long id)
+    {
+        await using ProxyRotatorDbContext db = await Services.GetRequiredService<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        return await db.Upstreams.Where(u => u.Id == id).Select(u => u.DialectTemplate).SingleAsync();
+    }
+
     /// <summary>
     /// res-eu: 127.0.3.1 active (verified DE), 127.0.3.2 active, 127.0.3.3 quarantined (its last error quotes the
     /// password, which must never reach a response), 127.0.3.4 pending. dc: 127.0.4.1 active, 127.0.4.2 retired.

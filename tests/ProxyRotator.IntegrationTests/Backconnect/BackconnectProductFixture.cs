@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ProxyRotator.Core.Backconnect;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
@@ -41,7 +43,13 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
         return new ProxyEntryOptions
         {
             Endpoint = Vendors[dialect].Endpoint,
-            Backconnect = new BackconnectOptions { DialectName = dialect, Dialect = vendor.Writer, Countries = countries ?? CountryCoverage.All },
+            Backconnect = new BackconnectOptions
+            {
+                DialectName = dialect,
+                Dialect = vendor.Writer,
+                Template = dialect == BackconnectDialectNames.Template ? VendorCase.Template : null,
+                Countries = countries ?? CountryCoverage.All,
+            },
             Cost = cost,
             Type = UpstreamType.Residential,
         };
@@ -62,6 +70,9 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
 
     protected abstract List<PoolOptions> CreatePools();
 
+    /// <summary>A fake clock shared by the product and the simulated vendors (null: the system clock).</summary>
+    protected virtual FakeTimeProvider? Clock => null;
+
     /// <summary>The countries a simulated vendor has exits in (null: its default six).</summary>
     protected virtual IReadOnlyList<string>? VendorCountries(string dialect) => null;
 
@@ -81,14 +92,14 @@ public abstract class BackconnectProductFixture : IAsyncLifetime, IDisposable
         foreach (string dialect in Dialects)
         {
             // Bound per connection: a pooled upstream connection reused for other credentials would exit wrongly.
-            Vendors[dialect] = VendorCase.For(dialect).Start(bindsExitToConnection: true, countries: VendorCountries(dialect));
+            Vendors[dialect] = VendorCase.For(dialect).Start(Clock, bindsExitToConnection: true, countries: VendorCountries(dialect));
         }
 
         ProxyRotatorConfig config = TestConfigs.Create(_directory.File("proxyrotator.db"), CreatePools());
         config.GeoIp = World.CreateGeoIpOptions();
         config.HealthCheck.Url = World.Origin.HttpUrl.ToString();
         World.AddGeoNetworks([.. Vendors.Values.SelectMany(v => v.ExitNetworks())]);
-        Product = await ProductHost.StartAsync(config);
+        Product = await ProductHost.StartAsync(config, Clock is { } clock ? services => services.AddSingleton<TimeProvider>(clock) : null);
     }
 
     public async Task DisposeAsync()

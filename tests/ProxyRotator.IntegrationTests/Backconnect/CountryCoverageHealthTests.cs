@@ -69,4 +69,32 @@ public sealed class CountryCoverageHealthTests(CountryCoverageHealthTests.Fixtur
         Assert.All(proxies.GetProperty("items").EnumerateArray(), p => Assert.Equal("active", p.GetProperty("status").GetString()));
         Assert.All(proxies.GetProperty("items").EnumerateArray(), p => Assert.False(p.GetProperty("isRotatingExit").GetBoolean()));
     }
+
+    [Fact]
+    public async Task HealthPasses_GetProxy_ShowsProbedCountriesLastResultAndWhereItIsAvoided()
+    {
+        using var admin = new HttpClient { BaseAddress = fixture.Product.AdminUri };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", fixture.Product.Config.Admin.ApiKey);
+        for (int pass = 0; pass < 3; pass++)
+        {
+            (await admin.PostAsync("/api/checks", null)).EnsureSuccessStatusCode();
+        }
+
+        JsonElement list = await JsonSerializer.DeserializeAsync<JsonElement>(await admin.GetStreamAsync("/api/proxies?pool=providers"));
+        long Id(string dialect) => list.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("dialect").GetString() == dialect).GetProperty("id").GetInt64();
+        JsonElement oxylabs = await JsonSerializer.DeserializeAsync<JsonElement>(await admin.GetStreamAsync($"/api/proxies/{Id("oxylabs")}"));
+        JsonElement brightdata = await JsonSerializer.DeserializeAsync<JsonElement>(await admin.GetStreamAsync($"/api/proxies/{Id("brightdata")}"));
+
+        Dictionary<string, JsonElement> Coverage(JsonElement upstream) =>
+            upstream.GetProperty("coverage").EnumerateArray().ToDictionary(c => c.GetProperty("country").GetString()!);
+        Dictionary<string, JsonElement> weak = Coverage(oxylabs);
+        Dictionary<string, JsonElement> strong = Coverage(brightdata);
+        Assert.Equal(["BR", "US"], weak.Keys.Order());
+        Assert.Equal(("failed", true), (weak["BR"].GetProperty("lastResult").GetString(), weak["BR"].GetProperty("avoided").GetBoolean()));
+        Assert.True(weak["BR"].GetProperty("consecutiveFailures").GetInt32() >= CountryCoverageHealth.WeakAfterFailures);
+        Assert.False(string.IsNullOrEmpty(weak["BR"].GetProperty("lastError").GetString()));
+        Assert.Equal(("ok", false), (weak["US"].GetProperty("lastResult").GetString(), weak["US"].GetProperty("avoided").GetBoolean()));
+        Assert.All(strong.Values, c => Assert.Equal(("ok", false), (c.GetProperty("lastResult").GetString(), c.GetProperty("avoided").GetBoolean())));
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), p => p.TryGetProperty("coverage", out JsonElement c) && c.ValueKind == JsonValueKind.Array);
+    }
 }

@@ -23,6 +23,18 @@ internal sealed record VendorCase(
     private static readonly SessionOptions _sessions = new() { DefaultTtl = TimeSpan.FromMinutes(10), MaxTtl = TimeSpan.FromHours(24) };
     private static readonly KeyedVendorSessionIds _sessionIds = new("0123456789abcdef0123456789abcdef"u8);
 
+    /// <summary>A vendor known only by the template a configuration declares for it (no state, no ASN; a strict flag).</summary>
+    public static TemplateDialectOptions Template { get; } = new()
+    {
+        Username = "{user}[-country-{country}][-city-{city}][-sid-{session}][-ttl-{ttl}][-hold{strict}]",
+        Password = "{password}",
+        TtlUnit = TemplateTtlUnit.Minutes,
+        SessionLength = 10,
+    };
+
+    private static TemplateDialect TemplateWriter =>
+        TemplateDialect.TryCreate(Template, out TemplateDialect? dialect, out string? error) ? dialect! : throw new InvalidOperationException(error);
+
     public static VendorCase For(string dialect) => dialect switch
     {
         "brightdata" => new(dialect, new BrightDataDialect(), () => new BrightDataGrammar(), 20,
@@ -35,6 +47,8 @@ internal sealed record VendorCase(
             ("username", "password_country-br_session-tooshort1_lifetime-10m"), "X-IPRoyal-Error", HasStrictSwitch: false),
         "soax" => new(dialect, new SoaxDialect(), () => new SoaxGrammar(), 24,
             ("country-us-sessionid-abc-bind-node-onerror-replace", "pk_live_7Hq2"), "X-SOAX-Error", HasStrictSwitch: true),
+        "template" => new(dialect, TemplateWriter, () => new TemplateGrammar(Template), 25,
+            ("tuser-country-DE", "tpass"), "Proxy-Status", HasStrictSwitch: true),
         _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
     };
 
