@@ -35,10 +35,10 @@ internal static class SessionLoad
             ("new", () => $"{account}-session-n{runId}{Interlocked.Increment(ref counter)}"),
             ("existing", () => $"{account}-session-e{runId}{Random.Shared.Next(ExistingSessions)}"),
         ];
-        TimeSpan each = warmup / scenarios.Length;
         foreach ((_, Func<string> username) in scenarios)
         {
-            await RunAsync(client, url, password, username, concurrency, each > TimeSpan.FromSeconds(1) ? each : TimeSpan.FromSeconds(1), null);
+            // The full warm-up each: a third of it left the first measured round still warming up.
+            await RunAsync(client, url, password, username, concurrency, warmup, null);
         }
 
         var results = new List<(double Plain, double Fresh, double Existing, double PlainCpu, double FreshCpu, double ExistingCpu)>();
