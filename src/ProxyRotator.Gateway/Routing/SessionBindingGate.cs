@@ -30,7 +30,9 @@ public sealed class SessionBindingGate
         }
 
         Interlocked.Increment(ref _pending);
-        Interlocked.Increment(ref AccountPending(account).Value);
+        StrongBox<int> accountPending = AccountPending(account);
+        Interlocked.Increment(ref accountPending.Value);
+        fresh.AccountPending = accountPending; // End counts down the same box without a second look-up
         return true;
     }
 
@@ -61,6 +63,9 @@ public sealed class SessionBindingGate
 
         internal (string Account, string SessionId) Key { get; }
 
+        /// <summary>The account's pending count this claim raised (set before any other request can see the claim end).</summary>
+        internal StrongBox<int>? AccountPending { get; set; }
+
         /// <summary>Completes when the claim holder stored the binding or gave up.</summary>
         public Task Ended
         {
@@ -90,7 +95,7 @@ public sealed class SessionBindingGate
             if (_gate._claims.TryRemove(new KeyValuePair<(string, string), Claim>(Key, this)))
             {
                 Interlocked.Decrement(ref _gate._pending);
-                Interlocked.Decrement(ref _gate.AccountPending(Key.Account).Value);
+                Interlocked.Decrement(ref (AccountPending ?? _gate.AccountPending(Key.Account)).Value);
             }
 
             Interlocked.Exchange(ref _done, 1);

@@ -28,9 +28,11 @@ public sealed class StoreSessionStore(
     /// <summary>Rows written per database transaction.</summary>
     public const int FlushBatchSize = 500;
 
-    private readonly ConcurrentDictionary<string, StickySession> _sessions = new(StringComparer.Ordinal);
+    // Keyed by (account, session id) rather than the "account:id" string: a new session per request would otherwise
+    // build that string on every look-up and keep one more per session in memory (twice, with the pending write).
+    private readonly ConcurrentDictionary<(string Account, string SessionId), StickySession> _sessions = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PendingSessionWrite> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Account, string SessionId), PendingSessionWrite> _pending = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private Task? _load;
@@ -56,7 +58,7 @@ public sealed class StoreSessionStore(
     public int CountActive(DateTimeOffset now)
     {
         int active = 0;
-        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
         {
             if (!entry.Value.IsExpired(now))
             {
@@ -102,7 +104,7 @@ public sealed class StoreSessionStore(
     public ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        string key = session.Key;
+        (string, string) key = (session.Account, session.SessionId);
         while (true)
         {
             if (_sessions.TryGetValue(key, out StickySession? existing))
@@ -130,7 +132,7 @@ public sealed class StoreSessionStore(
     /// </summary>
     internal void Adopt(StickySession session)
     {
-        string key = session.Key;
+        (string, string) key = (session.Account, session.SessionId);
         while (true)
         {
             if (_sessions.TryGetValue(key, out StickySession? existing))
@@ -154,7 +156,7 @@ public sealed class StoreSessionStore(
     /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
     internal void Evict(string account, string sessionId)
     {
-        if (_sessions.TryRemove(StickySessionKey.Of(account, sessionId), out _))
+        if (_sessions.TryRemove((account, sessionId), out _))
         {
             Interlocked.Decrement(ref AccountCount(account).Value);
         }
@@ -162,11 +164,11 @@ public sealed class StoreSessionStore(
 
     /// <summary>The session held in memory under a key, expired or not.</summary>
     internal StickySession? Peek(string account, string sessionId) =>
-        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) ? session : null;
+        _sessions.TryGetValue((account, sessionId), out StickySession? session) ? session : null;
 
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
-        string key = StickySessionKey.Of(account, sessionId);
+        (string, string) key = (account, sessionId);
         if (!_sessions.TryRemove(key, out _))
         {
             return ValueTask.FromResult(false);
@@ -175,7 +177,7 @@ public sealed class StoreSessionStore(
         Interlocked.Decrement(ref _count);
         Interlocked.Decrement(ref AccountCount(account).Value);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
-        clusterFeed?.Publish(ClusterChange.SessionEnded(key));
+        clusterFeed?.Publish(ClusterChange.SessionEnded(StickySessionKey.Of(account, sessionId)));
         return ValueTask.FromResult(true);
     }
 
@@ -200,7 +202,7 @@ public sealed class StoreSessionStore(
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         var live = new List<StickySession>(Count);
-        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
         {
             if (!entry.Value.IsExpired(now))
             {
@@ -215,7 +217,7 @@ public sealed class StoreSessionStore(
     public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         int removed = 0;
-        foreach (KeyValuePair<string, StickySession> entry in _sessions)
+        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
         {
             if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
             {
@@ -253,9 +255,9 @@ public sealed class StoreSessionStore(
         {
             int written = await DeleteExpiredAsync(cancellationToken).ConfigureAwait(false);
             var batch = new List<PendingSessionWrite>(FlushBatchSize);
-            foreach (string key in _pending.Keys)
+            foreach ((string, string) key in _pending.Keys)
             {
-                if (_pending.TryRemove(key, out PendingSessionWrite? write))
+                if (_pending.TryRemove(key, out PendingSessionWrite write))
                 {
                     batch.Add(write);
                 }
@@ -284,7 +286,7 @@ public sealed class StoreSessionStore(
     public void Dispose() => _flushGate.Dispose();
 
     private StickySession? Find(string account, string sessionId) =>
-        _sessions.TryGetValue(StickySessionKey.Of(account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
+        _sessions.TryGetValue((account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
             ? session
             : null;
 
@@ -383,7 +385,7 @@ public sealed class StoreSessionStore(
             // Keep what failed for the next flush, unless the session changed again meanwhile (the newer state wins).
             foreach (PendingSessionWrite write in batch)
             {
-                _pending.TryAdd(StickySessionKey.Of(write.Account, write.SessionId), write);
+                _pending.TryAdd((write.Account, write.SessionId), write);
             }
 
             throw;
@@ -401,7 +403,7 @@ public sealed class StoreSessionStore(
             foreach (StickySessionEntity row in rows)
             {
                 // TryAdd: a session saved while loading is newer than what was read.
-                if (_sessions.TryAdd(StickySessionKey.Of(row.Account, row.SessionId), row.ToSession()))
+                if (_sessions.TryAdd((row.Account, row.SessionId), row.ToSession()))
                 {
                     Interlocked.Increment(ref _count);
                     Interlocked.Increment(ref AccountCount(row.Account).Value);

@@ -25,27 +25,53 @@ internal static class SessionLoad
         using HttpClient client = CreateClient(gateway, concurrency);
         long counter = 0;
         string runId = Guid.NewGuid().ToString("N")[..6];
-        Func<string> plain = () => account;
-        Func<string> fresh = () => $"{account}-session-n{runId}{Interlocked.Increment(ref counter)}";
-        Func<string> existing = () => $"{account}-session-e{runId}{Random.Shared.Next(ExistingSessions)}";
 
-        await RunAsync(client, url, password, plain, concurrency, warmup, null);
-        await RunAsync(client, url, password, fresh, concurrency, warmup / 2, null);
-        await RunAsync(client, url, password, existing, concurrency, warmup / 2, null);
-        var results = new List<(double Plain, double Fresh, double Existing)>();
-        for (int round = 0; round < rounds; round++)
+        // Like with like: every scenario gets the same warm-up, and each round runs the three in a rotated order, so
+        // neither drift of a shared machine nor the write-behind flush of the previous scenario's new sessions (it
+        // lands in the first second of whatever runs next) always falls on the same one.
+        (string Name, Func<string> Username)[] scenarios =
+        [
+            ("plain", () => account),
+            ("new", () => $"{account}-session-n{runId}{Interlocked.Increment(ref counter)}"),
+            ("existing", () => $"{account}-session-e{runId}{Random.Shared.Next(ExistingSessions)}"),
+        ];
+        foreach ((_, Func<string> username) in scenarios)
         {
-            double p = (await RunAsync(client, url, password, plain, concurrency, duration, null)).Rate;
-            double f = (await RunAsync(client, url, password, fresh, concurrency, duration, null)).Rate;
-            double e = (await RunAsync(client, url, password, existing, concurrency, duration, null)).Rate;
-            results.Add((p, f, e));
+            // The full warm-up each: a third of it left the first measured round still warming up.
+            await RunAsync(client, url, password, username, concurrency, warmup, null);
         }
 
-        (double plainRate, double freshRate, double existingRate) = results.OrderBy(r => r.Fresh / r.Plain).ElementAt(results.Count / 2);
-        Console.WriteLine($"{"plain rotation (requests/s)",-34} {plainRate,14:N1}");
-        Console.WriteLine($"{"new session per request",-34} {freshRate,14:N1} {"",14} {freshRate / plainRate,7:0.00}x plain");
-        Console.WriteLine($"{"64 existing sessions",-34} {existingRate,14:N1} {"",14} {existingRate / plainRate,7:0.00}x plain");
+        var results = new List<(double Plain, double Fresh, double Existing, double PlainCpu, double FreshCpu, double ExistingCpu)>();
+        for (int round = 0; round < rounds; round++)
+        {
+            var rate = new double[scenarios.Length];
+            var cpu = new double[scenarios.Length];
+            for (int i = 0; i < scenarios.Length; i++)
+            {
+                int s = (round + i) % scenarios.Length;
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                (double r, long count) = await RunAsync(client, url, password, scenarios[s].Username, concurrency, duration, null);
+                rate[s] = r;
+                cpu[s] = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, count);
+            }
+
+            results.Add((rate[0], rate[1], rate[2], cpu[0], cpu[1], cpu[2]));
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            double[] sorted = [.. values.Order()];
+            return sorted[sorted.Length / 2];
+        }
+
+        // Each ratio is the median of its own per-round ratios (a round's plain run is its reference).
+        double plainRate = Median(results.Select(r => r.Plain));
+        Console.WriteLine($"{"sessions (median of rounds)",-34} {"req/s",10} {"ratio",8} {"CPU µs/req",12} {"CPU ratio",10}");
+        Console.WriteLine($"{"plain rotation",-34} {plainRate,10:N1} {1,7:0.00}x {Median(results.Select(r => r.PlainCpu)),12:N1} {1,9:0.00}x");
+        Console.WriteLine($"{"new session per request",-34} {Median(results.Select(r => r.Fresh)),10:N1} {Median(results.Select(r => r.Fresh / r.Plain)),7:0.00}x {Median(results.Select(r => r.FreshCpu)),12:N1} {Median(results.Select(r => r.FreshCpu / r.PlainCpu)),9:0.00}x");
+        Console.WriteLine($"{"64 existing sessions",-34} {Median(results.Select(r => r.Existing)),10:N1} {Median(results.Select(r => r.Existing / r.Plain)),7:0.00}x {Median(results.Select(r => r.ExistingCpu)),12:N1} {Median(results.Select(r => r.ExistingCpu / r.PlainCpu)),9:0.00}x");
         Console.WriteLine($"  rounds (new, existing vs plain): {string.Join("; ", results.Select(r => $"{r.Fresh / r.Plain:0.00}, {r.Existing / r.Plain:0.00}"))}");
+        Console.WriteLine($"  CPU per request of the whole process (client, gateway, upstreams, origin), new and existing vs plain: {string.Join("; ", results.Select(r => $"{r.FreshCpu / r.PlainCpu:0.00}, {r.ExistingCpu / r.PlainCpu:0.00}"))}");
     }
 
     public static async Task LockedAsync(IPEndPoint gateway, string account, string password, Uri url, int concurrency, TimeSpan lockFor, TimeSpan warmup, string databasePath)
