@@ -73,6 +73,23 @@ public sealed class ClusterJobsAndFailoverTests
         Assert.Equal(boundOnA, onB);
     }
 
+    [PostgresFact]
+    public async Task InstanceAStopsGracefully_B_RunsHealthPassWithinBound()
+    {
+        var probes = new ProbeLog();
+        await using TwoInstances cluster = await StartAsync(subnet: 68, probes);
+        Quartz.IScheduler a = await cluster.A.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        Quartz.IScheduler b = await cluster.B.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        Console.WriteLine($"A {a.SchedulerInstanceId} B {b.SchedulerInstanceId} same {ReferenceEquals(a, b)}");
+        await Eventually.WaitAsync(() => probes.Count >= 4, Deadline, "a first health pass");
+
+        await cluster.StopAAsync();
+        DateTimeOffset stopped = DateTimeOffset.UtcNow;
+        string b2 = cluster.B.Services.GetRequiredService<ClusterInstance>().Id;
+        await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.At > stopped + Interval && p.Instance == b2), Deadline,
+            () => $"a health pass on B after A stopped ({string.Join(", ", probes.Snapshot().Select(p => $"{p.Instance}@{p.At:HH:mm:ss.fff}"))}; stopped {stopped:HH:mm:ss.fff})");
+    }
+
     private static Task<TwoInstances> StartAsync(byte subnet, ProbeLog probes) =>
         TwoInstances.StartAsync(subnet, upstreams: 4,
             configure: config =>

@@ -16,11 +16,14 @@ namespace ProxyRotator.IntegrationTests.Cluster;
 /// </summary>
 public sealed class TwoInstances : IAsyncDisposable
 {
-    private readonly TempDirectory _directory = new();
+    // Holds the world's files (the GeoIP databases): an instance opens them when it first runs the health job, which
+    // on the survivor may be long after start-up, so they must live as long as the cluster.
+    private readonly TempDirectory _directory;
     private readonly List<HttpClient> _clients = [];
 
-    private TwoInstances(SimulatedWorld world, string connectionString, ProxyRotatorConfig config)
+    private TwoInstances(TempDirectory directory, SimulatedWorld world, string connectionString, ProxyRotatorConfig config)
     {
+        _directory = directory;
         World = world;
         ConnectionString = connectionString;
         Config = config;
@@ -53,10 +56,9 @@ public sealed class TwoInstances : IAsyncDisposable
         config.GeoIp = world.CreateGeoIpOptions();
         config.HealthCheck.Url = world.Origin.HttpUrl.ToString();
         configure?.Invoke(config);
-        var cluster = new TwoInstances(world, connectionString, config);
+        var cluster = new TwoInstances(directory, world, connectionString, config);
         cluster.A = await ProductHost.StartAsync(config, services);
         cluster.B = await ProductHost.StartAsync(config, services);
-        directory.Dispose();
         return cluster;
     }
 
