@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,8 +7,10 @@ using Microsoft.Extensions.Logging;
 using ProxyRotator.Core.Cluster;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Health.Jobs;
 using ProxyRotator.Health.Probing;
 using ProxyRotator.IntegrationTests.Support;
+using Npgsql;
 
 namespace ProxyRotator.IntegrationTests.Cluster;
 
@@ -20,6 +23,16 @@ public sealed class ClusterJobsAndFailoverTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after an instance goes away its triggers fire on a survivor: the dead instance counts as failed once
+    /// its last check-in is older than the check-in interval plus the check-in misfire threshold (twice the interval),
+    /// the survivor notices at its next check-in, and a recovered trigger fires within one job interval.
+    /// </summary>
+    private static readonly TimeSpan TakeoverBound = (4 * ClusteredJobStore.CheckinInterval) + Interval;
+
+    // Slack for this shared, loaded machine.
+    private static readonly TimeSpan TakeoverDeadline = TakeoverBound + TimeSpan.FromSeconds(6);
 
     [PostgresFact]
     public async Task HealthPass_TwoInstances_EachUpstreamProbedOncePerInterval()
@@ -78,17 +91,70 @@ public sealed class ClusterJobsAndFailoverTests
     {
         var probes = new ProbeLog();
         await using TwoInstances cluster = await StartAsync(subnet: 68, probes);
-        Quartz.IScheduler a = await cluster.A.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
-        Quartz.IScheduler b = await cluster.B.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
-        Console.WriteLine($"A {a.SchedulerInstanceId} B {b.SchedulerInstanceId} same {ReferenceEquals(a, b)}");
+        string b = cluster.B.Services.GetRequiredService<ClusterInstance>().Id;
         await Eventually.WaitAsync(() => probes.Count >= 4, Deadline, "a first health pass");
 
         await cluster.StopAAsync();
         DateTimeOffset stopped = DateTimeOffset.UtcNow;
-        string b2 = cluster.B.Services.GetRequiredService<ClusterInstance>().Id;
-        await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.At > stopped + Interval && p.Instance == b2), Deadline,
-            () => $"a health pass on B after A stopped ({string.Join(", ", probes.Snapshot().Select(p => $"{p.Instance}@{p.At:HH:mm:ss.fff}"))}; stopped {stopped:HH:mm:ss.fff})");
+
+        TimeSpan took = await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.Instance == b && p.At > stopped), TakeoverDeadline,
+            () => $"a health pass on B after A stopped ({Describe(probes)}; stopped {stopped:HH:mm:ss.fff})");
+        Console.WriteLine($"graceful stop: B ran a health pass {took.TotalSeconds:0.0} s after A stopped (bound {TakeoverBound.TotalSeconds:0} s)");
     }
+
+    [PostgresFact]
+    public async Task ServeProcessKilled_B_KeepsRunningHealthPassesWithinBound()
+    {
+        var probes = new ProbeLog();
+        await using TwoInstances cluster = await StartAsync(subnet: 69, probes);
+        string b = cluster.B.Services.GetRequiredService<ClusterInstance>().Id;
+        await cluster.StopAAsync();
+        using Process serve = await cluster.StartServeProcessAsync();
+        try
+        {
+            // The serve process has joined the cluster (checked in) and the passes go on while both run.
+            await Eventually.WaitAsync(async () => await SchedulerInstancesAsync(cluster.ConnectionString) >= 2, Deadline, "the serve process checked in");
+            // Either instance may run them (often the newcomer runs them all), so read the trigger's last fire time.
+            long joined = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await Eventually.WaitAsync(async () => await LastHealthPassAsync(cluster.ConnectionString) > joined + (2 * Interval.TotalMilliseconds), Deadline,
+                "passes with both instances up");
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true); // SIGKILL: no shutdown, its triggers stay acquired or blocked
+            await serve.WaitForExitAsync();
+        }
+
+        DateTimeOffset killed = DateTimeOffset.UtcNow;
+        TimeSpan first = await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.Instance == b && p.At > killed), TakeoverDeadline,
+            () => $"a health pass on B after the serve process was killed ({Describe(probes)}; killed {killed:HH:mm:ss.fff})");
+        DateTimeOffset resumed = DateTimeOffset.UtcNow;
+        // And it carries on at the interval (the trigger is back in normal service, not fired once by recovery).
+        await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.Instance == b && p.At > resumed + Interval), TakeoverDeadline,
+            () => $"the next health pass on B ({Describe(probes)}; resumed {resumed:HH:mm:ss.fff})");
+        Console.WriteLine($"SIGKILL: B ran a health pass {first.TotalSeconds:0.0} s after the kill (bound {TakeoverBound.TotalSeconds:0} s)");
+    }
+
+    private static async Task<long> SchedulerInstancesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_scheduler_state", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>When the health-check trigger last fired anywhere in the cluster (Unix ms).</summary>
+    private static async Task<long> LastHealthPassAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT prev_fire_time FROM qrtz_triggers WHERE trigger_name = @name", connection);
+        command.Parameters.AddWithValue("name", HealthCheckJob.TriggerKey.Name);
+        return await command.ExecuteScalarAsync() is long ticks ? (ticks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond : 0;
+    }
+
+    private static string Describe(ProbeLog probes) =>
+        string.Join(", ", probes.Snapshot().Select(p => $"{p.Instance}@{p.At:HH:mm:ss.fff}"));
 
     private static Task<TwoInstances> StartAsync(byte subnet, ProbeLog probes) =>
         TwoInstances.StartAsync(subnet, upstreams: 4,
