@@ -109,15 +109,20 @@ public sealed class ClusterJobsAndFailoverTests
         await using TwoInstances cluster = await StartAsync(subnet: 69, probes);
         string b = cluster.B.Services.GetRequiredService<ClusterInstance>().Id;
         await cluster.StopAAsync();
+        // B on standby while the serve process joins: the passes (and the trigger, acquired ahead of each firing) are
+        // then the serve process's when it is killed, so B can only run them after recovering its triggers.
+        Quartz.IScheduler bScheduler = await cluster.B.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        await bScheduler.Standby();
+        int bProbesBefore = probes.Snapshot().Count(p => p.Instance == b);
         using Process serve = await cluster.StartServeProcessAsync();
         try
         {
             // The serve process has joined the cluster (checked in) and the passes go on while both run.
             await Eventually.WaitAsync(async () => await SchedulerInstancesAsync(cluster.ConnectionString) >= 2, Deadline, "the serve process checked in");
-            // Either instance may run them (often the newcomer runs them all), so read the trigger's last fire time.
-            long joined = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            await Eventually.WaitAsync(async () => await LastHealthPassAsync(cluster.ConnectionString) > joined + (2 * Interval.TotalMilliseconds), Deadline,
-                "passes with both instances up");
+            // Killed while it runs a pass (its fired-trigger row EXECUTING, the trigger BLOCKED): the worst case, as nothing
+            // else may fire the job until a survivor recovers the dead instance's triggers.
+            await Eventually.WaitAsync(async () => (await TriggerStateAsync(cluster.ConnectionString)).Contains("health-check-trigger:BLOCKED", StringComparison.Ordinal), Deadline,
+                "the serve process running a health pass");
         }
         finally
         {
@@ -126,13 +131,17 @@ public sealed class ClusterJobsAndFailoverTests
         }
 
         DateTimeOffset killed = DateTimeOffset.UtcNow;
+        string atKill = await TriggerStateAsync(cluster.ConnectionString);
+        Assert.Contains("health-check-trigger:BLOCKED", atKill, StringComparison.Ordinal);
+        Assert.Equal(bProbesBefore, probes.Snapshot().Count(p => p.Instance == b)); // B ran nothing on standby
+        await bScheduler.Start();
         TimeSpan first = await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.Instance == b && p.At > killed), TakeoverDeadline,
             () => $"a health pass on B after the serve process was killed ({Describe(probes)}; killed {killed:HH:mm:ss.fff})");
         DateTimeOffset resumed = DateTimeOffset.UtcNow;
         // And it carries on at the interval (the trigger is back in normal service, not fired once by recovery).
         await Eventually.WaitAsync(() => probes.Snapshot().Any(p => p.Instance == b && p.At > resumed + Interval), TakeoverDeadline,
             () => $"the next health pass on B ({Describe(probes)}; resumed {resumed:HH:mm:ss.fff})");
-        Console.WriteLine($"SIGKILL: B ran a health pass {first.TotalSeconds:0.0} s after the kill (bound {TakeoverBound.TotalSeconds:0} s)");
+        Console.WriteLine($"SIGKILL ({atKill}): B ran a health pass {first.TotalSeconds:0.0} s after the kill (bound {TakeoverBound.TotalSeconds:0} s)");
     }
 
     private static async Task<long> SchedulerInstancesAsync(string connectionString)
@@ -143,14 +152,20 @@ public sealed class ClusterJobsAndFailoverTests
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>When the health-check trigger last fired anywhere in the cluster (Unix ms).</summary>
-    private static async Task<long> LastHealthPassAsync(string connectionString)
+    /// <summary>Each trigger's state and its fired-trigger rows (instance/state), as <c>name:STATE fired:…</c>.</summary>
+    private static async Task<string> TriggerStateAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT prev_fire_time FROM qrtz_triggers WHERE trigger_name = @name", connection);
-        command.Parameters.AddWithValue("name", HealthCheckJob.TriggerKey.Name);
-        return await command.ExecuteScalarAsync() is long ticks ? (ticks - DateTimeOffset.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond : 0;
+        await using var command = new NpgsqlCommand("SELECT t.trigger_name || ':' || t.trigger_state || ' fired:' || coalesce((SELECT string_agg(f.instance_name || '/' || f.state, ',') FROM qrtz_fired_triggers f WHERE f.trigger_name = t.trigger_name), '-') FROM qrtz_triggers t", connection);
+        var rows = new List<string>();
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return string.Join("; ", rows);
     }
 
     private static string Describe(ProbeLog probes) =>
