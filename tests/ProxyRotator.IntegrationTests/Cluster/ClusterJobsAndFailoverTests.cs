@@ -19,6 +19,7 @@ namespace ProxyRotator.IntegrationTests.Cluster;
 /// across the cluster, never by both; when A goes away while clients keep using B, B serves every request and
 /// honours the session A bound.
 /// </summary>
+[Collection(SerialClusterCollection.Name)]
 public sealed class ClusterJobsAndFailoverTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
