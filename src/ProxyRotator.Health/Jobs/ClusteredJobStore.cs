@@ -11,7 +11,9 @@ namespace ProxyRotator.Health.Jobs;
 /// PostgreSQL migrations), and each trigger fires on one instance only. With the jobs'
 /// <c>[DisallowConcurrentExecution]</c> a health pass, a provider refresh or a session sweep runs once per interval
 /// across the cluster; when an instance stops, its triggers are released, and when one dies, a survivor recovers
-/// them after <see cref="CheckinInterval"/> plus the misfire threshold.
+/// them: the dead instance counts as failed once its last check-in is older than <see cref="CheckinInterval"/> plus
+/// the check-in misfire threshold (twice the interval), a survivor notices at its next check-in and fires the
+/// recovered trigger after the next misfire scan (<see cref="MisfireScanInterval"/>), within one job interval.
 /// </summary>
 public static class ClusteredJobStore
 {
@@ -23,6 +25,13 @@ public static class ClusteredJobStore
 
     /// <summary>How late a trigger may fire before it counts as misfired (Quartz's default is 60 s).</summary>
     public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often the store looks for misfired triggers (Quartz's default is <see cref="MisfireThreshold"/>). A trigger
+    /// a survivor recovers from a dead instance is usually misfired by then, and no instance acquires a misfired trigger
+    /// until this scan has moved it to its next fire time: with the default the takeover took up to 10 s longer.
+    /// </summary>
+    public static readonly TimeSpan MisfireScanInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Configures the job store for <paramref name="database"/>: nothing for SQLite (Quartz's RAM store), the
@@ -45,7 +54,11 @@ public static class ClusteredJobStore
         {
             store.UsePostgres(database.ConnectionString);
             store.UseSystemTextJsonSerializer();
-            store.ConfigureStore(options => options.MisfireThreshold = MisfireThreshold); // the tables must exist: `migrate` creates them
+            store.ConfigureStore(options => // the tables must exist: `migrate` creates them
+            {
+                options.MisfireThreshold = MisfireThreshold;
+                options.MisfireHandlerFrequency = MisfireScanInterval;
+            });
             store.UseClustering(cluster =>
             {
                 cluster.CheckinInterval = checkin;

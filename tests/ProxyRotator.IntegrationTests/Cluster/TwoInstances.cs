@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.IntegrationTests.Cli;
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.World;
 
@@ -16,11 +19,14 @@ namespace ProxyRotator.IntegrationTests.Cluster;
 /// </summary>
 public sealed class TwoInstances : IAsyncDisposable
 {
-    private readonly TempDirectory _directory = new();
+    // Holds the world's files (the GeoIP databases): an instance opens them when it first runs the health job, which
+    // on the survivor may be long after start-up, so they must live as long as the cluster.
+    private readonly TempDirectory _directory;
     private readonly List<HttpClient> _clients = [];
 
-    private TwoInstances(SimulatedWorld world, string connectionString, ProxyRotatorConfig config)
+    private TwoInstances(TempDirectory directory, SimulatedWorld world, string connectionString, ProxyRotatorConfig config)
     {
+        _directory = directory;
         World = world;
         ConnectionString = connectionString;
         Config = config;
@@ -53,10 +59,9 @@ public sealed class TwoInstances : IAsyncDisposable
         config.GeoIp = world.CreateGeoIpOptions();
         config.HealthCheck.Url = world.Origin.HttpUrl.ToString();
         configure?.Invoke(config);
-        var cluster = new TwoInstances(world, connectionString, config);
+        var cluster = new TwoInstances(directory, world, connectionString, config);
         cluster.A = await ProductHost.StartAsync(config, services);
         cluster.B = await ProductHost.StartAsync(config, services);
-        directory.Dispose();
         return cluster;
     }
 
@@ -76,6 +81,51 @@ public sealed class TwoInstances : IAsyncDisposable
 
     /// <summary>Stops instance A (drain, then stop), as an instance that goes away.</summary>
     public async Task StopAAsync() => await A.DisposeAsync();
+
+    /// <summary>
+    /// A third instance as a real <c>serve</c> process on this cluster's database, world and health settings (so it can
+    /// be killed with SIGKILL, as a crashed instance); returns once its admin listener is open. The caller kills it.
+    /// </summary>
+    public async Task<Process> StartServeProcessAsync()
+    {
+        int adminPort = CliWorkspace.FreePort();
+        string proxies = string.Join(", ", World.CreateProxyEntries().Select(e => JsonSerializer.Serialize(e.Endpoint.ToUri())));
+        string config = _directory.File("serve.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "database": {{JsonSerializer.Serialize(ConnectionString)}},
+              "gateway": { "listen": ["127.0.0.1:{{CliWorkspace.FreePort()}}"], "allowPrivateTargets": true },
+              "admin": { "listen": "127.0.0.1:{{adminPort}}", "apiKey": "{{CliWorkspace.ApiKey}}" },
+              "users": [ { "name": "{{TestConfigs.User}}", "password": "{{TestConfigs.Password}}" } ],
+              "healthCheck": { "url": {{JsonSerializer.Serialize(Config.HealthCheck.Url)}}, "interval": "{{Config.HealthCheck.Interval.TotalSeconds}}s", "timeout": "{{Config.HealthCheck.Timeout.TotalSeconds}}s" },
+              "geoip": { "countryDb": {{JsonSerializer.Serialize(Config.GeoIp.CountryDb)}}, "connectionTypeDb": {{JsonSerializer.Serialize(Config.GeoIp.ConnectionTypeDb)}} },
+              "pools": [ { "name": {{JsonSerializer.Serialize(Config.Pools[0].Name)}}, "type": "residential", "proxies": [{{proxies}}] } ]
+            }
+            """);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _directory.Path };
+        foreach (string argument in new[] { CliWorkspace.ExecutablePath(), "serve", "--config", config })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        if (!await CliWorkspace.WaitForListenerAsync(adminPort, TimeSpan.FromSeconds(60), () => process.HasExited))
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            string error = await stderr;
+            process.Dispose();
+            Assert.Fail("serve did not start: " + error);
+        }
+
+        return process;
+    }
 
     public async ValueTask DisposeAsync()
     {
