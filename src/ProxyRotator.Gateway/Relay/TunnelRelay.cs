@@ -88,20 +88,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             }
 
             // The client half-closed: pass the FIN on and let the upstream finish its answer.
-            try
-            {
-                upstreamSocket?.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // The upstream is gone already; the other direction notices.
-            }
-
-            if (upstreamSocket is null)
-            {
-                state.SetEnd(RelayEnd.ClientClosed);
-                await linked.CancelAsync().ConfigureAwait(false);
-            }
+            await PassClientFinAsync(upstreamSocket, state, linked).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -245,20 +232,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             }
 
             // The client half-closed (or the other direction shut its socket down to end the tunnel): pass the FIN on.
-            try
-            {
-                upstreamSocket?.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // The upstream is gone already; the other direction notices.
-            }
-
-            if (upstreamSocket is null)
-            {
-                state.SetEnd(RelayEnd.ClientClosed);
-                await linked.CancelAsync().ConfigureAwait(false);
-            }
+            await PassClientFinAsync(upstreamSocket, state, linked).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -267,6 +241,28 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Passes the client's FIN on to the upstream's socket, so the upstream may still finish its answer; without the
+    /// upstream's socket it cannot be half-closed, so the tunnel ends as closed by the client.
+    /// </summary>
+    private static async Task PassClientFinAsync(Socket? upstreamSocket, RelayState state, CancellationTokenSource linked)
+    {
+        try
+        {
+            upstreamSocket?.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The upstream is gone already; the other direction notices.
+        }
+
+        if (upstreamSocket is null)
+        {
+            state.SetEnd(RelayEnd.ClientClosed);
+            await linked.CancelAsync().ConfigureAwait(false);
         }
     }
 
