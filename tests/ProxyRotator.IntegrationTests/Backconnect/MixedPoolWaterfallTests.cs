@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.IntegrationTests.Support;
@@ -40,6 +41,9 @@ public sealed class MixedPoolWaterfallTests(MixedPoolWaterfallTests.Fixture fixt
     [Fact]
     public async Task MixedPool_GoesToTheCheapestMatchingProvider_AndFallsOverToTheNextWhenItFails()
     {
+        // Until the first health pass has made every upstream active, an active provider outranks a static upstream
+        // still pending, whatever the cost: the waterfall is about upstreams in good standing.
+        await WaitUntilAllActiveAsync();
         var us = new List<string>();
         var de = new List<string>();
         for (int i = 0; i < 6; i++)
@@ -99,5 +103,15 @@ public sealed class MixedPoolWaterfallTests(MixedPoolWaterfallTests.Fixture fixt
         Assert.True(statics.GetProperty("spend").GetDecimal() < brightdata.GetProperty("spend").GetDecimal());
         Assert.Contains($"proxyrotator_spend_account_total{{account=\"{TestConfigs.User}\"}}", metrics);
         Assert.Contains("proxyrotator_spend_provider_total{provider=\"brightdata\",pool=\"mixed\"}", metrics);
+    }
+
+    private async Task WaitUntilAllActiveAsync()
+    {
+        IPoolSnapshotSource pool = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (pool.Current.All.Count == 0 || pool.Current.All.Any(u => u.Status != UpstreamStatus.Active))
+        {
+            await Task.Delay(50, deadline.Token);
+        }
     }
 }
