@@ -127,7 +127,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<BackconnectCredentialWriter>()));
         services.TryAddSingleton(provider => new TunnelExchange(
-            provider.GetRequiredService<UpstreamConnector>(),
+            provider.GetRequiredService<UpstreamConnector>().WithInlineCompletions(),
             provider.GetRequiredService<UpstreamRouter>(),
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ForwardExchange(
