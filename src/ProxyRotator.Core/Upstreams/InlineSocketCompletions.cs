@@ -8,7 +8,7 @@ namespace ProxyRotator.Core.Upstreams;
 /// Runs one socket's async completions on the runtime's socket event thread instead of a thread-pool worker, the
 /// per-socket form of <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c> (which is process-wide: every Kestrel,
 /// HttpClient and database socket too). On Linux each completion a worker runs costs a wake-up and a context switch;
-/// a tunnel has about eight of them. Only for sockets whose continuations never block: a blocked continuation would
+/// a tunnel has several. Only for sockets whose continuations never block: a blocked continuation would
 /// stall every socket of the process. The switch (<c>Socket.PreferInlineCompletions</c>) is internal to the runtime:
 /// where a runtime does not have it (Windows, another version), <see cref="TryEnable"/> does nothing and returns false.
 /// </summary>
