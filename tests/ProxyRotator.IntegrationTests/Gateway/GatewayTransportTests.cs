@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Gateway.HttpRelay;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.IntegrationTests.Support;
 
@@ -7,7 +8,7 @@ namespace ProxyRotator.IntegrationTests.Gateway;
 
 /// <summary>
 /// The gateway's own transport (issue 14 §3): CONNECT and SOCKS5 connections are served outside Kestrel and relayed
-/// socket to socket; absolute-form requests are handed to Kestrel untouched.
+/// socket to socket; plaintext absolute-form http:// requests are served by the HTTP relay, outside Kestrel too.
 /// </summary>
 public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture) : IClassFixture<GatewayTransportTests.Fixture>
 {
@@ -53,14 +54,18 @@ public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture)
     }
 
     [Fact]
-    public async Task AbsoluteForm_IsHandedToKestrel()
+    public async Task AbsoluteForm_IsServedByTheHttpRelayOutsideKestrel()
     {
         long before = Transport.ConnectionsServedDirectly;
+        long relayed = Relay.ConnectionsRelayed;
 
         CurlResult result = await Curl.RunAsync(["-sS", "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User), fixture.OriginUrl("bytes/5000")]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(5000, result.Output.Length);
         Assert.Equal(before, Transport.ConnectionsServedDirectly);
+        Assert.True(Relay.ConnectionsRelayed > relayed);
     }
+
+    private HttpRelayHandler Relay => fixture.Product.Services.GetRequiredService<HttpRelayHandler>();
 }
