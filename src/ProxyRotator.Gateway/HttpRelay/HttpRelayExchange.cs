@@ -31,7 +31,7 @@ internal sealed class HttpRelayExchange(
     BanDetector? banDetector = null) : UpstreamExchange
 {
     /// <summary>Read buffer of an upstream connection: the largest chunk a body moves in.</summary>
-    public const int UpstreamBufferBytes = 64 * 1024;
+    public const int UpstreamBufferBytes = 128 * 1024;
 
     /// <summary>A body this small, already read, goes out in the same write as the head.</summary>
     private const int CoalescedBodyBytes = 16 * 1024;

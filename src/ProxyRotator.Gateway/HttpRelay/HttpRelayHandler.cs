@@ -22,6 +22,9 @@ internal sealed class HttpRelayHandler(
     TimeProvider timeProvider,
     ILogger<HttpRelayHandler> logger)
 {
+    /// <summary>How long a closing connection's late bytes are read and dropped before the socket closes.</summary>
+    private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(1);
+
     private long _relayed;
 
     /// <summary>Connections the relay served (at least their first request) so far.</summary>
@@ -61,23 +64,43 @@ internal sealed class HttpRelayHandler(
             limiter.Release();
             if (ending == HttpRelayConnection.Ending.Closed)
             {
-                CloseGracefully(socket);
+                await CloseGracefullyAsync(socket).ConfigureAwait(false);
             }
         }
     }
 
-    // A FIN, not a reset: an answer written just before must reach the client.
-    private static void CloseGracefully(Socket socket)
+    /// <summary>
+    /// A FIN, not a reset: an answer written just before must reach the client, so what the client still sends (a body
+    /// the relay did not read, a pipelined request) is read and dropped for a moment before the socket closes.
+    /// </summary>
+    private async Task CloseGracefullyAsync(Socket socket)
     {
+        const int MaxDiscardedBytes = 1024 * 1024;
         try
         {
             socket.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(LingerTime, timeProvider);
+            byte[] discard = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                int discarded = 0, read;
+                while (discarded < MaxDiscardedBytes && (read = await socket.ReceiveAsync(discard, SocketFlags.None, linger.Token).ConfigureAwait(false)) > 0)
+                {
+                    discarded += read;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(discard);
+            }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // Gone already.
+            // Gone already, or lingered long enough.
         }
-
-        socket.Dispose();
+        finally
+        {
+            socket.Dispose();
+        }
     }
 }

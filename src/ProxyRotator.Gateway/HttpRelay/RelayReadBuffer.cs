@@ -8,14 +8,16 @@ namespace ProxyRotator.Gateway.HttpRelay;
 /// </summary>
 internal sealed class RelayReadBuffer : IDisposable
 {
-    private byte[] _buffer;
+    private readonly int _size;
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
 
+    /// <summary>The buffer is rented on the first read and given back by <see cref="Release"/> while nothing is buffered.</summary>
     public RelayReadBuffer(Stream stream, int size)
     {
         Stream = stream;
-        _buffer = ArrayPool<byte>.Shared.Rent(size);
+        _size = size;
     }
 
     public Stream Stream { get; }
@@ -42,6 +44,11 @@ internal sealed class RelayReadBuffer : IDisposable
     /// </summary>
     public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_size);
+        }
+
         if (_end == _buffer.Length)
         {
             if (_start == 0)
@@ -61,6 +68,15 @@ internal sealed class RelayReadBuffer : IDisposable
 
     /// <summary>A copy of the unconsumed bytes (handed on with the connection when the relay does not serve it).</summary>
     public byte[] CopyBuffered() => Span.ToArray();
+
+    /// <summary>Gives the buffer back to the pool while nothing is buffered (an idle pooled connection holds no buffer).</summary>
+    public void Release()
+    {
+        if (Count == 0)
+        {
+            Dispose();
+        }
+    }
 
     public void Dispose()
     {

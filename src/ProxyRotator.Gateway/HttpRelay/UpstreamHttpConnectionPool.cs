@@ -56,6 +56,7 @@ internal sealed class UpstreamHttpConnectionPool(GatewayOptions options, TimePro
         }
 
         connection.IdleSince = timeProvider.GetTimestamp();
+        connection.Reader.Release();
         ConcurrentStack<UpstreamHttpConnection> stack = _idle.GetOrAdd(key, static _ => new ConcurrentStack<UpstreamHttpConnection>());
         if (stack.Count >= MaxIdlePerKey)
         {
