@@ -34,6 +34,7 @@ internal sealed class HttpRelayConnection : IDisposable
     private readonly string _connectionId;
     private readonly KeyValuePair<string, string>[] _exposed = new KeyValuePair<string, string>[2];
     private readonly int _maxRequestLine;
+    private readonly ArraySegment<byte>[] _gather = new ArraySegment<byte>[2];
     private IPEndPoint? _client;
 
     public HttpRelayConnection(Socket socket, string connectionId, RequestPipeline pipeline, GatewayOptions options, TimeProvider timeProvider,
@@ -128,11 +129,50 @@ internal sealed class HttpRelayConnection : IDisposable
         return _exposed.AsSpan(0, 1);
     }
 
+    /// <summary>
+    /// Sends two buffers in one gathered send (a response head and the body bytes read with it). A socket send of a
+    /// buffer list takes no token: the deadline shuts the socket down instead.
+    /// </summary>
+    public async ValueTask SendGatheredAsync(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second, CancellationToken cancellationToken)
+    {
+        if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first, out ArraySegment<byte> a)
+            || !System.Runtime.InteropServices.MemoryMarshal.TryGetArray(second, out ArraySegment<byte> b))
+        {
+            await Stream.WriteAsync(first, cancellationToken).ConfigureAwait(false);
+            await Stream.WriteAsync(second, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _gather[0] = a;
+        _gather[1] = b;
+        using CancellationTokenRegistration abort = cancellationToken.UnsafeRegister(static state => ShutDown((Socket)state!), _socket);
+        try
+        {
+            await _socket.SendAsync(_gather, SocketFlags.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gather[0] = _gather[1] = default;
+        }
+    }
+
     public void Dispose()
     {
         Deadline.Dispose();
         Reader.Dispose();
         Stream.Dispose();
+    }
+
+    private static void ShutDown(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Gone already.
+        }
     }
 
     /// <summary>Serves one request; false when the connection must close after it.</summary>

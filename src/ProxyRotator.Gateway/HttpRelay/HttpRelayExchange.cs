@@ -33,7 +33,7 @@ internal sealed class HttpRelayExchange(
     /// <summary>Read buffer of an upstream connection: the largest chunk a body moves in.</summary>
     public const int UpstreamBufferBytes = 128 * 1024;
 
-    /// <summary>A body this small, already read, goes out in the same write as the head.</summary>
+    /// <summary>Body bytes already read up to this many are copied behind the head; more are sent gathered with it.</summary>
     private const int CoalescedBodyBytes = 16 * 1024;
 
     private readonly GatewayOptions _options = config.Gateway;
@@ -45,7 +45,10 @@ internal sealed class HttpRelayExchange(
         bool tunnelled = upstream.Endpoint.Scheme != UpstreamScheme.Http;
         var key = new UpstreamHttpConnectionPool.PoolKey(upstream.Id, request.UpstreamCredentials, tunnelled ? request.DialHost : null, tunnelled ? request.TargetPort : 0);
         long start = timeProvider.GetTimestamp();
-        UpstreamHttpConnection? connection = pool.Rent(key, upstream);
+        // A request that can go again needs no poll: a closed pooled connection shows when it answers nothing, and is replaced.
+        bool replayable = relayed.BodyFraming == BodyFraming.None
+            || (relayed.BodyConsumed == 0 && relayed.BodyFraming == BodyFraming.ContentLength && relayed.ContentLength <= relayed.Connection.Reader.Count);
+        UpstreamHttpConnection? connection = pool.Rent(key, upstream, probe: !replayable);
         while (true)
         {
             bool reused = connection is not null;
@@ -271,16 +274,14 @@ internal sealed class HttpRelayExchange(
         upstreamReader.Consume(head.Length);
         BodyScanner responseBody = client.ResponseBody;
         responseBody.Reset(head.Framing, head.ContentLength);
-        if (upstreamReader.Count is > 0 and <= CoalescedBodyBytes)
+        int first = 0;
+        if (upstreamReader.Count > 0)
         {
-            int take = responseBody.Scan(upstreamReader.Span, inspector);
-            if (take < 0)
+            first = responseBody.Scan(upstreamReader.Span, inspector);
+            if (first < 0)
             {
                 return Fail(UpstreamOutcomeKind.UpstreamProtocolError, start, relayed, repeatable: false, connection);
             }
-
-            writer.Write(upstreamReader.Span[..take]);
-            upstreamReader.Consume(take);
         }
 
         relayed.ResponseStarted = true;
@@ -288,7 +289,18 @@ internal sealed class HttpRelayExchange(
         relayed.CloseConnection |= closeClient;
         try
         {
-            await client.Stream.WriteAsync(writer.WrittenMemory, deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
+            // The head and the body bytes already read leave in one send (a small body copied behind the head, a large one gathered).
+            if (first <= CoalescedBodyBytes)
+            {
+                writer.Write(upstreamReader.Span[..first]);
+                await client.Stream.WriteAsync(writer.WrittenMemory, deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
+            }
+            else
+            {
+                await client.SendGatheredAsync(writer.WrittenMemory, upstreamReader.Memory[..first], deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
+            }
+
+            upstreamReader.Consume(first);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {

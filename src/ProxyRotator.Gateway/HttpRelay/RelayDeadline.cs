@@ -8,12 +8,14 @@ namespace ProxyRotator.Gateway.HttpRelay;
 internal sealed class RelayDeadline : IDisposable
 {
     private readonly TimeProvider _timeProvider;
+    private readonly CancellationToken _stoppingToken;
     private readonly CancellationTokenRegistration _stopping;
     private CancellationTokenSource _source;
 
     public RelayDeadline(TimeProvider timeProvider, CancellationToken stopping)
     {
         _timeProvider = timeProvider;
+        _stoppingToken = stopping;
         _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         _stopping = stopping.UnsafeRegister(static state => ((RelayDeadline)state!).CancelCurrent(), this);
     }
@@ -27,6 +29,10 @@ internal sealed class RelayDeadline : IDisposable
         {
             _source.Dispose();
             Volatile.Write(ref _source, new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider));
+            if (_stoppingToken.IsCancellationRequested)
+            {
+                _source.Cancel();
+            }
         }
 
         _source.CancelAfter(after);

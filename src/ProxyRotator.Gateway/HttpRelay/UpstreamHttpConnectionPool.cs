@@ -25,8 +25,11 @@ internal sealed class UpstreamHttpConnectionPool(GatewayOptions options, TimePro
     /// <summary>Idle connections in the pool (tests and diagnostics).</summary>
     public int IdleCount => _idle.Values.Sum(stack => stack.Count);
 
-    /// <summary>A pooled connection for the key that still looks usable, or null.</summary>
-    public UpstreamHttpConnection? Rent(in PoolKey key, UpstreamProxy upstream)
+    /// <summary>
+    /// A pooled connection for the key, or null. With <paramref name="probe"/> it must also still look usable (one
+    /// non-blocking poll): for a request that could not be sent again if the connection turned out closed.
+    /// </summary>
+    public UpstreamHttpConnection? Rent(in PoolKey key, UpstreamProxy upstream, bool probe)
     {
         if (!_idle.TryGetValue(key, out ConcurrentStack<UpstreamHttpConnection>? stack))
         {
@@ -36,7 +39,7 @@ internal sealed class UpstreamHttpConnectionPool(GatewayOptions options, TimePro
         while (stack.TryPop(out UpstreamHttpConnection? connection))
         {
             if (connection.Endpoint == upstream.Endpoint && timeProvider.GetElapsedTime(connection.IdleSince) < options.IdleTimeout
-                && connection.LooksReusable())
+                && (!probe || connection.LooksReusable()))
             {
                 return connection;
             }
