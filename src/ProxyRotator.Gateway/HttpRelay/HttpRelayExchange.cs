@@ -117,7 +117,7 @@ internal sealed class HttpRelayExchange(
             if (buffered < 0)
             {
                 relayed.CloseConnection = true;
-                return Fail(UpstreamOutcomeKind.ClientAborted, start, relayed, repeatable: false);
+                return Fail(UpstreamOutcomeKind.ClientAborted, start, relayed, repeatable: false, connection);
             }
 
             writer.Write(clientReader.Span[..buffered]);
