@@ -213,6 +213,36 @@ public sealed class UpstreamConnector
         }
     }
 
+    /// <summary>
+    /// A plain TCP connection to an HTTP upstream itself, for requests written to it in absolute form (the gateway's
+    /// HTTP relay): the same connect timeout and failure translation as a tunnel's connect, without a handshake.
+    /// </summary>
+    public async ValueTask<UpstreamConnection> ConnectDirectAsync(UpstreamProxy upstream, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ct.ThrowIfCancellationRequested();
+        long started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
+        using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        Socket? socket = null;
+        try
+        {
+            socket = CreateSocket(upstream.Endpoint.Host, out EndPoint remote, upstream.Endpoint.Port);
+            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+            return new UpstreamConnection(upstream, upstream.Endpoint, socket, new NetworkStream(socket, ownsSocket: true), _timeProvider.GetElapsedTime(started), TimeSpan.Zero);
+        }
+        catch (Exception ex)
+        {
+            socket?.Dispose();
+            if (ex is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The caller cancelled the upstream connect.", ex, ct);
+            }
+
+            throw Translate(ex, connected: false, timeout.IsCancellationRequested);
+        }
+    }
+
     private Exception Translate(Exception ex, bool connected, bool timedOut)
     {
         if (ex is UpstreamConnectException)
