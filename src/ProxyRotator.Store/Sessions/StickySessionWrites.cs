@@ -17,7 +17,8 @@ namespace ProxyRotator.Store.Sessions;
 /// same for one row (the remainder), a delete by key, and, for several instances on PostgreSQL, the first-writer-wins
 /// bind of a new session and a look-up by key. Built once from the EF model (names, quoting, parameter syntax, value converters), so it follows
 /// the mapping. A new session per request at thousands per second made EF's tracked SaveChanges the costliest
-/// part of the write-behind; this keeps the flush's CPU small beside the traffic it runs next to.
+/// part of the write-behind; this keeps the flush's CPU small beside the traffic it runs next to. On SQLite the
+/// one-row upsert runs through <see cref="SqliteSessionUpsert"/> instead of these commands.
 /// </summary>
 internal sealed class StickySessionWrites
 {
