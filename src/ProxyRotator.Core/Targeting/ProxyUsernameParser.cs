@@ -328,6 +328,47 @@ public static class ProxyUsernameParser
         return dash < 0 ? username : username[..dash];
     }
 
+    /// <summary>
+    /// Where the value of the username's first session key (<c>session</c>, <c>sessid</c>, <c>sessionid</c>) stands,
+    /// found the way <see cref="TryParse(ReadOnlySpan{char}, SessionOptions, string?, out TargetingParameters?, out TargetingError)"/>
+    /// walks key-value pairs, without validating anything else; false when there is none. Lets a cache of parsed
+    /// usernames key on everything but the session id, which a client may change on every request.
+    /// </summary>
+    public static bool TryFindSessionId(ReadOnlySpan<char> username, out Range sessionId)
+    {
+        sessionId = default;
+        int start = username.IndexOf('-') + 1;
+        if (start == 0)
+        {
+            return false;
+        }
+
+        while (start < username.Length)
+        {
+            int keyLength = username[start..].IndexOf('-');
+            if (keyLength < 0)
+            {
+                return false;
+            }
+
+            int valueStart = start + keyLength + 1;
+            int valueLength = username[valueStart..].IndexOf('-');
+            int valueEnd = valueLength < 0 ? username.Length : valueStart + valueLength;
+            if (TryClassifyKey(username.Slice(start, keyLength), out Seen which, out _) && which == Seen.Session)
+            {
+                sessionId = valueStart..valueEnd;
+                return true;
+            }
+
+            start = valueEnd + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a valid session id: 1 to <see cref="MaxSessionIdLength"/> letters, digits or '_'.</summary>
+    public static bool IsValidSessionId(ReadOnlySpan<char> value) => value.Length is > 0 and <= MaxSessionIdLength && IsSessionId(value);
+
     private static ReadOnlySpan<char> NextSegment(ref ReadOnlySpan<char> rest, out bool more)
     {
         int dash = rest.IndexOf('-');

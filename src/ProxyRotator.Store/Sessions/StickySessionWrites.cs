@@ -17,7 +17,8 @@ namespace ProxyRotator.Store.Sessions;
 /// same for one row (the remainder), a delete by key, and, for several instances on PostgreSQL, the first-writer-wins
 /// bind of a new session and a look-up by key. Built once from the EF model (names, quoting, parameter syntax, value converters), so it follows
 /// the mapping. A new session per request at thousands per second made EF's tracked SaveChanges the costliest
-/// part of the write-behind; this keeps the flush's CPU small beside the traffic it runs next to.
+/// part of the write-behind; this keeps the flush's CPU small beside the traffic it runs next to. On SQLite the
+/// one-row upsert runs through <see cref="SqliteSessionUpsert"/> instead of these commands.
 /// </summary>
 internal sealed class StickySessionWrites
 {
@@ -35,7 +36,7 @@ internal sealed class StickySessionWrites
     private readonly (string Name, RelationalTypeMapping Mapping)[] _columns;
 
     private StickySessionWrites(
-        string upsert, string upsertMany, string delete, string bind, string find, (string Name, RelationalTypeMapping Mapping)[] columns)
+        string upsert, string upsertMany, string delete, string bind, string find, (string Name, RelationalTypeMapping Mapping)[] columns, string[] parameterNames)
     {
         _upsert = upsert;
         _upsertMany = upsertMany;
@@ -43,7 +44,14 @@ internal sealed class StickySessionWrites
         _bind = bind;
         _find = find;
         _columns = columns;
+        ParameterNames = parameterNames;
     }
+
+    /// <summary>The upsert of one row (<see cref="SqliteSessionUpsert"/> prepares it on SQLite's own handle).</summary>
+    public string UpsertOneSql => _upsert;
+
+    /// <summary>The parameter names of the one-row upsert, in column order (the order of <see cref="ProviderValue"/>).</summary>
+    public IReadOnlyList<string> ParameterNames { get; }
 
     public static StickySessionWrites Create(ProxyRotatorDbContext db)
     {
@@ -83,7 +91,8 @@ internal sealed class StickySessionWrites
             WHERE {tableName}.{Column(nameof(StickySessionEntity.ExpiresAt))} <= excluded.{Column(nameof(StickySessionEntity.CreatedAt))};
             {find}
             """;
-        return new StickySessionWrites(Upsert(1), Upsert(RowsPerUpsert), delete, bind, find, columns);
+        return new StickySessionWrites(
+            Upsert(1), Upsert(RowsPerUpsert), delete, bind, find, columns, [.. names.Select(n => sql.GenerateParameterName(n + "0"))]);
     }
 
     /// <summary>The upsert of one row, or of <see cref="RowsPerUpsert"/> rows when <paramref name="many"/>.</summary>
@@ -164,18 +173,32 @@ internal sealed class StickySessionWrites
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A session's value for <paramref name="column"/> as the database stores it (after the mapping's converter), or null.</summary>
+    public object? ProviderValue(int column, StickySession session)
+    {
+        object? value = column switch
+        {
+            0 => session.Account,
+            1 => session.SessionId,
+            2 => session.UpstreamId,
+            3 => session.Mode,
+            4 => session.CreatedAt,
+            5 => session.ExpiresAt,
+            6 => session.LastUsedAt,
+            7 => session.ExitIp,
+            8 => session.VendorEpoch,
+            _ => throw new ArgumentOutOfRangeException(nameof(column)),
+        };
+        return value is null ? null : _columns[column].Mapping.Converter?.ConvertToProvider(value) ?? value;
+    }
+
     private void SetRow(DbCommand command, int row, StickySession session)
     {
         int first = row * _columns.Length;
-        Set(command, first, 0, session.Account);
-        Set(command, first + 1, 1, session.SessionId);
-        Set(command, first + 2, 2, session.UpstreamId);
-        Set(command, first + 3, 3, session.Mode);
-        Set(command, first + 4, 4, session.CreatedAt);
-        Set(command, first + 5, 5, session.ExpiresAt);
-        Set(command, first + 6, 6, session.LastUsedAt);
-        Set(command, first + 7, 7, session.ExitIp);
-        Set(command, first + 8, 8, session.VendorEpoch);
+        for (int column = 0; column < _columns.Length; column++)
+        {
+            command.Parameters[first + column].Value = ProviderValue(column, session) ?? DBNull.Value;
+        }
     }
 
     private T Get<T>(DbDataReader reader, int ordinal, int column)

@@ -254,24 +254,41 @@ public sealed class StoreSessionStore(
         try
         {
             int written = await DeleteExpiredAsync(cancellationToken).ConfigureAwait(false);
-            var batch = new List<PendingSessionWrite>(FlushBatchSize);
-            foreach ((string, string) key in _pending.Keys)
+            if (_pending.IsEmpty)
             {
-                if (_pending.TryRemove(key, out PendingSessionWrite write))
-                {
-                    batch.Add(write);
-                }
-
-                if (batch.Count == FlushBatchSize)
-                {
-                    written += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                    batch.Clear();
-                }
+                Interlocked.Add(ref _flushedRows, written);
+                return written;
             }
 
-            if (batch.Count > 0)
+            // One context and one open connection for the whole flush, a transaction per batch.
+            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using (db.ConfigureAwait(false))
             {
-                written += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
+                using SqliteSessionUpsert? sqlite = SqliteSessionUpsert.TryPrepare(db.Database.GetDbConnection(), writes);
+                var batch = new List<PendingSessionWrite>(FlushBatchSize);
+
+                // Enumerated, not through Keys: Keys takes every lock of the table (stalling each request that notes a
+                // change) to copy thousands of keys.
+                foreach (KeyValuePair<(string Account, string SessionId), PendingSessionWrite> entry in _pending)
+                {
+                    if (_pending.TryRemove(entry.Key, out PendingSessionWrite write))
+                    {
+                        batch.Add(write);
+                    }
+
+                    if (batch.Count == FlushBatchSize)
+                    {
+                        written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             Interlocked.Add(ref _flushedRows, written);
@@ -324,61 +341,47 @@ public sealed class StoreSessionStore(
         }
     }
 
-    private async Task<int> WriteBatchAsync(List<PendingSessionWrite> batch, CancellationToken cancellationToken)
+    private async Task<int> WriteBatchAsync(
+        ProxyRotatorDbContext db, StickySessionWrites writes, SqliteSessionUpsert? sqlite, List<PendingSessionWrite> batch, CancellationToken cancellationToken)
     {
         try
         {
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
+            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
             {
-                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
-                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (transaction.ConfigureAwait(false))
+                var saved = new List<StickySession>(batch.Count);
+                DbCommand delete = writes.CreateDelete(db);
+                await using (delete.ConfigureAwait(false))
                 {
-                    var saved = new List<StickySession>(batch.Count);
-                    DbCommand upsert = writes.CreateUpsert(db);
-                    DbCommand delete = writes.CreateDelete(db);
-                    await using (upsert.ConfigureAwait(false))
-                    await using (delete.ConfigureAwait(false))
+                    foreach (PendingSessionWrite write in batch)
                     {
-                        foreach (PendingSessionWrite write in batch)
+                        if (write.Session is { } session)
                         {
-                            if (write.Session is { } session)
-                            {
-                                saved.Add(session);
-                            }
-                            else
-                            {
-                                await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
-                            }
+                            saved.Add(session);
                         }
-
-                        StickySession[] rows = [.. saved];
-                        int done = 0;
-                        if (rows.Length >= StickySessionWrites.RowsPerUpsert)
+                        else
                         {
-                            DbCommand many = writes.CreateUpsert(db, many: true);
-                            await using (many.ConfigureAwait(false))
-                            {
-                                for (; done + StickySessionWrites.RowsPerUpsert <= rows.Length; done += StickySessionWrites.RowsPerUpsert)
-                                {
-                                    await writes.UpsertAsync(many, rows.AsMemory(done, StickySessionWrites.RowsPerUpsert), cancellationToken).ConfigureAwait(false);
-                                }
-                            }
-                        }
-
-                        for (; done < rows.Length; done++)
-                        {
-                            await writes.UpsertAsync(upsert, rows.AsMemory(done, 1), cancellationToken).ConfigureAwait(false);
+                            await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
                         }
                     }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return batch.Count;
+                if (sqlite is not null)
+                {
+                    foreach (StickySession session in saved)
+                    {
+                        sqlite.Write(session);
+                    }
+                }
+                else
+                {
+                    await UpsertAsync(db, writes, [.. saved], cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            return batch.Count;
         }
         catch
         {
@@ -389,6 +392,35 @@ public sealed class StoreSessionStore(
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Other providers (PostgreSQL): multi-row upserts of <see cref="StickySessionWrites.RowsPerUpsert"/>, then one row at a time.</summary>
+    private static async Task UpsertAsync(ProxyRotatorDbContext db, StickySessionWrites writes, StickySession[] rows, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        if (rows.Length >= StickySessionWrites.RowsPerUpsert)
+        {
+            DbCommand many = writes.CreateUpsert(db, many: true);
+            await using (many.ConfigureAwait(false))
+            {
+                for (; done + StickySessionWrites.RowsPerUpsert <= rows.Length; done += StickySessionWrites.RowsPerUpsert)
+                {
+                    await writes.UpsertAsync(many, rows.AsMemory(done, StickySessionWrites.RowsPerUpsert), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        if (done < rows.Length)
+        {
+            DbCommand upsert = writes.CreateUpsert(db);
+            await using (upsert.ConfigureAwait(false))
+            {
+                for (; done < rows.Length; done++)
+                {
+                    await writes.UpsertAsync(upsert, rows.AsMemory(done, 1), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 

@@ -42,6 +42,12 @@ internal static class SessionLoad
         }
 
         var results = new List<(double Plain, double Fresh, double Existing, double PlainCpu, double FreshCpu, double ExistingCpu)>();
+        var gc = new List<(double PauseMicroseconds, double Gen0, double Gen1, double Gen2)>[scenarios.Length];
+        for (int i = 0; i < gc.Length; i++)
+        {
+            gc[i] = [];
+        }
+
         for (int round = 0; round < rounds; round++)
         {
             var rate = new double[scenarios.Length];
@@ -50,9 +56,14 @@ internal static class SessionLoad
             {
                 int s = (round + i) % scenarios.Length;
                 TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                TimeSpan pauseBefore = GC.GetTotalPauseDuration();
+                (int gen0, int gen1, int gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 (double r, long count) = await RunAsync(client, url, password, scenarios[s].Username, concurrency, duration, null);
                 rate[s] = r;
+                double thousands = Math.Max(1, count) / 1000.0;
                 cpu[s] = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, count);
+                gc[s].Add(((GC.GetTotalPauseDuration() - pauseBefore).TotalMicroseconds / Math.Max(1, count),
+                    (GC.CollectionCount(0) - gen0) / thousands, (GC.CollectionCount(1) - gen1) / thousands, (GC.CollectionCount(2) - gen2) / thousands));
             }
 
             results.Add((rate[0], rate[1], rate[2], cpu[0], cpu[1], cpu[2]));
@@ -71,6 +82,9 @@ internal static class SessionLoad
         Console.WriteLine($"{"new session per request",-34} {Median(results.Select(r => r.Fresh)),10:N1} {Median(results.Select(r => r.Fresh / r.Plain)),7:0.00}x {Median(results.Select(r => r.FreshCpu)),12:N1} {Median(results.Select(r => r.FreshCpu / r.PlainCpu)),9:0.00}x");
         Console.WriteLine($"{"64 existing sessions",-34} {Median(results.Select(r => r.Existing)),10:N1} {Median(results.Select(r => r.Existing / r.Plain)),7:0.00}x {Median(results.Select(r => r.ExistingCpu)),12:N1} {Median(results.Select(r => r.ExistingCpu / r.PlainCpu)),9:0.00}x");
         Console.WriteLine($"  rounds (new, existing vs plain): {string.Join("; ", results.Select(r => $"{r.Fresh / r.Plain:0.00}, {r.Existing / r.Plain:0.00}"))}");
+        // Where a new session's long-lived objects would show: the GC's pauses and collections per request.
+        Console.WriteLine($"  GC pause µs per request, gen0/gen1/gen2 collections per 1000 requests (medians): {string.Join("; ", scenarios.Select((scenario, i) =>
+            $"{scenario.Name} {Median(gc[i].Select(g => g.PauseMicroseconds)):0.00} µs, {Median(gc[i].Select(g => g.Gen0)):0.00}/{Median(gc[i].Select(g => g.Gen1)):0.00}/{Median(gc[i].Select(g => g.Gen2)):0.000}"))}");
         Console.WriteLine($"  CPU per request of the whole process (client, gateway, upstreams, origin), new and existing vs plain: {string.Join("; ", results.Select(r => $"{r.FreshCpu / r.PlainCpu:0.00}, {r.ExistingCpu / r.PlainCpu:0.00}"))}");
     }
 

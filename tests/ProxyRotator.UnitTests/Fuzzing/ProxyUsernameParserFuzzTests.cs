@@ -2,6 +2,7 @@ using CsCheck;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.GeoIp;
 using ProxyRotator.Core.Targeting;
+using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.UnitTests.Fuzzing;
 
@@ -55,4 +56,37 @@ public sealed class ProxyUsernameParserFuzzTests
                 Assert.InRange(ttl, TimeSpan.FromMinutes(1), Sessions.MaxTtl);
             }
         }, iterations: 30_000, print: u => System.Text.Json.JsonSerializer.Serialize(u));
+
+    /// <summary>
+    /// The targeting cache keys on a username less its session id: whatever it answers for a username must be what the
+    /// parser makes of that username, for every username cached before it (valid ones only, as the authenticator adds).
+    /// Half the usernames asked are a cached one with its session id replaced (by a token, random text or nothing).
+    /// </summary>
+    [Fact]
+    public void TargetingCacheTryGet_GeneratedUsernamesAfterCachedOnes_AgreesWithTheParser() =>
+        FuzzBudget.Sample(
+            Gen.Select(Usernames.Array[1, 6], Usernames, Gen.Frequency((3, Gen.OneOf(Tokens)), (1, Gen.String[0, 8])), Gen.Bool),
+            input =>
+            {
+                (string[] cached, string other, string id, bool variant) = input;
+                var cache = new TargetingCache();
+                foreach (string username in cached)
+                {
+                    if (ProxyUsernameParser.TryParse(username, Sessions, out TargetingParameters? parsed, out _))
+                    {
+                        cache.Add(username, parsed!);
+                    }
+                }
+
+                string asked = variant && ProxyUsernameParser.TryFindSessionId(cached[0], out Range range)
+                    ? string.Concat(cached[0].AsSpan(0, range.Start.Value), id, cached[0].AsSpan(range.End.Value))
+                    : other;
+                if (cache.TryGet(asked, out TargetingParameters? fromCache))
+                {
+                    Assert.True(ProxyUsernameParser.TryParse(asked, Sessions, out TargetingParameters? fromParser, out TargetingError error), error.ToString());
+                    Assert.Equal(fromParser, fromCache);
+                }
+            },
+            iterations: 30_000,
+            print: input => System.Text.Json.JsonSerializer.Serialize(new { input.Item1, input.Item2, input.Item3, input.Item4 }));
 }

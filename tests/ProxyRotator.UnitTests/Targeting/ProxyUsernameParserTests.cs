@@ -23,6 +23,27 @@ public sealed class ProxyUsernameParserTests
     }
 
     [Theory]
+    [InlineData("scraper-session-s1", "s1")]
+    [InlineData("scraper-country-de-SESSID-Ab_9-sesstime-5", "Ab_9")]
+    [InlineData("scraper-banned-session-sessionid-x", "x")]
+    [InlineData("scraper-session-a-session-b", "a")]
+    [InlineData("scraper-session-", "")]
+    [InlineData("scraper-banned-session", null)]
+    [InlineData("scraper-country-session", null)]
+    [InlineData("scraper-session", null)]
+    [InlineData("scraper", null)]
+    public void TryFindSessionId_Username_ValueOfTheFirstSessionKey(string username, string? expected)
+    {
+        bool found = ProxyUsernameParser.TryFindSessionId(username, out Range range);
+
+        Assert.Equal(expected is not null, found);
+        if (found)
+        {
+            Assert.Equal(expected, username[range]);
+        }
+    }
+
+    [Theory]
     [InlineData("scraper-session-acct-42", "acct-42")]
     [InlineData("scraper-country-de-session-a_b-c-sesstime-5", "a_b-c")]
     public void TryParse_SessionIdWithDash_NamesTheSessionId(string username, string meant)

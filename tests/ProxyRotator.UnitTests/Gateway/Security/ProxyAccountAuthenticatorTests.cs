@@ -51,14 +51,60 @@ public sealed class ProxyAccountAuthenticatorTests
         var cache = new TargetingCache(capacity: 2);
         var parameters = new TargetingParameters { Account = "a" };
 
-        cache.Add("a-session-1", parameters);
-        cache.Add("a-session-2", parameters);
-        cache.Add("a-session-3", parameters);
+        cache.Add("a-country-de", parameters);
+        cache.Add("a-country-fr", parameters);
+        cache.Add("a-country-gb", parameters);
 
         Assert.Equal(1, cache.Count);
-        Assert.True(cache.TryGet("a-session-3", out TargetingParameters? found));
+        Assert.True(cache.TryGet("a-country-gb", out TargetingParameters? found));
         Assert.Same(parameters, found);
-        Assert.False(cache.TryGet("a-session-1", out _));
+        Assert.False(cache.TryGet("a-country-de", out _));
+    }
+
+    [Fact]
+    public void TargetingCache_NewSessionIdOfKnownUsername_OneEntryAndTheNewId()
+    {
+        var cache = new TargetingCache(capacity: 2);
+        var parameters = new TargetingParameters { Account = "a", Country = "DE", SessionId = "s1", SessionTtl = TimeSpan.FromMinutes(5) };
+        cache.Add("a-session-s1-country-de", parameters);
+
+        cache.Add("a-session-s2-country-de", parameters with { SessionId = "s2" });
+        Assert.True(cache.TryGet("a-session-s3-country-de", out TargetingParameters? fresh));
+        Assert.True(cache.TryGet("a-session-s1-country-de", out TargetingParameters? first));
+
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(parameters with { SessionId = "s3" }, fresh);
+        Assert.Same(parameters, first);
+        Assert.False(cache.TryGet("a-session-s3-country-fr", out _));
+        Assert.False(cache.TryGet("a-sessid-s3-country-de", out _));
+    }
+
+    [Theory]
+    [InlineData("a-session-bad.id-country-de")]
+    [InlineData("a-session-\u0000-country-de")]
+    [InlineData("a-session-0123456789012345678901234567890123456789012345678901234567890123456789-country-de")]
+    public void TargetingCache_InvalidSessionIdOfKnownUsername_Misses(string username)
+    {
+        var cache = new TargetingCache();
+        cache.Add("a-session-s1-country-de", new TargetingParameters { Account = "a", Country = "DE", SessionId = "s1" });
+
+        Assert.False(cache.TryGet(username, out TargetingParameters? found));
+        Assert.Null(found);
+    }
+
+    [Fact]
+    public void TryAuthenticate_NewSessionIdPerRequest_SameAsParsedAlone()
+    {
+        ProxyAccountAuthenticator sut = CreateSut();
+        Assert.True(sut.TryAuthenticate("scraper-country-de-session-first-sesstime-30", "s3cret:with:colons", out _, out _));
+
+        Assert.True(sut.TryAuthenticate("scraper-country-de-session-Next_2-sesstime-30", "s3cret:with:colons", out TargetingParameters? cached, out _));
+        Assert.True(ProxyUsernameParser.TryParse("scraper-country-de-session-Next_2-sesstime-30", new SessionOptions(), out TargetingParameters? parsed, out _));
+        Assert.Equal(parsed, cached);
+
+        Assert.False(sut.TryAuthenticate("scraper-country-de-session-bad!-sesstime-30", "s3cret:with:colons", out _, out AuthenticationFailure failure));
+        Assert.Equal(AuthenticationFailureKind.BadTargeting, failure.Kind);
+        Assert.Equal("session", failure.TargetingError!.Value.Parameter);
     }
 
     [Theory]
