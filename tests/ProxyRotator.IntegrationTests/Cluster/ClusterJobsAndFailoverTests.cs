@@ -115,6 +115,9 @@ public sealed class ClusterJobsAndFailoverTests
         // then the serve process's when it is killed, so B can only run them after recovering its triggers.
         Quartz.IScheduler bScheduler = await cluster.B.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
         await bScheduler.Standby();
+        // Standby fires nothing new but lets a running job finish: a pass B had begun would still probe. Wait for its end.
+        string bSchedulerId = await bScheduler.GetSchedulerInstanceId();
+        await Eventually.WaitAsync(async () => await ExecutingFiringsAsync(cluster.ConnectionString, bSchedulerId) == 0, Deadline, "B's running health pass ended");
         int bProbesBefore = probes.Snapshot().Count(p => p.Instance == b);
         using Process serve = await cluster.StartServeProcessAsync();
         try
@@ -151,6 +154,16 @@ public sealed class ClusterJobsAndFailoverTests
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_scheduler_state", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Jobs a scheduler instance is running now: its fired-trigger rows in state EXECUTING (deleted when the job completes).</summary>
+    private static async Task<long> ExecutingFiringsAsync(string connectionString, string instanceId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_fired_triggers WHERE instance_name = $1 AND state = 'EXECUTING'", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = instanceId });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
