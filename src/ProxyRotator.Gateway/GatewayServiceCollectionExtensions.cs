@@ -127,7 +127,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetService<GatewayTracing>(),
             provider.GetRequiredService<BackconnectCredentialWriter>()));
         services.TryAddSingleton(provider => new TunnelExchange(
-            provider.GetRequiredService<UpstreamConnector>(),
+            provider.GetRequiredService<UpstreamConnector>().WithInlineCompletions(),
             provider.GetRequiredService<UpstreamRouter>(),
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new ForwardExchange(
@@ -140,6 +140,16 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<ProxyRotatorConfig>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<BanDetector>()));
+        services.TryAddSingleton(provider => new HttpRelay.UpstreamHttpConnectionPool(
+            provider.GetRequiredService<ProxyRotatorConfig>().Gateway, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new HttpRelay.HttpRelayExchange(
+            provider.GetRequiredService<HttpRelay.UpstreamHttpConnectionPool>(),
+            provider.GetRequiredService<UpstreamConnector>(),
+            provider.GetRequiredService<ForwardExchange>(),
+            provider.GetRequiredService<ProxyRotatorConfig>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<BanDetector>()));
+        services.TryAddSingleton<HttpRelay.HttpRelayHandler>();
         services.TryAddSingleton(provider => new RequestPipeline(
             provider.GetRequiredService<ClientAdmission>(),
             provider.GetRequiredService<TargetPolicy>(),
@@ -155,6 +165,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RequestPipeline>>(),
             provider.GetRequiredService<AccountUsageRecorder>(),
-            provider.GetRequiredService<SpendMeter>()));
+            provider.GetRequiredService<SpendMeter>(),
+            provider.GetRequiredService<HttpRelay.HttpRelayExchange>()));
     }
 }

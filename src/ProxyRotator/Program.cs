@@ -1,1 +1,2 @@
+ProxyRotator.Hosting.SocketEventThreads.UseOnePerProcessor();
 return await ProxyRotator.ProxyRotatorCommandLine.InvokeAsync(args);

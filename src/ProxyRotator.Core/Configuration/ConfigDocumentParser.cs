@@ -202,6 +202,7 @@ internal static class ConfigDocumentParser
         }
 
         gateway.ExposeUpstreamHeaders = reader.Bool("exposeUpstreamHeaders") ?? gateway.ExposeUpstreamHeaders;
+        gateway.HttpRelay = reader.Bool("httpRelay") ?? gateway.HttpRelay;
         gateway.AuthFailuresPerMinute = reader.Int("authFailuresPerMinute", 0, ConfigLimits.MaxAuthFailuresPerMinute) ?? gateway.AuthFailuresPerMinute;
         gateway.AuthCooldown = reader.Duration("authCooldown", ConfigLimits.MinAuthCooldown, ConfigLimits.MaxAuthCooldown) ?? gateway.AuthCooldown;
         if (reader.Object("tls") is { } tls)

@@ -42,6 +42,7 @@ public sealed class UpstreamConnector
 
     private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _inlineCompletions;
 
     public UpstreamConnector(GatewayOptions options, TimeProvider timeProvider)
         : this((options ?? throw new ArgumentNullException(nameof(options))).ConnectTimeout, timeProvider)
@@ -61,7 +62,24 @@ public sealed class UpstreamConnector
         _timeProvider = timeProvider;
     }
 
+    private UpstreamConnector(UpstreamConnector settings, bool inlineCompletions)
+        : this(settings._connectTimeout, settings._timeProvider)
+    {
+        _inlineCompletions = inlineCompletions;
+    }
+
     public TimeSpan ConnectTimeout => _connectTimeout;
+
+    /// <summary>Whether tunnel sockets run their completions inline (<see cref="WithInlineCompletions"/>).</summary>
+    public bool InlineCompletions => _inlineCompletions;
+
+    /// <summary>
+    /// The same connector, except that each tunnel's socket runs its async completions on the runtime's socket event
+    /// thread (<see cref="InlineSocketCompletions"/>): the connect, the handshake and whatever the caller then does on
+    /// the socket need no thread-pool hop each. Only for a caller whose continuations never block (the gateway's own
+    /// CONNECT and SOCKS5 tunnels); not for UDP associations, nor for HTTP clients built on tunnels.
+    /// </summary>
+    public UpstreamConnector WithInlineCompletions() => new(this, inlineCompletions: true);
 
     /// <summary>A tunnel through <paramref name="upstream"/> with its own credentials.</summary>
     public ValueTask<UpstreamConnection> ConnectAsync(UpstreamProxy upstream, string targetHost, int targetPort, CancellationToken ct)
@@ -161,6 +179,11 @@ public sealed class UpstreamConnector
         try
         {
             socket = CreateSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
+            if (_inlineCompletions)
+            {
+                InlineSocketCompletions.TryEnable(socket);
+            }
+
             await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
             connected = true;
             TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
@@ -187,6 +210,36 @@ public sealed class UpstreamConnector
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A plain TCP connection to an HTTP upstream itself, for requests written to it in absolute form (the gateway's
+    /// HTTP relay): the same connect timeout and failure translation as a tunnel's connect, without a handshake.
+    /// </summary>
+    public async ValueTask<UpstreamConnection> ConnectDirectAsync(UpstreamProxy upstream, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ct.ThrowIfCancellationRequested();
+        long started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(_connectTimeout, _timeProvider);
+        using CancellationTokenRegistration link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        Socket? socket = null;
+        try
+        {
+            socket = CreateSocket(upstream.Endpoint.Host, out EndPoint remote, upstream.Endpoint.Port);
+            await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
+            return new UpstreamConnection(upstream, upstream.Endpoint, socket, new NetworkStream(socket, ownsSocket: true), _timeProvider.GetElapsedTime(started), TimeSpan.Zero);
+        }
+        catch (Exception ex)
+        {
+            socket?.Dispose();
+            if (ex is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The caller cancelled the upstream connect.", ex, ct);
+            }
+
+            throw Translate(ex, connected: false, timeout.IsCancellationRequested);
         }
     }
 

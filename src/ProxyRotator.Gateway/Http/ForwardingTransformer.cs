@@ -26,7 +26,8 @@ internal sealed class ForwardingTransformer(
     TimeProvider timeProvider,
     bool exposeUpstream) : HttpTransformer
 {
-    private static readonly string[] _alwaysStripped = ["Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "Keep-Alive", "TE", "Trailer", "Upgrade", "Via", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
+    /// <summary>Request headers never forwarded: the client's proxy credentials, hop-by-hop headers, headers revealing the client.</summary>
+    internal static readonly string[] AlwaysStripped = ["Proxy-Authorization", "Proxy-Connection", "Proxy-Authenticate", "Keep-Alive", "TE", "Trailer", "Upgrade", "Via", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP"];
 
     private readonly ByteCounter _responseBytes = new();
 
@@ -49,7 +50,7 @@ internal sealed class ForwardingTransformer(
 
         // A local upstream is handed a checked address; the origin still sees (and TLS still names) the client's host.
         proxyRequest.Headers.Host = ReferenceEquals(proxyRequest.RequestUri, request.TargetUri) ? null : request.TargetUri!.Authority;
-        foreach (string name in _alwaysStripped)
+        foreach (string name in AlwaysStripped)
         {
             proxyRequest.Headers.Remove(name);
         }

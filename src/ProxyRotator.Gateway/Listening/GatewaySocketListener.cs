@@ -36,10 +36,12 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private long _nextId;
     private int _servedTasks;
     private readonly TaskCompletionSource _allServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HttpRelay.HttpRelayHandler? _relay;
 
     public GatewaySocketListener(Socket listenSocket, SocketConnectionContextFactory kestrelConnections, GatewayConnectionMiddleware middleware,
-        TimeSpan headTimeout, TimeProvider timeProvider, ILogger logger, Action servedDirectly)
+        TimeSpan headTimeout, TimeProvider timeProvider, ILogger logger, Action servedDirectly, HttpRelay.HttpRelayHandler? relay = null)
     {
+        _relay = relay;
         _servedDirectly = servedDirectly;
         _listenSocket = listenSocket;
         _kestrelConnections = kestrelConnections;
@@ -135,14 +137,22 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private async Task RouteAsync(Socket socket)
     {
         bool ours;
+        byte first;
         try
         {
-            ours = await PeekIsTunnelAsync(socket).ConfigureAwait(false);
+            (ours, first) = await PeekIsTunnelAsync(socket).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // Closed, reset or silent for a whole head timeout before its first byte: nothing to answer.
             socket.Dispose();
+            return;
+        }
+
+        if (!ours && _relay is not null && first is >= (byte)'A' and <= (byte)'Z')
+        {
+            // A plaintext HTTP method: the HTTP relay serves absolute-form http:// requests itself.
+            await RelayAsync(_relay, socket).ConfigureAwait(false);
             return;
         }
 
@@ -183,7 +193,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
     /// True for a SOCKS5 greeting (0x05) or <c>CONNECT </c>. Anything else, and a prefix too short to tell, goes to
     /// Kestrel, whose middleware sniffs again with all the bytes it needs.
     /// </summary>
-    private async ValueTask<bool> PeekIsTunnelAsync(Socket socket)
+    private async ValueTask<(bool Tunnel, byte First)> PeekIsTunnelAsync(Socket socket)
     {
         byte[] first = new byte[8];
         using var headTimeout = new CancellationTokenSource(_headTimeout, _timeProvider);
@@ -194,7 +204,39 @@ internal sealed class GatewaySocketListener : IConnectionListener
             throw new SocketException((int)SocketError.ConnectionReset);
         }
 
-        return first[0] == Socks5Constants.Version || (peeked == ConnectPrefix.Length && ConnectPrefix.SequenceEqual(first));
+        return (first[0] == Socks5Constants.Version || (peeked == ConnectPrefix.Length && ConnectPrefix.SequenceEqual(first)), first[0]);
+    }
+
+    /// <summary>
+    /// Lets the HTTP relay serve the connection; one whose head the relay does not serve goes on to Kestrel with the
+    /// bytes the relay read, replayed ahead of the socket's.
+    /// </summary>
+    private async Task RelayAsync(HttpRelay.HttpRelayHandler relay, Socket socket)
+    {
+        Interlocked.Increment(ref _servedTasks);
+        long id = Interlocked.Increment(ref _nextId);
+        try
+        {
+            if (await relay.ServeAsync(socket, "gw-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false) is { } replay)
+            {
+                var connection = new RawSocketConnection(socket, id);
+                var input = System.IO.Pipelines.PipeReader.Create(new HttpRelay.ReplayingStream(replay, new NetworkStream(socket, ownsSocket: false)));
+                connection.Transport = new HttpRelay.ReplayingTransport(input, connection.Transport.Output);
+                if (!_handedOff.Writer.TryWrite(connection))
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false); // stopping
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            GatewayLog.ConnectionFailed(_logger, "gw-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), ex);
+            socket.Dispose();
+        }
+        finally
+        {
+            ServedTaskEnded();
+        }
     }
 
     private void ServedTaskEnded()

@@ -55,7 +55,8 @@ internal sealed class GatewaySocketTransportFactory(
                 loggerFactory.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
             var middleware = new GatewayConnectionMiddleware(static _ => Task.CompletedTask, services);
             return ValueTask.FromResult<IConnectionListener>(new GatewaySocketListener(socket, kestrelConnections, middleware,
-                config.Gateway.HeaderTimeout, timeProvider, loggerFactory.CreateLogger<GatewaySocketListener>(), () => Interlocked.Increment(ref _servedDirectly)));
+                config.Gateway.HeaderTimeout, timeProvider, loggerFactory.CreateLogger<GatewaySocketListener>(), () => Interlocked.Increment(ref _servedDirectly),
+                services.GetService(typeof(HttpRelay.HttpRelayHandler)) is HttpRelay.HttpRelayHandler { Enabled: true } relay ? relay : null));
         }
         catch
         {

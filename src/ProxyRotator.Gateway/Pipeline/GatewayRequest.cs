@@ -59,8 +59,14 @@ public sealed class GatewayRequest
     /// <summary>The absolute URI of a forwarded request (null for tunnels).</summary>
     public Uri? TargetUri { get; private set; }
 
-    /// <summary>The HTTP exchange of a forwarded request (null for tunnels).</summary>
+    /// <summary>The HTTP exchange of a forwarded request that Kestrel parsed (null for tunnels and relayed requests).</summary>
     public HttpContext? HttpContext { get; private set; }
+
+    /// <summary>A forwarded request the gateway's own HTTP relay serves, outside Kestrel (null otherwise).</summary>
+    internal HttpRelay.RelayedHttpRequest? Relayed { get; private set; }
+
+    /// <summary>Response bytes (a head at least) reached the client: no other answer can follow.</summary>
+    internal bool ResponseStarted => HttpContext?.Response.HasStarted ?? Relayed?.ResponseStarted ?? false;
 
     /// <summary>Routing state (targeting query, sticky session, upstreams tried), once routing began.</summary>
     public UpstreamRoute? Route { get; internal set; }
@@ -151,6 +157,18 @@ public sealed class GatewayRequest
             Credentials = ClientCredentials.Basic(context.Request.Headers.ProxyAuthorization.ToString()),
         };
     }
+
+    /// <summary>An absolute-form <c>http://</c> request the HTTP relay serves (see <see cref="HttpRelay.HttpRelayConnection"/>).</summary>
+    internal static GatewayRequest ForRelay(HttpRelay.RelayedHttpRequest relayed, IPEndPoint? client, Uri target, long startTimestamp) =>
+        new(GatewayProtocol.AbsoluteForm, client, startTimestamp)
+        {
+            Relayed = relayed,
+            TargetUri = target,
+            DestinationPrefix = target.GetLeftPart(UriPartial.Authority),
+            TargetHost = target.IdnHost,
+            TargetPort = target.Port,
+            Credentials = ClientCredentials.Basic(relayed.ProxyAuthorization),
+        };
 
     public static GatewayRequest ForTunnel(GatewayProtocol protocol, IPEndPoint? client, long startTimestamp)
     {

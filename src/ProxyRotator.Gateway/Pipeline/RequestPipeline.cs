@@ -34,6 +34,7 @@ public sealed class RequestPipeline
     private readonly UpstreamRouter _router;
     private readonly FailoverLoop _failover;
     private readonly ForwardExchange _forward;
+    private readonly HttpRelay.HttpRelayExchange? _relay;
     private readonly TunnelExchange _tunnel;
     private readonly IUpstreamOutcomeSink _outcomes;
     private readonly GatewayMetrics _metrics;
@@ -59,8 +60,10 @@ public sealed class RequestPipeline
         TimeProvider timeProvider,
         ILogger<RequestPipeline> logger,
         AccountUsageRecorder? usage = null,
-        SpendMeter? spend = null)
+        SpendMeter? spend = null,
+        HttpRelay.HttpRelayExchange? relay = null)
     {
+        _relay = relay;
         _usage = usage;
         _admission = admission;
         _targetPolicy = targetPolicy;
@@ -93,6 +96,14 @@ public sealed class RequestPipeline
     public GatewayRequest CreateForwardRequest(Microsoft.AspNetCore.Http.HttpContext context, Uri target)
     {
         GatewayRequest request = GatewayRequest.ForForward(context, target, _timeProvider.GetTimestamp());
+        request.Span = _tracing?.StartRequest(AccessLogProtocol.Http);
+        return request;
+    }
+
+    /// <summary>A request the gateway's own HTTP relay read (absolute-form <c>http://</c>, outside Kestrel).</summary>
+    internal GatewayRequest CreateRelayRequest(HttpRelay.RelayedHttpRequest relayed, System.Net.IPEndPoint? client, Uri target)
+    {
+        GatewayRequest request = GatewayRequest.ForRelay(relayed, client, target, _timeProvider.GetTimestamp());
         request.Span = _tracing?.StartRequest(AccessLogProtocol.Http);
         return request;
     }
@@ -177,7 +188,7 @@ public sealed class RequestPipeline
             GatewayAnswer? answer;
             try
             {
-                answer = await _failover.RunAsync(request, request.Exchange == ExchangeKind.Forward ? _forward : _tunnel, cancellationToken).ConfigureAwait(false);
+                answer = await _failover.RunAsync(request, ExchangeFor(request), cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException)
             {
@@ -203,9 +214,14 @@ public sealed class RequestPipeline
             // A bug reached through a request (a stage, the router, an exchange): one clear answer to the client and
             // one log line with the stack, never an unhandled exception on the connection.
             GatewayLog.PipelineFailed(_logger, ex);
-            return request.HttpContext is { Response.HasStarted: true } ? null : Refuse(request, GatewayAnswer.InternalError());
+            return request.ResponseStarted ? null : Refuse(request, GatewayAnswer.InternalError());
         }
     }
+
+    private UpstreamExchange ExchangeFor(GatewayRequest request) =>
+        request.Exchange == ExchangeKind.Tunnel ? _tunnel
+        : request.Relayed is not null ? _relay ?? throw new InvalidOperationException("a relayed request needs the HTTP relay's exchange")
+        : _forward;
 
     /// <summary>The front end's relay of a served tunnel ended.</summary>
     public void TunnelEnded(GatewayRequest request, in RelayResult result)

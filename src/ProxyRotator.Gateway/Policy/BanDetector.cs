@@ -43,13 +43,23 @@ public sealed class BanDetector
     /// <paramref name="upstream"/>: records a ban at once when a status/header rule matches, and returns the content
     /// to relay — the original, or a wrapper that watches the body for the rules that need it.
     /// </summary>
-    public HttpContent Watch(string targetHost, UpstreamProxy upstream, HttpResponseMessage response)
+    public HttpContent Watch(string targetHost, UpstreamProxy upstream, HttpResponseMessage response) =>
+        Inspect(targetHost, upstream, response) is { } inspector ? new BanInspectingContent(response.Content, inspector) : response.Content;
+
+    /// <summary>Whether some rule names this status (else <see cref="Inspect"/> has nothing to do).</summary>
+    public bool Judges(int status) => status is >= 0 and < 600 && _statuses[status];
+
+    /// <summary>
+    /// Judges the response's status and headers (recording a ban at once when such a rule matches) and returns the
+    /// inspector its body must be shown to, or null when no body rule applies.
+    /// </summary>
+    internal BanBodyInspector? Inspect(string targetHost, UpstreamProxy upstream, HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         int status = (int)response.StatusCode;
-        if (status is < 0 or >= 600 || !_statuses[status])
+        if (!Judges(status))
         {
-            return response.Content;
+            return null;
         }
 
         List<Rule>? bodyRules = null;
@@ -63,7 +73,7 @@ public sealed class BanDetector
             if (rule.Body is null)
             {
                 Record(targetHost, upstream, rule);
-                return response.Content;
+                return null;
             }
 
             (bodyRules ??= []).Add(rule);
@@ -71,12 +81,11 @@ public sealed class BanDetector
 
         if (bodyRules is null || _inspectBytes == 0 || IsEncoded(response.Content))
         {
-            return response.Content;
+            return null;
         }
 
         Rule[] watched = [.. bodyRules];
-        var inspector = new BanBodyInspector([.. watched.Select(r => r.Body!)], _inspectBytes, index => Record(targetHost, upstream, watched[index]));
-        return new BanInspectingContent(response.Content, inspector);
+        return new BanBodyInspector([.. watched.Select(r => r.Body!)], _inspectBytes, index => Record(targetHost, upstream, watched[index]));
     }
 
     private void Record(string targetHost, UpstreamProxy upstream, Rule rule)

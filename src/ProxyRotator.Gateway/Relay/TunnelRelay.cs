@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Listening;
 
 namespace ProxyRotator.Gateway.Relay;
@@ -25,6 +26,8 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
         if (client is SocketDuplexPipe raw && await SendBufferedAsync(raw.Input, upstream, state, linked.Token).ConfigureAwait(false))
         {
+            // From here on nothing on this connection blocks: its completions need no thread-pool hop each.
+            InlineSocketCompletions.TryEnable(raw.Socket);
             Task toUpstream = PumpSocketToUpstreamAsync(raw.Socket, upstream, upstreamSocket, idle, state, linked);
             Task toClient = PumpUpstreamToSocketAsync(upstream, raw.Socket, idle, state, linked);
             await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
@@ -231,8 +234,12 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
                 idle.Touch();
             }
 
-            // The client half-closed (or the other direction shut its socket down to end the tunnel): pass the FIN on.
-            await PassClientFinAsync(upstreamSocket, state, linked).ConfigureAwait(false);
+            // The client half-closed: pass the FIN on. When the other direction shut the client's socket down to end
+            // the tunnel (its end is set), the upstream's socket is about to be closed anyway.
+            if (state.End is null)
+            {
+                await PassClientFinAsync(upstreamSocket, state, linked).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {

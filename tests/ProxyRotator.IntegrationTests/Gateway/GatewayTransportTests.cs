@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Gateway.HttpRelay;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.IntegrationTests.Support;
 
@@ -7,10 +8,14 @@ namespace ProxyRotator.IntegrationTests.Gateway;
 
 /// <summary>
 /// The gateway's own transport (issue 14 §3): CONNECT and SOCKS5 connections are served outside Kestrel and relayed
-/// socket to socket; absolute-form requests are handed to Kestrel untouched.
+/// socket to socket; plaintext absolute-form http:// requests are served by the HTTP relay, outside Kestrel too.
 /// </summary>
-public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture) : IClassFixture<GatewayTransportTests.Fixture>
+public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture) : IClassFixture<GatewayTransportTests.Fixture>, IDisposable
 {
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
     public sealed class Fixture : ProductWithWorld
     {
         protected override byte Subnet => 53;
@@ -53,14 +58,33 @@ public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture)
     }
 
     [Fact]
-    public async Task AbsoluteForm_IsHandedToKestrel()
+    public async Task AbsoluteForm_IsServedByTheHttpRelayOutsideKestrel()
     {
         long before = Transport.ConnectionsServedDirectly;
+        long relayed = Relay.ConnectionsRelayed;
 
         CurlResult result = await Curl.RunAsync(["-sS", "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User), fixture.OriginUrl("bytes/5000")]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(5000, result.Output.Length);
         Assert.Equal(before, Transport.ConnectionsServedDirectly);
+        Assert.True(Relay.ConnectionsRelayed > relayed);
+    }
+
+    private HttpRelayHandler Relay => fixture.Product.Services.GetRequiredService<HttpRelayHandler>();
+
+    [Fact]
+    public async Task AbsoluteForm_HttpRelayOff_HandedToKestrel()
+    {
+        await using ProductHost product = await ProductHost.StartAsync(
+            TestConfigs.Create(_directory.File("relay-off.db"), [], gateway => gateway.HttpRelay = false));
+        HttpRelayHandler relay = product.Services.GetRequiredService<HttpRelayHandler>();
+
+        // No pool at all: the Kestrel front end answers 503 no-upstream itself, and the relay never saw the connection.
+        CurlResult result = await Curl.RunAsync(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-x", product.ProxyUrl(TestConfigs.User), "http://127.0.0.1:9/"]);
+
+        Assert.Equal("503", result.Output);
+        Assert.False(relay.Enabled);
+        Assert.Equal(0, relay.ConnectionsRelayed);
     }
 }

@@ -87,7 +87,7 @@ public sealed class ConfigLoaderTests
     {
         ProxyRotatorConfig config = Load(Document(
             "'gateway': { 'listen': '*:3128', 'connectTimeout': '500ms', 'responseTimeout': '1m', 'headerTimeout': '3s', 'idleTimeout': '1h30m', " +
-            "'maxHeaderBytes': 1024, 'maxConnections': 5, 'maxAttempts': 10, 'allowPrivateTargets': true, 'exposeUpstreamHeaders': false, " +
+            "'maxHeaderBytes': 1024, 'maxConnections': 5, 'maxAttempts': 10, 'allowPrivateTargets': true, 'exposeUpstreamHeaders': false, 'httpRelay': false, " +
             "'allowedTargets': ['169.254.169.254', '10.1.0.0/16', 'metadata.internal'] }"));
 
         GatewayOptions gateway = config.Gateway;
@@ -98,6 +98,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromMinutes(90), gateway.IdleTimeout);
         Assert.Equal((1024, 5, 10, true, false), (gateway.MaxHeaderBytes, gateway.MaxConnections, gateway.MaxAttempts, gateway.AllowPrivateTargets, gateway.ExposeUpstreamHeaders));
         Assert.Equal(["169.254.169.254", "10.1.0.0/16", "metadata.internal"], gateway.AllowedTargets);
+        Assert.False(gateway.HttpRelay);
     }
 
     [Fact]

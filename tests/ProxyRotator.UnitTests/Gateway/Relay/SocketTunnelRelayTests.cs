@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Relay;
 
@@ -95,6 +96,19 @@ public sealed class SocketTunnelRelayTests : IAsyncLifetime, IDisposable
         RelayResult result = await relay.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(RelayEnd.ClientClosed, result.End);
+    }
+
+    [Fact]
+    public async Task RunAsync_SocketClient_RunsTheClientSocketsCompletionsInline()
+    {
+        var pipe = new SocketDuplexPipe(_gatewayClientSide);
+        Task<RelayResult> relay = StartRelay(pipe);
+        await _client.SendAsync("x"u8.ToArray());
+        await ReceiveExactlyAsync(_upstream, new byte[1]);
+
+        Assert.True(InlineSocketCompletions.IsEnabled(_gatewayClientSide)); // the relay never blocks: no pool hop per read
+        _upstream.Shutdown(SocketShutdown.Both);
+        await relay.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private Task<RelayResult> StartRelay(SocketDuplexPipe client) =>

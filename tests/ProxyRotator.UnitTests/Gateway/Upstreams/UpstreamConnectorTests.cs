@@ -76,6 +76,22 @@ public sealed class UpstreamConnectorTests
     }
 
     [Fact]
+    public async Task ConnectAsync_WithInlineCompletions_TunnelSocketRunsCompletionsInline()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+        await using FakeUpstreamServer plainServer = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+        UpstreamConnector plain = CreateSut();
+
+        await using UpstreamConnection inline = await plain.WithInlineCompletions().ConnectAsync(Upstream(UpstreamScheme.Http, server.Port), "example.com", 443, CancellationToken.None);
+        await using UpstreamConnection pooled = await plain.ConnectAsync(Upstream(UpstreamScheme.Http, plainServer.Port), "example.com", 443, CancellationToken.None);
+
+        await AssertTunnelEchoesAsync(inline);
+        Assert.True(InlineSocketCompletions.IsSupported); // Linux, .NET 10: the switch exists
+        Assert.True(InlineSocketCompletions.IsEnabled(inline.Socket));
+        Assert.False(InlineSocketCompletions.IsEnabled(pooled.Socket)); // health probes and HTTP clients keep the pool
+    }
+
+    [Fact]
     public async Task ConnectAsync_CredentialsResolvedPerRequest_SendsThemInsteadOfTheUpstreams()
     {
         await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");

@@ -1,0 +1,11 @@
+using System.IO.Pipelines;
+
+namespace ProxyRotator.Gateway.HttpRelay;
+
+/// <summary>The transport of a connection the relay hands on to Kestrel: input replays what the relay read (<see cref="ReplayingStream"/>).</summary>
+internal sealed class ReplayingTransport(PipeReader input, PipeWriter output) : IDuplexPipe
+{
+    public PipeReader Input { get; } = input;
+
+    public PipeWriter Output { get; } = output;
+}
