@@ -34,6 +34,13 @@ public static class UpstreamErrorHeaders
         || name.Equals("X-Squid-Error", StringComparison.OrdinalIgnoreCase)
         || IsVendorHeader(name);
 
+    /// <summary>
+    /// Whether a <c>Proxy-Status</c> value says the proxy forwarded an answer it received from the next hop
+    /// (RFC 9209 <c>received-status</c>) rather than writing it itself.
+    /// </summary>
+    public static bool SaysForwarded(string? proxyStatus) =>
+        proxyStatus is not null && proxyStatus.Contains("received-status=", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>What one error header says, or null when it says nothing known; <paramref name="reason"/> is a short safe text.</summary>
     public static FailureEvidence? Classify(ReadOnlySpan<char> name, ReadOnlySpan<char> value, out string? reason)
     {

@@ -85,7 +85,8 @@ internal sealed class ForwardExchange(
 
     /// <summary>
     /// Whose answer this is, for an absolute-form request through an HTTP upstream (a tunnelled request only ever gets
-    /// the origin's answers): a 407 with a <c>Proxy-Authenticate</c> challenge is the upstream refusing our credentials;
+    /// the origin's answers): a 407 is the upstream refusing our credentials on its own evidence
+    /// (<see cref="ResponseVerdict.ForProxyAuthenticationRequired"/>);
     /// a 502/503/504 is the upstream's when an error header says so, the target's when one names the target, and
     /// otherwise held back only while a second upstream should be asked (<see cref="FailoverLoop.WantsSecondOpinion"/>).
     /// </summary>
@@ -95,9 +96,8 @@ internal sealed class ForwardExchange(
         int status = (int)response.StatusCode;
         if (status == 407)
         {
-            return response.Headers.ProxyAuthenticate.Count > 0
-                ? ResponseVerdict.Hold(UpstreamOutcomeKind.UpstreamAuthRejected, FailureEvidence.Upstream)
-                : default;
+            return ResponseVerdict.ForProxyAuthenticationRequired(
+                response.Headers.ProxyAuthenticate.Count > 0, IsForwarded(response), HeaderEvidence(response, out _) == FailureEvidence.Upstream);
         }
 
         if (status is not (502 or 503 or 504))
@@ -105,22 +105,11 @@ internal sealed class ForwardExchange(
             return default;
         }
 
-        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        if (HeaderEvidence(response, out string? reason) is { } evidence)
         {
-            if (!UpstreamErrorHeaders.IsEvidenceHeader(header.Key))
-            {
-                continue;
-            }
-
-            foreach (string value in header.Value)
-            {
-                if (UpstreamErrorHeaders.Classify(header.Key, value, out string? reason) is { } evidence)
-                {
-                    return evidence == FailureEvidence.Target
-                        ? ResponseVerdict.Hold(UpstreamOutcomeKind.TargetError, evidence, reason)
-                        : ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, evidence, reason);
-                }
-            }
+            return evidence == FailureEvidence.Target
+                ? ResponseVerdict.Hold(UpstreamOutcomeKind.TargetError, evidence, reason)
+                : ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, evidence, reason);
         }
 
         if (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!))
@@ -131,6 +120,34 @@ internal sealed class ForwardExchange(
         suspect = true;
         return default;
     }
+
+    /// <summary>What the first error header that says something known (<see cref="UpstreamErrorHeaders"/>) says; null when none does.</summary>
+    private static FailureEvidence? HeaderEvidence(HttpResponseMessage response, out string? reason)
+    {
+        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers)
+        {
+            if (!UpstreamErrorHeaders.IsEvidenceHeader(header.Key))
+            {
+                continue;
+            }
+
+            foreach (string value in header.Value)
+            {
+                if (UpstreamErrorHeaders.Classify(header.Key, value, out reason) is { } evidence)
+                {
+                    return evidence;
+                }
+            }
+        }
+
+        reason = null;
+        return null;
+    }
+
+    /// <summary>A hop says it forwarded this answer: <c>Via</c>, or <c>Proxy-Status</c> with <c>received-status</c>.</summary>
+    private static bool IsForwarded(HttpResponseMessage response) =>
+        response.Headers.Via.Count > 0
+        || (response.Headers.TryGetValues("Proxy-Status", out IEnumerable<string>? statuses) && statuses.Any(UpstreamErrorHeaders.SaysForwarded));
 
     /// <summary>The content to relay for the origin's answer: the same, or one whose body is watched for ban markers.</summary>
     public HttpContent WatchForBan(GatewayRequest request, UpstreamProxy upstream, HttpResponseMessage response) =>

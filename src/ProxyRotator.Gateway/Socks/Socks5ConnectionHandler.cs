@@ -103,7 +103,7 @@ public sealed class Socks5ConnectionHandler(
 
             if (command.Command == Socks5Constants.CommandUdpAssociate)
             {
-                await udp.HandleAsync(connection, request, connectionToken).ConfigureAwait(false);
+                await udp.HandleAsync(connection, request, command, connectionToken).ConfigureAwait(false);
                 return;
             }
 

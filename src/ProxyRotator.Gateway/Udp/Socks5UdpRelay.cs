@@ -12,7 +12,8 @@ namespace ProxyRotator.Gateway.Udp;
 
 /// <summary>
 /// Relays one client's SOCKS5 UDP association through an upstream's association (RFC 1928 §7). The client's datagrams
-/// arrive on the gateway's relay socket, only from the client's own address; each one's destination passes the target
+/// arrive on the gateway's relay socket, only from the client's own address and port (declared in the request, else the
+/// first datagram's); each one's destination passes the target
 /// policy (and, for a local upstream, is resolved and checked by the gateway) or is dropped and counted; fragments
 /// (FRAG ≠ 0) are dropped. Datagrams keep their header on the way to the upstream's relay and back. It ends when the
 /// client's TCP control connection closes, the upstream's closes, or nothing moved for the idle timeout.
@@ -45,11 +46,16 @@ public sealed partial class Socks5UdpRelay(
 
     /// <param name="relaySocket">The gateway's relay socket the client was told about.</param>
     /// <param name="client">The client's address (its TCP control connection's): only its datagrams are taken.</param>
+    /// <param name="clientPort">
+    /// The client's declared source port (RFC 1928 §7: DST.PORT of the request): only datagrams from it are taken. 0 when
+    /// not declared: the first datagram from <paramref name="client"/> that is relayed fixes it.
+    /// </param>
     /// <param name="clientControl">The client's TCP control connection: the association ends when it closes.</param>
     /// <param name="upstream">The upstream whose association carries the datagrams.</param>
     public async Task<RelayResult> RunAsync(
         Socket relaySocket,
         IPAddress client,
+        int clientPort,
         PipeReader clientControl,
         UpstreamProxy upstream,
         UpstreamUdpAssociation association,
@@ -76,7 +82,10 @@ public sealed partial class Socks5UdpRelay(
 
         using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var state = new AssociationState(Normalize(client), relaySocket, upstreamSocket, upstream, idle, idleTimeout);
+        var state = new AssociationState(Normalize(client), relaySocket, upstreamSocket, upstream, idle, idleTimeout)
+        {
+            ClientEndPoint = clientPort != 0 ? new IPEndPoint(Normalize(client), clientPort) : null,
+        };
 
         Task<RelayEnd> fromClient = ClientToUpstreamAsync(state, ended.Token);
         Task<RelayEnd> toClient = UpstreamToClientAsync(state, ended.Token);
@@ -110,7 +119,7 @@ public sealed partial class Socks5UdpRelay(
                 SocketReceiveFromResult received = await state.RelaySocket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
                 var source = (IPEndPoint)received.RemoteEndPoint;
 
-                // Only the client's own address; the first datagram fixes its port for the replies.
+                // Only the client's own address, and its declared port, else the port of the first datagram relayed.
                 if (!Normalize(source.Address).Equals(state.Client) || (state.ClientEndPoint is { } known && known.Port != source.Port))
                 {
                     Drop(state, "foreign-source");

@@ -173,6 +173,12 @@ public sealed class IpEchoOrigin : IAsyncDisposable
                 return Task.CompletedTask;
             }
 
+            if (status == 407)
+            {
+                // A 407 always carries its challenge (RFC 9110 §11.7.1), an origin's as much as a proxy's.
+                response.Headers.ProxyAuthenticate = "Basic realm=\"origin\"";
+            }
+
             return status is >= 200 and <= 599 ? WriteTextAsync(response, (int)status, $"status {status}\n") : WriteTextAsync(response, 400, "bad status\n");
         }
 

@@ -202,10 +202,11 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
 
         bool untilClose = !noBody && !responseChunked && responseLength < 0;
         bool closeClient = clientWantsClose || untilClose;
+        // A proxy marks what it forwards (RFC 9110 §7.6.3), as Squid and tinyproxy do; its own answers carry no Via.
         byte[] responseHead = response.Serialize(
             $"{response.First} {response.Second} {response.Third}",
             name => !IsHopByHop(name),
-            closeClient ? "Connection: close\r\n" : null);
+            closeClient ? ForwardedMark + "Connection: close\r\n" : ForwardedMark);
 
         if (fault == SimulatedFault.ResetMidResponse)
         {
@@ -511,6 +512,8 @@ internal sealed class HttpProxyConnection(SimulatedUpstreamProxy proxy, Buffered
 
         return tokens;
     }
+
+    private const string ForwardedMark = "Via: 1.1 simulated-upstream\r\n";
 
     private static bool IsHopByHop(string name) =>
         name.Equals("Connection", StringComparison.OrdinalIgnoreCase)

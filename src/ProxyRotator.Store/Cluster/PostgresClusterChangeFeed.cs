@@ -76,6 +76,27 @@ public sealed partial class PostgresClusterChangeFeed : BackgroundService, IClus
         _dataSource.Dispose();
     }
 
+    /// <summary>
+    /// Notes where the log ends before the host goes on to build the first pool snapshot (this service is registered
+    /// before the snapshot refresher, and hosted services start in order): every change logged after that point is
+    /// read and applied, even one logged before the listening connection is open, so nothing falls between the
+    /// snapshot and the feed. If the database does not answer yet, the first read of the log notes it instead.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using NpgsqlCommand start = _dataSource.CreateCommand("""SELECT COALESCE(MAX("Id"), 0) FROM "ClusterChanges" """);
+            _highestSeen = (long)(await start.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            LogListenFailed(_logger, ex);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -234,7 +255,7 @@ public sealed partial class PostgresClusterChangeFeed : BackgroundService, IClus
     {
         if (_highestSeen < 0)
         {
-            // Start: the snapshot built at start-up already reflects everything logged so far.
+            // Start without a starting point (StartAsync could not read one): the snapshot reflects what is logged so far.
             await using NpgsqlCommand start = new("""SELECT COALESCE(MAX("Id"), 0) FROM "ClusterChanges" """, connection);
             _highestSeen = (long)(await start.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             return;

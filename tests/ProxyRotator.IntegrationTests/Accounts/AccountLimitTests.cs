@@ -147,9 +147,10 @@ public sealed class AccountLimitTests(AccountLimitTests.Fixture fixture) : IClas
     private Task<AccountSecretDto> AddAsync(string name, AccountLimitsDto? limits) =>
         AccountClients.AddAccountAsync(fixture.Product, new AddAccountRequest(name, Password, Limits: limits));
 
+    /// <summary>Polls <paramref name="condition"/>; the 30-second bound only ends a failing run (a loaded machine may need seconds).</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
-        for (int i = 0; i < 100; i++)
+        for (int i = 0; i < 600; i++)
         {
             if (await condition())
             {

@@ -84,16 +84,22 @@ public sealed class AccountOutboundRuleTests(AccountOutboundRuleTests.Fixture fi
         await AccountClients.AddAccountAsync(fixture.Product, new AddAccountRequest("neighbour1", "neighbour-pass-1"));
         await AccountClients.UpdateAccountAsync(fixture.Product, "holder1", new UpdateAccountRequest(ExclusiveExits: true));
         string site = $"http://localhost:{Origin.Port}/ip";
+        string otherSite = fixture.OriginUrl("ip");
 
         // No -exclusive-on in the username: the account's default asks for it.
         string exit = await ExitAsync(fixture.Product.ProxyUrl("holder1-session-hold1", "holder-pass-1"), site);
-        var neighbourExits = new List<string>();
-        for (int i = 0; i < 12; i++)
-        {
-            neighbourExits.Add(await ExitAsync(fixture.Product.ProxyUrl("neighbour1", "neighbour-pass-1"), site));
-        }
 
-        Assert.DoesNotContain(exit, neighbourExits);
+        // The neighbour targets the held exit's type, which only that exit has in this world (types cycle over four
+        // upstreams): without the reservation every such pick would land on it, so the refusal cannot be luck.
+        string onlyTheHeldExit = "neighbour1-type-" + fixture.ByExit(exit).Type.ToString().ToLowerInvariant();
+        Assert.Single(fixture.World.Upstreams, u => u.Type == fixture.ByExit(exit).Type);
+        CurlResult refused = await Curl.RunAsync(["-s", "-x", fixture.Product.ProxyUrl(onlyTheHeldExit, "neighbour-pass-1"), "-D", "-", "-o", "/dev/null", site]);
+        Assert.StartsWith("HTTP/1.1 503", refused.Output);
+        Assert.Contains("X-ProxyRotator-Error: no-upstream", refused.Output);
+
+        // The same exit still serves the neighbour for another site, and the holder keeps it.
+        Assert.Equal(exit, await ExitAsync(fixture.Product.ProxyUrl(onlyTheHeldExit, "neighbour-pass-1"), otherSite));
+        Assert.NotEqual(exit, await ExitAsync(fixture.Product.ProxyUrl("neighbour1", "neighbour-pass-1"), site));
         Assert.Equal(exit, await ExitAsync(fixture.Product.ProxyUrl("holder1-session-hold1", "holder-pass-1"), site));
     }
 

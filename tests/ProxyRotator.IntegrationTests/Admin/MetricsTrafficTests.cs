@@ -39,7 +39,7 @@ public sealed class MetricsTrafficTests(MetricsTrafficTests.Fixture fixture) : I
 
         // A tunnel is counted when it ends, which the gateway sees just after curl exits.
         IReadOnlyList<PrometheusTextParser.Sample> after = before;
-        for (int wait = 0; wait < 50 && Delta(after, before, "proxyrotator_gateway_requests_total") < 9; wait++)
+        for (int wait = 0; wait < 300 && Delta(after, before, "proxyrotator_gateway_requests_total") < 9; wait++)
         {
             await Task.Delay(100);
             after = PrometheusTextParser.Parse(await admin.GetStringAsync("/metrics"));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Health;
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.Upstreams;
 
@@ -41,9 +42,9 @@ public sealed class MixedPoolWaterfallTests(MixedPoolWaterfallTests.Fixture fixt
     [Fact]
     public async Task MixedPool_GoesToTheCheapestMatchingProvider_AndFallsOverToTheNextWhenItFails()
     {
-        // Until the first health pass has made every upstream active, an active provider outranks a static upstream
-        // still pending, whatever the cost: the waterfall is about upstreams in good standing.
-        await WaitUntilAllActiveAsync();
+        // Until a health pass has made every upstream active, an active provider outranks a static upstream still
+        // pending, whatever the cost: the waterfall is about upstreams in good standing.
+        await RunHealthPassAsync(mustBeActive: _ => true);
         var us = new List<string>();
         var de = new List<string>();
         for (int i = 0; i < 6; i++)
@@ -77,6 +78,8 @@ public sealed class MixedPoolWaterfallTests(MixedPoolWaterfallTests.Fixture fixt
     [Fact]
     public async Task Spend_PerAccountAndProvider_ReportedInStatsAndMetrics()
     {
+        // The US requests must go to the static upstreams (the cheapest tier), which they do once those are active.
+        await RunHealthPassAsync(mustBeActive: u => !u.IsBackconnect);
         for (int i = 0; i < 3; i++)
         {
             await fixture.ExitAsync($"{TestConfigs.User}-country-us");
@@ -105,13 +108,16 @@ public sealed class MixedPoolWaterfallTests(MixedPoolWaterfallTests.Fixture fixt
         Assert.Contains("proxyrotator_spend_provider_total{provider=\"brightdata\",pool=\"mixed\"}", metrics);
     }
 
-    private async Task WaitUntilAllActiveAsync()
+    /// <summary>
+    /// Runs a health pass now and waits for it (the scheduled first pass may come at any time; the runner takes one pass
+    /// at a time), then requires the upstreams the test relies on active: an event to wait for, not a status to poll.
+    /// </summary>
+    private async Task RunHealthPassAsync(Func<UpstreamProxy, bool> mustBeActive)
     {
-        IPoolSnapshotSource pool = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (pool.Current.All.Count == 0 || pool.Current.All.Any(u => u.Status != UpstreamStatus.Active))
-        {
-            await Task.Delay(50, deadline.Token);
-        }
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        IReadOnlyList<HealthCheckOutcome> outcomes = await fixture.Product.Services.GetRequiredService<HealthCheckRunner>().RunAllAsync(null, bound.Token);
+
+        Assert.All(outcomes, outcome => Assert.True(outcome.Success, $"{outcome.Upstream}: {outcome.Error}"));
+        Assert.All(fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All.Where(mustBeActive), u => Assert.Equal(UpstreamStatus.Active, u.Status));
     }
 }

@@ -114,7 +114,14 @@ public sealed class ClusterJobsAndFailoverTests
         // B on standby while the serve process joins: the passes (and the trigger, acquired ahead of each firing) are
         // then the serve process's when it is killed, so B can only run them after recovering its triggers.
         Quartz.IScheduler bScheduler = await cluster.B.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        // The hosted service starts B's scheduler once the host has started, which on a loaded machine may be now: a
+        // standby before that start would be undone by it. Wait until B's scheduler runs, then stand it by.
+        await Eventually.WaitAsync(async () => await bScheduler.GetStatus() == Quartz.SchedulerStatus.Running, Deadline, "B's scheduler running");
         await bScheduler.Standby();
+        // Standby acquires nothing new, but a pass B is running finishes, and a trigger B had already acquired (ahead of
+        // its fire time) still fires: either would probe after the count below. Wait until B holds no firing at all.
+        string bSchedulerId = await bScheduler.GetSchedulerInstanceId();
+        await Eventually.WaitAsync(async () => await FiringsAsync(cluster.ConnectionString, bSchedulerId) == 0, Deadline, "B's acquired and running firings ended");
         int bProbesBefore = probes.Snapshot().Count(p => p.Instance == b);
         using Process serve = await cluster.StartServeProcessAsync();
         try
@@ -151,6 +158,16 @@ public sealed class ClusterJobsAndFailoverTests
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_scheduler_state", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Firings a scheduler instance holds: its fired-trigger rows, ACQUIRED or EXECUTING (deleted when the job completes).</summary>
+    private static async Task<long> FiringsAsync(string connectionString, string instanceId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM qrtz_fired_triggers WHERE instance_name = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = instanceId });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Gateway.Listening;
 using ProxyRotator.IntegrationTests.Support;
 
 namespace ProxyRotator.IntegrationTests.Gateway;
@@ -31,7 +33,17 @@ public sealed class ConnectionLimitTests(ConnectionLimitTests.Fixture fixture) :
 
         first.Dispose();
         second.Dispose();
-        await Task.Delay(200);
+
+        // The slots free when the gateway has seen both closes, not after a guessed delay.
+        GatewayConnectionLimiter limiter = fixture.Product.Services.GetRequiredService<GatewayConnectionLimiter>();
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (limiter.Open > 0)
+            {
+                await Task.Delay(20, bound.Token);
+            }
+        }
+
         CurlResult ok = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-f", fixture.OriginUrl("ip")]);
         Assert.Equal(0, ok.ExitCode);
     }
@@ -52,7 +64,8 @@ public sealed class ConnectionLimitTests(ConnectionLimitTests.Fixture fixture) :
         Assert.True(sawTunnel, "the tunnel never reached an upstream");
         Assert.Equal(28, aborted.ExitCode); // curl: operation timed out, i.e. the client went away mid-transfer
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        // A bound for a failing run only: a passing one leaves the loop as soon as the upstream saw the close.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (fixture.World.Upstreams.Sum(u => u.Proxy.ActiveConnections) > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);

@@ -146,6 +146,57 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
     }
 
     [Fact]
+    public async Task UdpAssociate_DeclaredSourcePort_DatagramFromAnotherPortOfTheClientsHost_IsDroppedNotLockedIn()
+    {
+        // RFC 1928 §7: DST.ADDR/DST.PORT say where the client sends from. A stranger on the client's host (same address,
+        // another port) that sends first must neither be relayed nor take the association over from the client.
+        await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long droppedBefore = Dropped(metrics, "foreign-source");
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var control = new TcpClient();
+        IPEndPoint relay = await AssociateAsync(control, TestConfigs.User, declaredPort: ((IPEndPoint)udp.LocalEndPoint!).Port);
+
+        await stranger.SendToAsync(Wrap(responder.EndPoint, "stranger?"), SocketFlags.None, relay);
+        await udp.SendToAsync(Wrap(responder.EndPoint, "client?"), SocketFlags.None, relay);
+        (_, string payload) = await ReceiveAsync(udp);
+
+        Assert.Equal(UdpAnswerResponder.AnswerFor("client?"), payload);
+        Assert.Equal(["client?"], responder.Received.Select(r => r.Query));
+        Assert.Equal(droppedBefore + 1, Dropped(metrics, "foreign-source"));
+    }
+
+    [Fact]
+    public async Task UdpAssociate_NoDeclaredSource_FirstDatagramFixesThePort_LaterOtherPortDropped()
+    {
+        // All zeros in the request: the first datagram from the client's address tells its port; another port after it
+        // is not the client (RFC 1928 §7 relays for the one recorded source only).
+        await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long droppedBefore = Dropped(metrics, "foreign-source");
+        using var control = new TcpClient();
+        IPEndPoint relay = await AssociateAsync(control, TestConfigs.User);
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var otherPort = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        otherPort.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await udp.SendToAsync(Wrap(responder.EndPoint, "first?"), SocketFlags.None, relay);
+        (_, string first) = await ReceiveAsync(udp);
+        await otherPort.SendToAsync(Wrap(responder.EndPoint, "moved?"), SocketFlags.None, relay);
+        await udp.SendToAsync(Wrap(responder.EndPoint, "again?"), SocketFlags.None, relay);
+        (_, string again) = await ReceiveAsync(udp);
+
+        Assert.Equal(UdpAnswerResponder.AnswerFor("first?"), first);
+        Assert.Equal(UdpAnswerResponder.AnswerFor("again?"), again);
+        Assert.Equal(["first?", "again?"], responder.Received.Select(r => r.Query));
+        Assert.Equal(droppedBefore + 1, Dropped(metrics, "foreign-source"));
+    }
+
+    [Fact]
     public async Task UdpAssociate_FragmentedDatagram_IsDropped()
     {
         await using var responder = new UdpAnswerResponder(new IPEndPoint(IPAddress.Loopback, 0));
@@ -198,20 +249,21 @@ public sealed class Socks5UdpAssociateTests(Socks5UdpAssociateTests.Fixture fixt
     private static long Dropped(GatewayMetrics metrics, string reason) =>
         metrics.UdpDropped.Where(p => p.Key == reason).Sum(p => p.Value);
 
-    private async Task<byte[]> RequestAssociateAsync(TcpClient control, string username)
+    /// <param name="declaredPort">DST.PORT of the request (the client's source port, DST.ADDR left 0.0.0.0); 0 when not known.</param>
+    private async Task<byte[]> RequestAssociateAsync(TcpClient control, string username, int declaredPort = 0)
     {
         await control.ConnectAsync(fixture.Product.GatewayEndpoint);
         NetworkStream stream = control.GetStream();
         Assert.Equal(0x00, await GatewayRawClient.Socks5LoginAsync(stream, username, TestConfigs.Password));
-        await stream.WriteAsync(new byte[] { 0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0, 0, 0 });
+        await stream.WriteAsync(new byte[] { 0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0, (byte)(declaredPort >> 8), (byte)declaredPort });
         byte[] reply = new byte[10];
         await stream.ReadExactlyAsync(reply).AsTask().WaitAsync(Timeout);
         return reply;
     }
 
-    private async Task<IPEndPoint> AssociateAsync(TcpClient control, string username)
+    private async Task<IPEndPoint> AssociateAsync(TcpClient control, string username, int declaredPort = 0)
     {
-        byte[] reply = await RequestAssociateAsync(control, username);
+        byte[] reply = await RequestAssociateAsync(control, username, declaredPort);
         Assert.Equal(0x00, reply[1]);
         Assert.Equal(0x01, reply[3]);
         var relay = new IPEndPoint(new IPAddress(reply.AsSpan(4, 4)), BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(8)));

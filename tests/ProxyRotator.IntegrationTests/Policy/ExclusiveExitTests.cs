@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.Policy;
 using ProxyRotator.IntegrationTests.Support;
 
@@ -38,25 +39,30 @@ public sealed class ExclusiveExitTests(ExclusiveExitTests.Fixture fixture) : ICl
         Assert.True(held.ExitCode == 0, held.Error);
         string exit = held.Output.Trim();
 
-        // Account two (not exclusive itself) never gets that exit for the same site, through HTTP or SOCKS5...
-        var otherExits = new List<string>();
-        for (int i = 0; i < 8; i++)
-        {
-            otherExits.Add(await ExitAsync(fixture.Product.ProxyUrl(Other, TestConfigs.Password), $"http://localhost:{HttpPort}/ip"));
-            otherExits.Add(await ExitAsync(fixture.Product.ProxyUrl(Other, TestConfigs.Password, scheme: "socks5h"), $"http://localhost:{HttpPort}/ip"));
-        }
+        // Account two (not exclusive itself) targets the held exit's type, which only that exit has in this world (types
+        // cycle over four upstreams): without the reservation every such pick would land on it, so the refusals through
+        // HTTP and SOCKS5 cannot be luck...
+        UpstreamType heldType = fixture.ByExit(exit).Type;
+        Assert.Single(fixture.World.Upstreams, u => u.Type == heldType);
+        string onlyTheHeldExit = Other + "-type-" + heldType.ToString().ToLowerInvariant();
+        CurlResult http = await Curl.RunAsync(["-s", "-x", fixture.Product.ProxyUrl(onlyTheHeldExit, TestConfigs.Password), "-D", "-", "-o", "/dev/null",
+            $"http://localhost:{HttpPort}/ip"]);
+        Assert.StartsWith("HTTP/1.1 503", http.Output);
+        Assert.Contains("X-ProxyRotator-Error: no-upstream", http.Output);
+        CurlResult socks = await Curl.RunAsync(["-s", "-x", fixture.Product.ProxyUrl(onlyTheHeldExit, TestConfigs.Password, scheme: "socks5h"),
+            $"http://localhost:{HttpPort}/ip"]);
+        Assert.NotEqual(0, socks.ExitCode);
+        Assert.Equal(string.Empty, socks.Output);
 
-        // ...but does for another site, and account one keeps its exit.
-        var otherSite = new List<string>();
-        for (int i = 0; i < 12; i++)
-        {
-            otherSite.Add(await ExitAsync(fixture.Product.ProxyUrl(Other, TestConfigs.Password), $"http://127.0.0.1:{HttpPort}/ip"));
-        }
+        // ...and any other pick for the site passes it over...
+        string otherExit = await ExitAsync(fixture.Product.ProxyUrl(Other, TestConfigs.Password, scheme: "socks5h"), $"http://localhost:{HttpPort}/ip");
 
+        // ...but the exit does serve account two for another site, and account one keeps it.
+        string otherSite = await ExitAsync(fixture.Product.ProxyUrl(onlyTheHeldExit, TestConfigs.Password), $"http://127.0.0.1:{HttpPort}/ip");
         string again = await ExitAsync(fixture.Product.ProxyUrl($"{TestConfigs.User}-session-excl1-exclusive-on"), $"https://localhost:{HttpsPort}/ip", "-k");
 
-        Assert.DoesNotContain(exit, otherExits);
-        Assert.Contains(exit, otherSite);
+        Assert.NotEqual(exit, otherExit);
+        Assert.Equal(exit, otherSite);
         Assert.Equal(exit, again);
         Assert.True(fixture.Product.Services.GetRequiredService<ExclusiveExitLedger>().AvoidedTotal > 0);
     }
