@@ -1,10 +1,11 @@
 namespace ProxyRotator.Core.Upstreams;
 
 /// <summary>
-/// A stream that first returns bytes already read past an HTTP CONNECT answer, then reads the inner stream.
-/// Only used when an upstream sent tunnel bytes in the same packet as its <c>200</c> (rare).
+/// A stream that first gives back bytes already read from the inner stream, then reads on; writes go straight through.
+/// Used where a reader took more than its part: tunnel bytes an upstream sent in the same packet as its CONNECT
+/// <c>200</c> (rare), and a connection the HTTP relay hands on to Kestrel with the bytes it had already read.
 /// </summary>
-internal sealed class PrefixedStream : Stream
+public sealed class PrefixedStream : Stream
 {
     private readonly Stream _inner;
     private readonly byte[] _prefix;

@@ -220,7 +220,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
             if (await relay.ServeAsync(socket, "gw-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false) is { } replay)
             {
                 var connection = new RawSocketConnection(socket, id);
-                var input = System.IO.Pipelines.PipeReader.Create(new HttpRelay.ReplayingStream(replay, new NetworkStream(socket, ownsSocket: false)));
+                var input = System.IO.Pipelines.PipeReader.Create(new Core.Upstreams.PrefixedStream(replay, new NetworkStream(socket, ownsSocket: false)));
                 connection.Transport = new HttpRelay.ReplayingTransport(input, connection.Transport.Output);
                 if (!_handedOff.Writer.TryWrite(connection))
                 {
