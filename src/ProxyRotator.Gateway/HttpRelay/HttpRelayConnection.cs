@@ -85,9 +85,11 @@ internal sealed class HttpRelayConnection : IDisposable
     /// <summary>After <see cref="Ending.HandOff"/>: the bytes read from the client and not served, for Kestrel to read first.</summary>
     public byte[] HandOff { get; private set; } = [];
 
-    /// <summary>Whether the client's socket runs its completions inline once the relay serves it (see <see cref="RunAsync"/>).</summary>
-    public bool InlineClientCompletions { get; init; }
-
+    /// <summary>
+    /// Serves requests until the connection closes or a head goes to Kestrel. From the first head it serves on, the
+    /// client's socket completes inline on the socket event threads, as the upstream's does (nothing the relay does
+    /// after a read or write blocks; each head's admission hops to the pool first, see <see cref="ServeAsync"/>).
+    /// </summary>
     public async Task<Ending> RunAsync()
     {
         bool first = true;
@@ -106,7 +108,7 @@ internal sealed class HttpRelayConnection : IDisposable
                 return ending;
             }
 
-            if (first && InlineClientCompletions)
+            if (first)
             {
                 InlineSocketCompletions.TryEnable(_socket);
             }

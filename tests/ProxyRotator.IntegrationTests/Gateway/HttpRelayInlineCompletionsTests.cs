@@ -85,6 +85,32 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         Assert.All(_stage.Seen, onPool => Assert.True(onPool, "admission ran on a socket event thread"));
     }
 
+    [Fact]
+    public async Task RunAsync_RelayedClient_ClientSocketRunsCompletionsInlineUntilHandedToKestrel()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new TcpClient();
+        await client.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
+        using Socket gatewaySide = await listener.AcceptSocketAsync();
+        NetworkStream stream = client.GetStream();
+        using var connection = new HttpRelayConnection(gatewaySide, "test", _product.Services.GetRequiredService<RequestPipeline>(), _product.Config.Gateway,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        Task<HttpRelayConnection.Ending> running = connection.RunAsync();
+        bool before = InlineSocketCompletions.IsEnabled(gatewaySide);
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one")));
+        await ReadAnswersAsync(stream, 1);
+        bool served = InlineSocketCompletions.IsEnabled(gatewaySide);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST http://{Origin}/expect HTTP/1.1\r\nHost: {Origin}\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n"));
+        HttpRelayConnection.Ending ending = await running.WaitAsync(_timeout);
+
+        Assert.False(before); // the first head, and its admission, on the pool
+        Assert.True(served); // then every read and write of the relayed connection without a pool hop
+        Assert.Equal(HttpRelayConnection.Ending.HandOff, ending);
+        Assert.False(InlineSocketCompletions.IsEnabled(gatewaySide)); // Kestrel's continuations may block
+    }
+
     private static string Get(string path) =>
         $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password)}\r\n\r\n";
 
