@@ -59,11 +59,18 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         await client.ConnectAsync(_product.GatewayEndpoint);
         NetworkStream stream = client.GetStream();
 
+        UpstreamHttpConnectionPool pool = _product.Services.GetRequiredService<UpstreamHttpConnectionPool>();
+        _stage.Snapshot = pool.IdleConnections;
+
+        // The second request's stage runs after the first exchange put its connection back in the pool.
         await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one")));
+        await ReadAnswersAsync(stream, 1);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/two")));
         string answer = await ReadAnswersAsync(stream, 1);
 
         Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
-        UpstreamHttpConnection pooled = Assert.Single(_product.Services.GetRequiredService<UpstreamHttpConnectionPool>().IdleConnections());
+        Assert.Equal(2, _stage.Idle.Count);
+        UpstreamHttpConnection pooled = Assert.Single(_stage.Idle.Last());
         Assert.True(InlineSocketCompletions.IsSupported); // Linux, .NET 10: the switch exists
         Assert.True(InlineSocketCompletions.IsEnabled(pooled.Socket));
     }
@@ -135,11 +142,20 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
     {
         public ConcurrentQueue<bool> Seen { get; } = new();
 
+        public Func<UpstreamHttpConnection[]>? Snapshot { get; set; }
+
+        /// <summary>The relay's idle upstream connections at each request (with <see cref="Snapshot"/>).</summary>
+        public ConcurrentQueue<UpstreamHttpConnection[]> Idle { get; } = new();
+
         public ValueTask<GatewayAnswer?> InvokeAsync(GatewayRequest request, CancellationToken cancellationToken)
         {
             if (request.TargetHost == Origin)
             {
                 Seen.Enqueue(Thread.CurrentThread.IsThreadPoolThread);
+                if (Snapshot is { } snapshot)
+                {
+                    Idle.Enqueue(snapshot());
+                }
             }
 
             return ValueTask.FromResult<GatewayAnswer?>(null);
