@@ -144,7 +144,7 @@ public static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<ProxyRotatorConfig>().Gateway, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new HttpRelay.HttpRelayExchange(
             provider.GetRequiredService<HttpRelay.UpstreamHttpConnectionPool>(),
-            provider.GetRequiredService<UpstreamConnector>(),
+            provider.GetRequiredService<UpstreamConnector>().WithInlineCompletions(),
             provider.GetRequiredService<ForwardExchange>(),
             provider.GetRequiredService<ProxyRotatorConfig>(),
             provider.GetRequiredService<TimeProvider>(),

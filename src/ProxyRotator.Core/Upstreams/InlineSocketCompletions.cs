@@ -35,6 +35,16 @@ public static class InlineSocketCompletions
         return true;
     }
 
+    /// <summary>Gives <paramref name="socket"/>'s completions back to the thread pool (a socket handed on to code that may block).</summary>
+    public static void Disable(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (IsSupported)
+        {
+            SetPreferInlineCompletions(socket, false);
+        }
+    }
+
     /// <summary>Whether <paramref name="socket"/>'s completions run inline (false where the runtime cannot tell).</summary>
     public static bool IsEnabled(Socket socket)
     {

@@ -77,7 +77,8 @@ public sealed class UpstreamConnector
     /// The same connector, except that each tunnel's socket runs its async completions on the runtime's socket event
     /// thread (<see cref="InlineSocketCompletions"/>): the connect, the handshake and whatever the caller then does on
     /// the socket need no thread-pool hop each. Only for a caller whose continuations never block (the gateway's own
-    /// CONNECT and SOCKS5 tunnels); not for UDP associations, nor for HTTP clients built on tunnels.
+    /// CONNECT and SOCKS5 tunnels, the HTTP relay's upstream connections, direct ones too); not for UDP associations,
+    /// nor for HTTP clients built on tunnels.
     /// </summary>
     public UpstreamConnector WithInlineCompletions() => new(this, inlineCompletions: true);
 
@@ -228,6 +229,11 @@ public sealed class UpstreamConnector
         try
         {
             socket = CreateSocket(upstream.Endpoint.Host, out EndPoint remote, upstream.Endpoint.Port);
+            if (_inlineCompletions)
+            {
+                InlineSocketCompletions.TryEnable(socket);
+            }
+
             await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
             return new UpstreamConnection(upstream, upstream.Endpoint, socket, new NetworkStream(socket, ownsSocket: true), _timeProvider.GetElapsedTime(started), TimeSpan.Zero);
         }

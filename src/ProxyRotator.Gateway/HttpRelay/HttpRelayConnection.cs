@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Protocols;
@@ -84,6 +85,11 @@ internal sealed class HttpRelayConnection : IDisposable
     /// <summary>After <see cref="Ending.HandOff"/>: the bytes read from the client and not served, for Kestrel to read first.</summary>
     public byte[] HandOff { get; private set; } = [];
 
+    /// <summary>
+    /// Serves requests until the connection closes or a head goes to Kestrel. From the first head it serves on, the
+    /// client's socket completes inline on the socket event threads, as the upstream's does (nothing the relay does
+    /// after a read or write blocks; each head's admission hops to the pool first, see <see cref="ServeAsync"/>).
+    /// </summary>
     public async Task<Ending> RunAsync()
     {
         bool first = true;
@@ -94,10 +100,17 @@ internal sealed class HttpRelayConnection : IDisposable
             {
                 if (ending == Ending.HandOff)
                 {
+                    // Kestrel's continuations may block: its socket completes on the pool again.
+                    InlineSocketCompletions.Disable(_socket);
                     HandOff = Reader.CopyBuffered();
                 }
 
                 return ending;
+            }
+
+            if (first)
+            {
+                InlineSocketCompletions.TryEnable(_socket);
             }
 
             first = false;
@@ -183,6 +196,13 @@ internal sealed class HttpRelayConnection : IDisposable
         GatewayRequest request = _pipeline.CreateRelayRequest(relayed, _client, head.Target);
         try
         {
+            if (!Thread.CurrentThread.IsThreadPoolThread)
+            {
+                // A socket event thread (the head, or the previous exchange, completed inline): admission may hash a
+                // password on a credential-cache miss (PBKDF2, tens of ms), which must never stall every socket it serves.
+                await Task.Yield();
+            }
+
             if (await _pipeline.RunAsync(request, Stopping).ConfigureAwait(false) is { } answer && !relayed.ResponseStarted)
             {
                 // An unread body cannot be skipped reliably: the connection closes after the answer.

@@ -25,6 +25,9 @@ internal sealed class UpstreamHttpConnectionPool(GatewayOptions options, TimePro
     /// <summary>Idle connections in the pool (tests and diagnostics).</summary>
     public int IdleCount => _idle.Values.Sum(stack => stack.Count);
 
+    /// <summary>A snapshot of the idle connections (tests and diagnostics).</summary>
+    public UpstreamHttpConnection[] IdleConnections() => [.. _idle.Values.SelectMany(stack => stack)];
+
     /// <summary>
     /// A pooled connection for the key, or null. With <paramref name="probe"/> it must also still look usable (one
     /// non-blocking poll): for a request that could not be sent again if the connection turned out closed.
