@@ -32,12 +32,16 @@ internal sealed class BodyScanner
     /// <summary>Payload bytes seen so far.</summary>
     public long PayloadBytes { get; private set; }
 
+    /// <summary>A <see cref="Scan"/> found the chunked framing malformed (the sender's fault, not a transport failure).</summary>
+    public bool IsMalformed { get; private set; }
+
     public void Reset(BodyFraming framing, long contentLength = 0)
     {
         _framing = framing;
         _state = ChunkState.Size;
         _remaining = contentLength;
         PayloadBytes = 0;
+        IsMalformed = false;
         IsComplete = framing == BodyFraming.None || (framing == BodyFraming.ContentLength && contentLength == 0);
     }
 
@@ -55,6 +59,13 @@ internal sealed class BodyScanner
     /// incomplete chunk line that needs more bytes); -1 when the chunked framing is malformed.
     /// </summary>
     public int Scan(ReadOnlySpan<byte> data, BanBodyInspector? inspector)
+    {
+        int scanned = ScanFraming(data, inspector);
+        IsMalformed |= scanned < 0;
+        return scanned;
+    }
+
+    private int ScanFraming(ReadOnlySpan<byte> data, BanBodyInspector? inspector)
     {
         if (IsComplete)
         {

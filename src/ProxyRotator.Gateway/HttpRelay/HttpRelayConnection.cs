@@ -214,6 +214,14 @@ internal sealed class HttpRelayConnection : IDisposable
 
                 return !close;
             }
+
+            if (relayed.MalformedBody && !relayed.ResponseStarted)
+            {
+                // The client's own framing error, not a vanished client: it gets a clear answer, and nobody is blamed.
+                request.ErrorCode ??= GatewayErrorCode.BadRequest;
+                await WriteAnswerAsync(GatewayAnswer.BadRequest("the request body's chunked framing is malformed"), close: true).ConfigureAwait(false);
+                return false;
+            }
         }
         catch (OperationCanceledException)
         {

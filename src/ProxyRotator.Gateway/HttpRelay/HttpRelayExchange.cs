@@ -117,6 +117,7 @@ internal sealed class HttpRelayExchange(
             if (buffered < 0)
             {
                 relayed.CloseConnection = true;
+                relayed.MalformedBody = true;
                 return Fail(UpstreamOutcomeKind.ClientAborted, start, relayed, repeatable: false, connection);
             }
 
@@ -150,6 +151,7 @@ internal sealed class HttpRelayExchange(
             if (sent != BodyRelayEnd.Complete)
             {
                 relayed.CloseConnection = true;
+                relayed.MalformedBody = requestBody.IsMalformed;
                 return sent == BodyRelayEnd.DestinationFailed
                     ? Fail(UpstreamOutcomeKind.UpstreamError, start, relayed, repeatable: false, connection)
                     : Fail(sent == BodyRelayEnd.TimedOut ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.ClientAborted, start, relayed, repeatable: false, connection);

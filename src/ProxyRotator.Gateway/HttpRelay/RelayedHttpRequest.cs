@@ -39,6 +39,9 @@ internal sealed class RelayedHttpRequest(HttpRelayConnection connection, HttpReq
     /// <summary>The request body (if any) was read to its end and sent.</summary>
     public bool BodyDone { get; set; }
 
+    /// <summary>The client's chunked request body was malformed: answered 400 <c>bad-request</c> when no response started.</summary>
+    public bool MalformedBody { get; set; }
+
     /// <summary>The client connection cannot carry another request (truncated or close-delimited answer, unread body).</summary>
     public bool CloseConnection { get; set; }
 }

@@ -118,6 +118,21 @@ public sealed class HttpRelayFramingTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Relay_MalformedChunkedRequestBody_Answers400BadRequestAndCloses()
+    {
+        Answer(_ => "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+        await using var client = await ClientConnection.OpenAsync(_product.GatewayEndpoint);
+
+        // "zz" is no chunk size: the client's own framing error, which Kestrel answered 400 before the relay existed.
+        await client.SendAsync($"POST http://127.0.97.200/upload HTTP/1.1\r\nHost: 127.0.97.200\r\nProxy-Authorization: {ClientAuthorization}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nWiki\r\n0\r\n\r\n");
+        (string head, _) = await client.ReadResponseAsync();
+
+        Assert.StartsWith("HTTP/1.1 400", head, StringComparison.Ordinal);
+        Assert.Contains("X-ProxyRotator-Error: bad-request", head, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", head, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Relay_PipelinedRequests_AnsweredInOrder()
     {
         Answer(request =>
