@@ -85,10 +85,14 @@ public sealed class GatewayMetrics
     /// <summary>Health-check probe outcomes by kind (<c>Success</c> or an outcome kind).</summary>
     public IEnumerable<KeyValuePair<string, long>> HealthCheckOutcomes => _healthCheckOutcomes.Select(p => KeyValuePair.Create(p.Key, p.Value.Value));
 
-    public void ConnectionOpened()
+    /// <summary>A client connection opened; <paramref name="accepted"/> false for one already counted (handed on within the gateway).</summary>
+    public void ConnectionOpened(bool accepted = true)
     {
         Interlocked.Increment(ref _activeConnectionCount);
-        Interlocked.Increment(ref _connectionsTotal);
+        if (accepted)
+        {
+            Interlocked.Increment(ref _connectionsTotal);
+        }
     }
 
     public void ConnectionClosed()

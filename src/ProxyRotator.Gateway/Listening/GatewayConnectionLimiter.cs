@@ -14,7 +14,8 @@ public sealed class GatewayConnectionLimiter(int maxConnections, GatewayMetrics?
 
     public int Open => Volatile.Read(ref _open);
 
-    public bool TryAcquire()
+    /// <summary>Takes a connection slot; <paramref name="accepted"/> false for a connection already counted as accepted.</summary>
+    public bool TryAcquire(bool accepted = true)
     {
         if (Interlocked.Increment(ref _open) > Limit)
         {
@@ -22,7 +23,7 @@ public sealed class GatewayConnectionLimiter(int maxConnections, GatewayMetrics?
             return false;
         }
 
-        metrics?.ConnectionOpened();
+        metrics?.ConnectionOpened(accepted);
         return true;
     }
 

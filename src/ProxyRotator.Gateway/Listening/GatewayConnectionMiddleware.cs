@@ -70,7 +70,7 @@ public sealed class GatewayConnectionMiddleware
 
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
-        if (!_limiter.TryAcquire())
+        if (!_limiter.TryAcquire(accepted: connection.Features.Get<RelayHandOffFeature>() is null))
         {
             GatewayLog.ConnectionLimitReached(_logger, connection.ConnectionId, _limiter.Limit);
             connection.Abort(new ConnectionAbortedException("gateway connection limit reached"));

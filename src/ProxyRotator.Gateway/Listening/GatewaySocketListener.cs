@@ -222,6 +222,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
                 var connection = new RawSocketConnection(socket, id);
                 var input = System.IO.Pipelines.PipeReader.Create(new Core.Upstreams.PrefixedStream(replay, new NetworkStream(socket, ownsSocket: false)));
                 connection.Transport = new HttpRelay.ReplayingTransport(input, connection.Transport.Output);
+                connection.Features.Set(RelayHandOffFeature.Instance);
                 if (!_handedOff.Writer.TryWrite(connection))
                 {
                     await connection.DisposeAsync().ConfigureAwait(false); // stopping

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Configuration;
+using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Gateway.HttpRelay;
 using ProxyRotator.IntegrationTests.Support;
@@ -223,6 +224,25 @@ public sealed class HttpRelayFramingTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
         Assert.Equal(">hello", Encoding.ASCII.GetString(second));
         Assert.Equal(relayed + 1, _product.Services.GetRequiredService<HttpRelayHandler>().ConnectionsRelayed);
+    }
+
+    [Fact]
+    public async Task Relay_ConnectionHandedToKestrel_CountedOnceAsAccepted()
+    {
+        Answer(request => $"HTTP/1.1 200 OK\r\nContent-Length: {request.Body.Length + 1}\r\n\r\n>{Encoding.ASCII.GetString(request.Body)}");
+        GatewayMetrics metrics = _product.Services.GetRequiredService<GatewayMetrics>();
+        long accepted = metrics.ConnectionsTotal;
+        await using var client = await ClientConnection.OpenAsync(_product.GatewayEndpoint);
+
+        await client.SendAsync(Get("/relayed"));
+        await client.ReadResponseAsync();
+        await client.SendAsync($"POST http://127.0.97.200/expect HTTP/1.1\r\nHost: 127.0.97.200\r\nProxy-Authorization: {ClientAuthorization}\r\n"
+            + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\nhello");
+        (string head, _) = await client.ReadResponseAsync();
+
+        Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
+        Assert.Equal(accepted + 1, metrics.ConnectionsTotal);
+        Assert.Equal(1L, metrics.ActiveConnections);
     }
 
     private static string ClientAuthorization => GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password);
