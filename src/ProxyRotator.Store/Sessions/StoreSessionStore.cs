@@ -105,23 +105,7 @@ public sealed class StoreSessionStore(
     {
         ArgumentNullException.ThrowIfNull(session);
         (string, string) key = (session.Account, session.SessionId);
-        while (true)
-        {
-            if (_sessions.TryGetValue(key, out StickySession? existing))
-            {
-                if (_sessions.TryUpdate(key, session, existing))
-                {
-                    break;
-                }
-            }
-            else if (_sessions.TryAdd(key, session))
-            {
-                Interlocked.Increment(ref _count);
-                Interlocked.Increment(ref AccountCount(session.Account).Value);
-                break;
-            }
-        }
-
+        Put(key, session);
         _pending[key] = new PendingSessionWrite(session.Account, session.SessionId, session);
         return ValueTask.CompletedTask;
     }
@@ -133,21 +117,7 @@ public sealed class StoreSessionStore(
     internal void Adopt(StickySession session)
     {
         (string, string) key = (session.Account, session.SessionId);
-        while (true)
-        {
-            if (_sessions.TryGetValue(key, out StickySession? existing))
-            {
-                if (_sessions.TryUpdate(key, session, existing))
-                {
-                    break;
-                }
-            }
-            else if (_sessions.TryAdd(key, session))
-            {
-                Interlocked.Increment(ref AccountCount(session.Account).Value);
-                break;
-            }
-        }
+        Put(key, session);
 
         // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
         _pending.TryRemove(key, out _);
@@ -158,7 +128,7 @@ public sealed class StoreSessionStore(
     {
         if (_sessions.TryRemove((account, sessionId), out _))
         {
-            Interlocked.Decrement(ref AccountCount(account).Value);
+            Uncount(account);
         }
     }
 
@@ -174,8 +144,7 @@ public sealed class StoreSessionStore(
             return ValueTask.FromResult(false);
         }
 
-        Interlocked.Decrement(ref _count);
-        Interlocked.Decrement(ref AccountCount(account).Value);
+        Uncount(account);
         _pending[key] = new PendingSessionWrite(account, sessionId, null);
         clusterFeed?.Publish(ClusterChange.SessionEnded(StickySessionKey.Of(account, sessionId)));
         return ValueTask.FromResult(true);
@@ -221,8 +190,7 @@ public sealed class StoreSessionStore(
         {
             if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
             {
-                Interlocked.Decrement(ref _count);
-                Interlocked.Decrement(ref AccountCount(entry.Value.Account).Value);
+                Uncount(entry.Value.Account);
                 removed++;
             }
         }
@@ -312,6 +280,45 @@ public sealed class StoreSessionStore(
         // Only before the start-up load finished (the host loads before the gateway listens).
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         return Find(account, sessionId);
+    }
+
+    /// <summary>Adds or replaces a session in memory; a new one is counted (in total and for its account).</summary>
+    private void Put((string Account, string SessionId) key, StickySession session)
+    {
+        while (true)
+        {
+            if (_sessions.TryGetValue(key, out StickySession? existing))
+            {
+                if (_sessions.TryUpdate(key, session, existing))
+                {
+                    return;
+                }
+            }
+            else if (TryAdd(key, session))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Adds a session unless one is held under its key, and counts it when added.</summary>
+    private bool TryAdd((string Account, string SessionId) key, StickySession session)
+    {
+        if (!_sessions.TryAdd(key, session))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _count);
+        Interlocked.Increment(ref AccountCount(key.Account).Value);
+        return true;
+    }
+
+    /// <summary>Uncounts a session just removed from memory (in total and for its account).</summary>
+    private void Uncount(string account)
+    {
+        Interlocked.Decrement(ref _count);
+        Interlocked.Decrement(ref AccountCount(account).Value);
     }
 
     private StrongBox<int> AccountCount(string account) => _perAccount.GetOrAdd(account, static _ => new StrongBox<int>());
@@ -435,11 +442,7 @@ public sealed class StoreSessionStore(
             foreach (StickySessionEntity row in rows)
             {
                 // TryAdd: a session saved while loading is newer than what was read.
-                if (_sessions.TryAdd((row.Account, row.SessionId), row.ToSession()))
-                {
-                    Interlocked.Increment(ref _count);
-                    Interlocked.Increment(ref AccountCount(row.Account).Value);
-                }
+                TryAdd((row.Account, row.SessionId), row.ToSession());
             }
         }
     }

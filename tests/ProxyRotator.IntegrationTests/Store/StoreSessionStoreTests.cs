@@ -209,6 +209,24 @@ public class StoreSessionStoreTests
         Assert.Equal(expected.OrderBy(s => s.SessionId, StringComparer.Ordinal), reloaded.OrderBy(s => s.SessionId, StringComparer.Ordinal));
     }
 
+    [StoreFact]
+    public async Task AdoptAndEvict_SessionsOfAnotherInstance_CountedInTotalAndPerAccount()
+    {
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        await store.SaveAsync(NewSession(database, "scraper", "local", upstreams[0], TimeSpan.FromMinutes(10)), None);
+
+        store.Adopt(NewSession(database, "scraper", "remote", upstreams[1], TimeSpan.FromMinutes(10)));
+        Assert.Equal((2, 2), (store.Count, store.CountFor("scraper")));
+
+        store.Evict("scraper", "local");
+        Assert.Equal((1, 1), (store.Count, store.CountFor("scraper")));
+
+        await store.RemoveAsync("scraper", "remote", None);
+        Assert.Equal((0, 0), (store.Count, store.CountFor("scraper")));
+    }
+
     private static StickySession NewSession(StoreTestDatabase database, string account, string sessionId, long upstreamId, TimeSpan ttl)
     {
         DateTimeOffset now = database.Time.GetUtcNow();
