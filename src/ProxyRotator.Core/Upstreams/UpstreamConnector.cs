@@ -179,11 +179,7 @@ public sealed class UpstreamConnector
         bool connected = false;
         try
         {
-            socket = CreateSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
-            if (_inlineCompletions)
-            {
-                InlineSocketCompletions.TryEnable(socket);
-            }
+            socket = CreateTunnelSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
 
             await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
             connected = true;
@@ -228,11 +224,7 @@ public sealed class UpstreamConnector
         Socket? socket = null;
         try
         {
-            socket = CreateSocket(upstream.Endpoint.Host, out EndPoint remote, upstream.Endpoint.Port);
-            if (_inlineCompletions)
-            {
-                InlineSocketCompletions.TryEnable(socket);
-            }
+            socket = CreateTunnelSocket(upstream.Endpoint.Host, out EndPoint remote, upstream.Endpoint.Port);
 
             await socket.ConnectAsync(remote, timeout.Token).ConfigureAwait(false);
             return new UpstreamConnection(upstream, upstream.Endpoint, socket, new NetworkStream(socket, ownsSocket: true), _timeProvider.GetElapsedTime(started), TimeSpan.Zero);
@@ -278,6 +270,21 @@ public sealed class UpstreamConnector
         }
 
         return ex;
+    }
+
+    /// <summary>
+    /// The socket of a tunnel or a direct connection, its completions inline when this connector says so (a UDP
+    /// association's control connection takes <see cref="CreateSocket"/> and stays on the thread pool).
+    /// </summary>
+    private Socket CreateTunnelSocket(string host, out EndPoint remote, int port)
+    {
+        Socket socket = CreateSocket(host, out remote, port);
+        if (_inlineCompletions)
+        {
+            InlineSocketCompletions.TryEnable(socket);
+        }
+
+        return socket;
     }
 
     private static Socket CreateSocket(string host, out EndPoint remote, int port)
