@@ -28,11 +28,21 @@ public sealed class StoreSessionStore(
     /// <summary>Rows written per database transaction.</summary>
     public const int FlushBatchSize = 500;
 
+    /// <summary>Capacity of the pending list kept for reuse after a flush (a second of a busy gateway's new sessions).</summary>
+    private const int RetainedPendingCapacity = 1 << 16;
+
     // Keyed by (account, session id) rather than the "account:id" string: a new session per request would otherwise
     // build that string on every look-up and keep one more per session in memory (twice, with the pending write).
     private readonly ConcurrentDictionary<(string Account, string SessionId), StickySession> _sessions = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Account, string SessionId), PendingSessionWrite> _pending = new();
+
+    // Changes noted since the last flush, in order, as structs in a list that is swapped out and reused by each flush:
+    // a new session per request notes its write without one more long-lived object (a dictionary node lived about a
+    // second, long enough to be promoted and collected in gen1). Repeated changes of one session are collapsed by the
+    // flush, which writes each session's state as memory holds it then.
+    private readonly Lock _pendingLock = new();
+    private List<PendingSessionWrite> _pending = [];
+    private List<PendingSessionWrite> _spare = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private Task? _load;
@@ -47,7 +57,16 @@ public sealed class StoreSessionStore(
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Changes noted in memory that the database has not stored yet.</summary>
-    public int PendingWrites => _pending.Count;
+    public int PendingWrites
+    {
+        get
+        {
+            lock (_pendingLock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
 
     /// <summary>Session rows written to the database since start (inserted, updated or deleted).</summary>
     public long FlushedRows => Interlocked.Read(ref _flushedRows);
@@ -106,7 +125,7 @@ public sealed class StoreSessionStore(
         ArgumentNullException.ThrowIfNull(session);
         (string, string) key = (session.Account, session.SessionId);
         Put(key, session);
-        _pending[key] = new PendingSessionWrite(session.Account, session.SessionId, session);
+        Note(new PendingSessionWrite(session.Account, session.SessionId, session));
         return ValueTask.CompletedTask;
     }
 
@@ -117,10 +136,9 @@ public sealed class StoreSessionStore(
     internal void Adopt(StickySession session)
     {
         (string, string) key = (session.Account, session.SessionId);
+        // A change of this session noted before (a local fallback bind) is superseded by what the store holds: the
+        // flush writes a noted session only while memory still holds that very one.
         Put(key, session);
-
-        // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
-        _pending.TryRemove(key, out _);
     }
 
     /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
@@ -145,7 +163,7 @@ public sealed class StoreSessionStore(
         }
 
         Uncount(account);
-        _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        Note(new PendingSessionWrite(account, sessionId, null));
         clusterFeed?.Publish(ClusterChange.SessionEnded(StickySessionKey.Of(account, sessionId)));
         return ValueTask.FromResult(true);
     }
@@ -222,41 +240,50 @@ public sealed class StoreSessionStore(
         try
         {
             int written = await DeleteExpiredAsync(cancellationToken).ConfigureAwait(false);
-            if (_pending.IsEmpty)
+            List<PendingSessionWrite> noted;
+            lock (_pendingLock)
             {
-                Interlocked.Add(ref _flushedRows, written);
-                return written;
+                if (_pending.Count == 0)
+                {
+                    Interlocked.Add(ref _flushedRows, written);
+                    return written;
+                }
+
+                noted = _pending;
+                _pending = _spare;
             }
 
-            // One context and one open connection for the whole flush, a transaction per batch.
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
+            int done = 0;
+            try
             {
-                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
-                using SqliteSessionUpsert? sqlite = SqliteSessionUpsert.TryPrepare(db.Database.GetDbConnection(), writes);
-                var batch = new List<PendingSessionWrite>(FlushBatchSize);
-
-                // Enumerated, not through Keys: Keys takes every lock of the table (stalling each request that notes a
-                // change) to copy thousands of keys.
-                foreach (KeyValuePair<(string Account, string SessionId), PendingSessionWrite> entry in _pending)
+                // One context and one open connection for the whole flush, a transaction per batch.
+                ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using (db.ConfigureAwait(false))
                 {
-                    if (_pending.TryRemove(entry.Key, out PendingSessionWrite write))
+                    await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
+                    using SqliteSessionUpsert? sqlite = SqliteSessionUpsert.TryPrepare(db.Database.GetDbConnection(), writes);
+                    for (; done < noted.Count; done += FlushBatchSize)
                     {
-                        batch.Add(write);
-                    }
-
-                    if (batch.Count == FlushBatchSize)
-                    {
-                        written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
-                        batch.Clear();
+                        int count = Math.Min(FlushBatchSize, noted.Count - done);
+                        written += await WriteBatchAsync(db, writes, sqlite, noted.GetRange(done, count), cancellationToken).ConfigureAwait(false);
                     }
                 }
-
-                if (batch.Count > 0)
+            }
+            catch
+            {
+                // Keep what was not stored for the next flush. The flush writes memory's state as it is then, so a
+                // session changed again meanwhile is written in its newer state.
+                lock (_pendingLock)
                 {
-                    written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
+                    _pending.InsertRange(0, noted.GetRange(done, noted.Count - done));
                 }
+
+                throw;
+            }
+            finally
+            {
+                Recycle(noted);
             }
 
             Interlocked.Add(ref _flushedRows, written);
@@ -269,6 +296,39 @@ public sealed class StoreSessionStore(
     }
 
     public void Dispose() => _flushGate.Dispose();
+
+    /// <summary>A list the flush is done with becomes the next spare (emptied; one that grew past a burst is dropped).</summary>
+    private void Recycle(List<PendingSessionWrite> list)
+    {
+        list.Clear();
+        if (list.Capacity > RetainedPendingCapacity)
+        {
+            list = [];
+        }
+
+        lock (_pendingLock)
+        {
+            _spare = list;
+        }
+    }
+
+    private void Note(PendingSessionWrite write)
+    {
+        lock (_pendingLock)
+        {
+            _pending.Add(write);
+        }
+    }
+
+    /// <summary>
+    /// Whether a noted change is still memory's state: a noted session while memory holds that very instance (not one
+    /// rebound, ended, swept or adopted from another instance since), a noted end while memory holds none.
+    /// </summary>
+    private bool IsCurrent(PendingSessionWrite write)
+    {
+        StickySession? held = Peek(write.Account, write.SessionId);
+        return write.Session is { } session ? ReferenceEquals(held, session) : held is null;
+    }
 
     private StickySession? Find(string account, string sessionId) =>
         _sessions.TryGetValue((account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
@@ -351,55 +411,63 @@ public sealed class StoreSessionStore(
     private async Task<int> WriteBatchAsync(
         ProxyRotatorDbContext db, StickySessionWrites writes, SqliteSessionUpsert? sqlite, List<PendingSessionWrite> batch, CancellationToken cancellationToken)
     {
-        try
+        var saved = new List<StickySession>(batch.Count);
+        var deleted = new List<PendingSessionWrite>();
+        HashSet<StickySession>? once = sqlite is null ? new(ReferenceEqualityComparer.Instance) : null;
+        foreach (PendingSessionWrite write in batch)
         {
-            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            if (!IsCurrent(write))
             {
-                var saved = new List<StickySession>(batch.Count);
+                continue;
+            }
+
+            if (write.Session is not { } session)
+            {
+                deleted.Add(write);
+            }
+            else if (once is null || once.Add(session))
+            {
+                // PostgreSQL's multi-row upsert may not touch one row twice: each session once per batch.
+                saved.Add(session);
+            }
+        }
+
+        if (saved.Count == 0 && deleted.Count == 0)
+        {
+            return 0;
+        }
+
+        IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            if (deleted.Count > 0)
+            {
                 DbCommand delete = writes.CreateDelete(db);
                 await using (delete.ConfigureAwait(false))
                 {
-                    foreach (PendingSessionWrite write in batch)
+                    foreach (PendingSessionWrite write in deleted)
                     {
-                        if (write.Session is { } session)
-                        {
-                            saved.Add(session);
-                        }
-                        else
-                        {
-                            await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
-                        }
+                        await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
                     }
                 }
-
-                if (sqlite is not null)
-                {
-                    foreach (StickySession session in saved)
-                    {
-                        sqlite.Write(session);
-                    }
-                }
-                else
-                {
-                    await UpsertAsync(db, writes, [.. saved], cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return batch.Count;
-        }
-        catch
-        {
-            // Keep what failed for the next flush, unless the session changed again meanwhile (the newer state wins).
-            foreach (PendingSessionWrite write in batch)
+            if (sqlite is not null)
             {
-                _pending.TryAdd((write.Account, write.SessionId), write);
+                foreach (StickySession session in saved)
+                {
+                    sqlite.Write(session);
+                }
+            }
+            else
+            {
+                await UpsertAsync(db, writes, [.. saved], cancellationToken).ConfigureAwait(false);
             }
 
-            throw;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return saved.Count + deleted.Count;
     }
 
     /// <summary>Other providers (PostgreSQL): multi-row upserts of <see cref="StickySessionWrites.RowsPerUpsert"/>, then one row at a time.</summary>
