@@ -33,7 +33,7 @@ public sealed class StoreSessionStore(
 
     // Keyed by (account, session id) rather than the "account:id" string: a new session per request would otherwise
     // build that string on every look-up and keep one more per session in memory (twice, with the pending write).
-    private readonly ConcurrentDictionary<(string Account, string SessionId), StickySession> _sessions = new();
+    private readonly SessionTable _sessions = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
 
     // Changes noted since the last flush, in order, as structs in a list that is swapped out and reused by each flush:
@@ -47,7 +47,7 @@ public sealed class StoreSessionStore(
     private readonly Lock _loadLock = new();
     private Task? _load;
     private long _deleteExpiredBeforeTicks;
-    private int _count; // ConcurrentDictionary.Count takes every lock of the table: the session cap reads this instead
+    private int _count; // counting the table would take every shard's lock: the session cap reads this instead
     private long _flushedRows;
     private StickySessionWrites? _writes;
 
@@ -74,19 +74,7 @@ public sealed class StoreSessionStore(
     public int CountFor(string account) =>
         _perAccount.TryGetValue(account, out StrongBox<int>? count) ? Volatile.Read(ref count.Value) : 0;
 
-    public int CountActive(DateTimeOffset now)
-    {
-        int active = 0;
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (!entry.Value.IsExpired(now))
-            {
-                active++;
-            }
-        }
-
-        return active;
-    }
+    public int CountActive(DateTimeOffset now) => _sessions.Count(now, static (session, now) => !session.IsExpired(now));
 
     /// <summary>Fills the table from the database (once; later calls return the same task, a failed load is retried).</summary>
     public Task LoadAsync(CancellationToken cancellationToken)
@@ -123,8 +111,7 @@ public sealed class StoreSessionStore(
     public ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        (string, string) key = (session.Account, session.SessionId);
-        Put(key, session);
+        Put(session);
         Note(new PendingSessionWrite(session.Account, session.SessionId, session));
         return ValueTask.CompletedTask;
     }
@@ -135,16 +122,15 @@ public sealed class StoreSessionStore(
     /// </summary>
     internal void Adopt(StickySession session)
     {
-        (string, string) key = (session.Account, session.SessionId);
         // A change of this session noted before (a local fallback bind) is superseded by what the store holds: the
         // flush writes a noted session only while memory still holds that very one.
-        Put(key, session);
+        Put(session);
     }
 
     /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
     internal void Evict(string account, string sessionId)
     {
-        if (_sessions.TryRemove((account, sessionId), out _))
+        if (_sessions.TryRemove(account, sessionId))
         {
             Uncount(account);
         }
@@ -152,12 +138,11 @@ public sealed class StoreSessionStore(
 
     /// <summary>The session held in memory under a key, expired or not.</summary>
     internal StickySession? Peek(string account, string sessionId) =>
-        _sessions.TryGetValue((account, sessionId), out StickySession? session) ? session : null;
+        _sessions.TryGet(account, sessionId, out StickySession? session) ? session : null;
 
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
-        (string, string) key = (account, sessionId);
-        if (!_sessions.TryRemove(key, out _))
+        if (!_sessions.TryRemove(account, sessionId))
         {
             return ValueTask.FromResult(false);
         }
@@ -189,13 +174,7 @@ public sealed class StoreSessionStore(
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         var live = new List<StickySession>(Count);
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (!entry.Value.IsExpired(now))
-            {
-                live.Add(entry.Value);
-            }
-        }
+        _sessions.CopyTo(live, now, static (session, now) => !session.IsExpired(now));
 
         live.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
         return live;
@@ -203,15 +182,7 @@ public sealed class StoreSessionStore(
 
     public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int removed = 0;
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
-            {
-                Uncount(entry.Value.Account);
-                removed++;
-            }
-        }
+        int removed = _sessions.RemoveWhere(now, static (session, now) => session.IsExpired(now), session => Uncount(session.Account));
 
         // One DELETE in the next flush covers every expired row, including rows this process never loaded.
         long ticks = now.UtcTicks;
@@ -331,7 +302,7 @@ public sealed class StoreSessionStore(
     }
 
     private StickySession? Find(string account, string sessionId) =>
-        _sessions.TryGetValue((account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
+        _sessions.TryGet(account, sessionId, out StickySession? session) && !session!.IsExpired(timeProvider.GetUtcNow())
             ? session
             : null;
 
@@ -343,35 +314,27 @@ public sealed class StoreSessionStore(
     }
 
     /// <summary>Adds or replaces a session in memory; a new one is counted (in total and for its account).</summary>
-    private void Put((string Account, string SessionId) key, StickySession session)
+    private void Put(StickySession session)
     {
-        while (true)
+        if (_sessions.Set(session))
         {
-            if (_sessions.TryGetValue(key, out StickySession? existing))
-            {
-                if (_sessions.TryUpdate(key, session, existing))
-                {
-                    return;
-                }
-            }
-            else if (TryAdd(key, session))
-            {
-                return;
-            }
+            CountIn(session.Account);
         }
     }
 
     /// <summary>Adds a session unless one is held under its key, and counts it when added.</summary>
-    private bool TryAdd((string Account, string SessionId) key, StickySession session)
+    private void TryAdd(StickySession session)
     {
-        if (!_sessions.TryAdd(key, session))
+        if (_sessions.TryAdd(session))
         {
-            return false;
+            CountIn(session.Account);
         }
+    }
 
+    private void CountIn(string account)
+    {
         Interlocked.Increment(ref _count);
-        Interlocked.Increment(ref AccountCount(key.Account).Value);
-        return true;
+        Interlocked.Increment(ref AccountCount(account).Value);
     }
 
     /// <summary>Uncounts a session just removed from memory (in total and for its account).</summary>
@@ -510,7 +473,7 @@ public sealed class StoreSessionStore(
             foreach (StickySessionEntity row in rows)
             {
                 // TryAdd: a session saved while loading is newer than what was read.
-                TryAdd((row.Account, row.SessionId), row.ToSession());
+                TryAdd(row.ToSession());
             }
         }
     }

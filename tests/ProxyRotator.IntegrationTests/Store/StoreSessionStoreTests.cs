@@ -262,6 +262,23 @@ public class StoreSessionStoreTests
     }
 
     [StoreFact]
+    public async Task FlushAsync_SessionOfUpstreamNotStored_StoredAndLoaded()
+    {
+        // The sessions table keeps no foreign key to Upstreams (SessionsLeanRow): a row names its upstream by id only.
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        StickySession session = NewSession(database, "scraper", "orphan", upstreams.Max() + 1000, TimeSpan.FromMinutes(10));
+        await store.SaveAsync(session, None);
+
+        Assert.Equal(1, await store.FlushAsync(None));
+
+        var restarted = database.OpenInstance().GetRequiredService<StoreSessionStore>();
+        await restarted.LoadAsync(None);
+        Assert.Equal(session, await restarted.GetAsync("scraper", "orphan", None));
+    }
+
+    [StoreFact]
     public async Task SessionWriteBehind_AfterIntervalAndOnStop_StoresNotedSessions()
     {
         await using StoreTestDatabase database = await CreateAsync(Provider);
