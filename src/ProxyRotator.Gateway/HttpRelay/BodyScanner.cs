@@ -45,25 +45,6 @@ internal sealed class BodyScanner
         IsComplete = framing == BodyFraming.None || (framing == BodyFraming.ContentLength && contentLength == 0);
     }
 
-    /// <summary>Bytes of a Content-Length body still to come (0 for the other framings).</summary>
-    public long RemainingLength => _framing == BodyFraming.ContentLength && !IsComplete ? _remaining : 0;
-
-    /// <summary>
-    /// Counts <paramref name="count"/> bytes of a Content-Length body that passed without being seen (spliced from
-    /// socket to socket); at most <see cref="RemainingLength"/>.
-    /// </summary>
-    public void Skip(long count)
-    {
-        if (_framing != BodyFraming.ContentLength || count > RemainingLength)
-        {
-            throw new InvalidOperationException("Only a Content-Length body's own bytes can pass unseen.");
-        }
-
-        PayloadBytes += count;
-        _remaining -= count;
-        IsComplete = _remaining == 0;
-    }
-
     /// <summary>A body that ends with the stream ended there.</summary>
     public void EndOfStream()
     {

@@ -37,8 +37,6 @@ internal sealed class HttpRelayConnection : IDisposable
     private readonly int _maxRequestLine;
     private readonly ArraySegment<byte>[] _gather = new ArraySegment<byte>[2];
     private IPEndPoint? _client;
-    private SplicePipe? _splicePipe;
-    private bool _spliceOff;
 
     public HttpRelayConnection(Socket socket, string connectionId, RequestPipeline pipeline, GatewayOptions options, TimeProvider timeProvider,
         Microsoft.Extensions.Logging.ILogger logger, CancellationToken stopping)
@@ -66,9 +64,6 @@ internal sealed class HttpRelayConnection : IDisposable
     }
 
     public NetworkStream Stream { get; }
-
-    /// <summary>The client's socket (written to directly by a gathered send or a splice).</summary>
-    public Socket Socket => _socket;
 
     public RelayReadBuffer Reader { get; }
 
@@ -174,50 +169,8 @@ internal sealed class HttpRelayConnection : IDisposable
         }
     }
 
-    /// <summary>
-    /// The connection's pipe for splicing response bodies to the client (<see cref="BodySplice"/>), made on first use;
-    /// null where splice is not available (not Linux, no pipe, a blocking socket) or was refused before.
-    /// </summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public SplicePipe? RentSplicePipe()
-    {
-        if (_spliceOff)
-        {
-            return null;
-        }
-
-        if (_splicePipe is null)
-        {
-            _splicePipe = SplicePipe.IsNonBlocking(_socket.SafeHandle) ? SplicePipe.TryCreate(HttpRelayExchange.UpstreamBufferBytes) : null;
-            _spliceOff = _splicePipe is null;
-        }
-
-        return _splicePipe;
-    }
-
-    /// <summary>
-    /// After a splice: a pipe left holding bytes (a failed body) is closed, never reused; <paramref name="refused"/>
-    /// (splice did not work for these sockets) turns splicing off for the connection.
-    /// </summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public void ReturnSplicePipe(bool refused)
-    {
-        if (_splicePipe is { } pipe && (refused || pipe.Buffered > 0))
-        {
-            pipe.Dispose();
-            _splicePipe = null;
-            _spliceOff |= refused;
-        }
-    }
-
     public void Dispose()
     {
-        if (OperatingSystem.IsLinux())
-        {
-            _splicePipe?.Dispose();
-            _splicePipe = null;
-        }
-
         Deadline.Dispose();
         Reader.Dispose();
         Stream.Dispose();

@@ -36,9 +36,6 @@ internal sealed class HttpRelayExchange(
     /// <summary>Body bytes already read up to this many are copied behind the head; more are sent gathered with it.</summary>
     private const int CoalescedBodyBytes = 16 * 1024;
 
-    /// <summary>Where a body may be spliced, the response head is read this many bytes at a time (body bytes read with it are copied).</summary>
-    private const int SplicedHeadReadBytes = 4 * 1024;
-
     private readonly GatewayOptions _options = config.Gateway;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -169,8 +166,6 @@ internal sealed class HttpRelayExchange(
         UpstreamResponseHead head = client.ResponseHead;
         RelayReadBuffer upstreamReader = connection.Reader;
         CancellationToken firstByte = deadline.Arm(_options.ResponseTimeout);
-        // Where a body can be spliced, the head is read in small pieces: what the read takes of the body is copied twice, what stays in the socket not at all.
-        int headRead = OperatingSystem.IsLinux() && connection.CanSplice ? SplicedHeadReadBytes : int.MaxValue;
         try
         {
             while (true)
@@ -197,7 +192,7 @@ internal sealed class HttpRelayExchange(
                     return Fail(UpstreamOutcomeKind.UpstreamProtocolError, start, relayed, relayed.BodyConsumed == 0, connection);
                 }
 
-                int read = await upstreamReader.FillAsync(headRead, firstByte).ConfigureAwait(false);
+                int read = await upstreamReader.FillAsync(firstByte).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return upstreamReader.Count == 0
@@ -294,66 +289,34 @@ internal sealed class HttpRelayExchange(
         relayed.ResponseStarted = true;
         request.ResponseStatus = head.Status;
         relayed.CloseConnection |= closeClient;
-
-        // A Content-Length body with nothing to inspect goes from socket to socket without entering user space
-        // (Linux): the head and the body bytes read with it go into the client connection's pipe, to leave in one
-        // send with the first spliced bytes behind them.
-        SplicePipe? pipe = null;
-        if (OperatingSystem.IsLinux() && inspector is null && responseBody.RemainingLength > 0 && upstreamReader.Count == first
-            && connection.CanSplice && client.RentSplicePipe() is { } candidate)
+        try
         {
-            writer.Write(upstreamReader.Span[..first]);
-            upstreamReader.Consume(first);
-            first = 0;
-            if (candidate.TryWrite(writer.WrittenSpan))
+            // The head and the body bytes already read leave in one send (a small body copied behind the head, a large one gathered).
+            if (first <= CoalescedBodyBytes)
             {
-                pipe = candidate;
+                writer.Write(upstreamReader.Span[..first]);
+                await client.Stream.WriteAsync(writer.WrittenMemory, deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
             }
             else
             {
-                client.ReturnSplicePipe(refused: true);
+                await client.SendGatheredAsync(writer.WrittenMemory, upstreamReader.Memory[..first], deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
             }
-        }
 
-        if (pipe is null)
+            upstreamReader.Consume(first);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            try
-            {
-                // The head and the body bytes already read leave in one send (a small body copied behind the head, a large one gathered).
-                if (first <= CoalescedBodyBytes)
-                {
-                    writer.Write(upstreamReader.Span[..first]);
-                    await client.Stream.WriteAsync(writer.WrittenMemory, deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
-                }
-                else
-                {
-                    await client.SendGatheredAsync(writer.WrittenMemory, upstreamReader.Memory[..first], deadline.Arm(_options.IdleTimeout)).ConfigureAwait(false);
-                }
-
-                upstreamReader.Consume(first);
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                relayed.CloseConnection = true;
-                return Delivered(UpstreamOutcomeKind.ClientAborted, latency, bodySent, responseBody, connection);
-            }
-            finally
-            {
-                deadline.Disarm();
-            }
+            relayed.CloseConnection = true;
+            return Delivered(UpstreamOutcomeKind.ClientAborted, latency, bodySent, responseBody, connection);
         }
-
-        BodyRelayEnd? spliced = null;
-        if (OperatingSystem.IsLinux() && pipe is not null)
+        finally
         {
-            spliced = await BodySplice.RelayAsync(connection.Socket, client.Socket, client.Stream, pipe, responseBody, deadline, _options.IdleTimeout)
-                .ConfigureAwait(false);
-            client.ReturnSplicePipe(refused: spliced is null);
+            deadline.Disarm();
         }
 
-        BodyRelayEnd end = spliced
-            ?? (responseBody.IsComplete ? BodyRelayEnd.Complete
-                : await BodyRelay.RelayAsync(upstreamReader, client.Stream, responseBody, inspector, deadline, _options.IdleTimeout).ConfigureAwait(false));
+        BodyRelayEnd end = responseBody.IsComplete
+            ? BodyRelayEnd.Complete
+            : await BodyRelay.RelayAsync(upstreamReader, client.Stream, responseBody, inspector, deadline, _options.IdleTimeout).ConfigureAwait(false);
         if (end != BodyRelayEnd.Complete)
         {
             relayed.CloseConnection = true;

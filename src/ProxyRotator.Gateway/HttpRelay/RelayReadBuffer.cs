@@ -42,10 +42,7 @@ internal sealed class RelayReadBuffer : IDisposable
     /// Reads more bytes after those buffered. Returns the count read: 0 at the end of the stream, -1 when the buffer is
     /// full of unconsumed bytes (a line or head longer than the buffer).
     /// </summary>
-    public ValueTask<int> FillAsync(CancellationToken cancellationToken) => FillAsync(int.MaxValue, cancellationToken);
-
-    /// <summary>As <see cref="FillAsync(CancellationToken)"/>, reading at most <paramref name="most"/> bytes (the rest stays in the socket, for a splice).</summary>
-    public async ValueTask<int> FillAsync(int most, CancellationToken cancellationToken)
+    public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
         if (_buffer.Length == 0)
         {
@@ -64,7 +61,7 @@ internal sealed class RelayReadBuffer : IDisposable
             _start = 0;
         }
 
-        int read = await Stream.ReadAsync(_buffer.AsMemory(_end, Math.Min(most, _buffer.Length - _end)), cancellationToken).ConfigureAwait(false);
+        int read = await Stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read;
     }

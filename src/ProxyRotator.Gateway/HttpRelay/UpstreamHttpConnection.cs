@@ -9,8 +9,6 @@ namespace ProxyRotator.Gateway.HttpRelay;
 /// </summary>
 internal sealed class UpstreamHttpConnection : IDisposable
 {
-    private bool? _canSplice;
-
     public UpstreamHttpConnection(UpstreamEndpoint endpoint, Socket socket, Stream stream, int bufferSize)
     {
         Endpoint = endpoint;
@@ -26,13 +24,6 @@ internal sealed class UpstreamHttpConnection : IDisposable
     public RelayReadBuffer Reader { get; }
 
     public Stream Stream => Reader.Stream;
-
-    /// <summary>
-    /// Whether a body can be spliced from this connection's socket (<see cref="BodySplice"/>): the stream is the
-    /// socket's own (no bytes of a handshake held in front of it) and the socket is non-blocking. Asked once.
-    /// </summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public bool CanSplice => _canSplice ??= Stream is NetworkStream && SplicePipe.IsNonBlocking(Socket.SafeHandle);
 
     /// <summary>When it was last returned to the pool.</summary>
     public long IdleSince { get; set; }
