@@ -136,6 +136,32 @@ public sealed class SocketTunnelRelayTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await _client.ReceiveAsync(new byte[1].AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task RunAsync_SocketClientIdle_EndsWithIdleTimeout()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        Task<RelayResult> relay = new TunnelRelay(time).RunAsync(new SocketDuplexPipe(_gatewayClientSide),
+            new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        RelayResult result = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RelayEnd.IdleTimeout, result.End); // the idle source also carries the caller's token: told apart
+    }
+
+    [Fact]
+    public async Task RunAsync_SocketClientCallerCancels_EndsCancelledNotIdle()
+    {
+        using var caller = new CancellationTokenSource();
+        Task<RelayResult> relay = new TunnelRelay(TimeProvider.System).RunAsync(new SocketDuplexPipe(_gatewayClientSide),
+            new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), caller.Token);
+
+        await caller.CancelAsync();
+        RelayResult result = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RelayEnd.Cancelled, result.End);
+    }
+
     private Task<RelayResult> StartRelay(SocketDuplexPipe client) =>
         new TunnelRelay(TimeProvider.System).RunAsync(client, new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), CancellationToken.None);
 
