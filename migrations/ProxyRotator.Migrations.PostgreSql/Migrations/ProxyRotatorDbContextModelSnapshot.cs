@@ -335,8 +335,6 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("UpstreamId");
-
                     b.HasIndex("Account", "SessionId")
                         .IsUnique();
 
@@ -608,15 +606,6 @@ namespace ProxyRotator.Migrations.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Pool");
-                });
-
-            modelBuilder.Entity("ProxyRotator.Store.Entities.StickySessionEntity", b =>
-                {
-                    b.HasOne("ProxyRotator.Store.Entities.UpstreamEntity", null)
-                        .WithMany()
-                        .HasForeignKey("UpstreamId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamEntity", b =>

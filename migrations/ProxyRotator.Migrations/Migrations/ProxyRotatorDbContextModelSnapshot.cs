@@ -316,8 +316,6 @@ namespace ProxyRotator.Migrations.Migrations
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("UpstreamId");
-
                     b.HasIndex("Account", "SessionId")
                         .IsUnique();
 
@@ -585,15 +583,6 @@ namespace ProxyRotator.Migrations.Migrations
                         .IsRequired();
 
                     b.Navigation("Pool");
-                });
-
-            modelBuilder.Entity("ProxyRotator.Store.Entities.StickySessionEntity", b =>
-                {
-                    b.HasOne("ProxyRotator.Store.Entities.UpstreamEntity", null)
-                        .WithMany()
-                        .HasForeignKey("UpstreamId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProxyRotator.Store.Entities.UpstreamEntity", b =>

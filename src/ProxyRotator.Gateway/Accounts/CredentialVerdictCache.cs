@@ -23,6 +23,7 @@ public sealed class CredentialVerdictCache
     private readonly ConcurrentDictionary<CredentialDigest, CredentialVerdict> _verdicts = new();
     private readonly int _capacity;
     private int _count;
+    private int _generation;
 
     public CredentialVerdictCache(int capacity = DefaultCapacity)
     {
@@ -31,6 +32,12 @@ public sealed class CredentialVerdictCache
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Changes whenever verdicts may have gone (the cache started over, or stale ones were dropped): a verdict
+    /// remembered under the same generation is still here.
+    /// </summary>
+    public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>The keyed digest of a credential (account name as sent, password).</summary>
     public CredentialDigest Digest(ReadOnlySpan<char> account, ReadOnlySpan<char> password)
@@ -69,6 +76,7 @@ public sealed class CredentialVerdictCache
     {
         if (Interlocked.Increment(ref _count) > _capacity)
         {
+            Interlocked.Increment(ref _generation);
             _verdicts.Clear();
             Volatile.Write(ref _count, 1);
         }
@@ -85,6 +93,7 @@ public sealed class CredentialVerdictCache
     public void DropStale(Func<string, string?> currentHash)
     {
         ArgumentNullException.ThrowIfNull(currentHash);
+        Interlocked.Increment(ref _generation);
         foreach ((CredentialDigest digest, CredentialVerdict verdict) in _verdicts)
         {
             if (!string.Equals(currentHash(verdict.Account), verdict.PasswordHash, StringComparison.Ordinal)

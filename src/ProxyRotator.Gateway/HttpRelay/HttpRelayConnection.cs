@@ -10,6 +10,7 @@ using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Protocols;
+using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.Gateway.HttpRelay;
 
@@ -36,11 +37,17 @@ internal sealed class HttpRelayConnection : IDisposable
     private readonly KeyValuePair<string, string>[] _exposed = new KeyValuePair<string, string>[2];
     private readonly int _maxRequestLine;
     private readonly ArraySegment<byte>[] _gather = new ArraySegment<byte>[2];
+    private readonly ProxyAccountAuthenticator? _authenticator;
     private IPEndPoint? _client;
 
+    // The Proxy-Authorization last admitted on this connection, and the epoch its admission ran under.
+    private string? _admittedAuthorization;
+    private CredentialEpoch _admittedEpoch;
+
     public HttpRelayConnection(Socket socket, string connectionId, RequestPipeline pipeline, GatewayOptions options, TimeProvider timeProvider,
-        Microsoft.Extensions.Logging.ILogger logger, CancellationToken stopping)
+        Microsoft.Extensions.Logging.ILogger logger, CancellationToken stopping, ProxyAccountAuthenticator? authenticator = null)
     {
+        _authenticator = authenticator;
         _socket = socket;
         _connectionId = connectionId;
         _pipeline = pipeline;
@@ -194,16 +201,22 @@ internal sealed class HttpRelayConnection : IDisposable
         var relayed = new RelayedHttpRequest(this, head.Head, head.Authority, head.OriginForm, head.Framing, head.ContentLength) { ClientCloses = head.ClientCloses };
         _client ??= _socket.RemoteEndPoint as IPEndPoint;
         GatewayRequest request = _pipeline.CreateRelayRequest(relayed, _client, head.Target);
+        string authorization = relayed.ProxyAuthorization;
+        CredentialEpoch epoch = _authenticator?.Epoch ?? default;
         try
         {
-            if (!Thread.CurrentThread.IsThreadPoolThread)
+            if (!Thread.CurrentThread.IsThreadPoolThread && !AdmittedBefore(authorization, epoch))
             {
                 // A socket event thread (the head, or the previous exchange, completed inline): admission may hash a
                 // password on a credential-cache miss (PBKDF2, tens of ms), which must never stall every socket it serves.
+                // A credential this connection had admitted, under an unchanged epoch, is a cache hit: no hop for it.
                 await Task.Yield();
             }
 
-            if (await _pipeline.RunAsync(request, Stopping).ConfigureAwait(false) is { } answer && !relayed.ResponseStarted)
+            GatewayAnswer? answered = await _pipeline.RunAsync(request, Stopping).ConfigureAwait(false);
+            _admittedAuthorization = request.Admission is { IsAdmitted: true } ? authorization : null;
+            _admittedEpoch = epoch;
+            if (answered is { } answer && !relayed.ResponseStarted)
             {
                 // An unread body cannot be skipped reliably: the connection closes after the answer.
                 bool close = relayed.ClientCloses || (head.Framing != BodyFraming.None && !relayed.BodyDone);
@@ -235,6 +248,13 @@ internal sealed class HttpRelayConnection : IDisposable
         return relayed.ResponseStarted && !relayed.CloseConnection && !relayed.ClientCloses && request.ErrorCode is null
             && (head.Framing == BodyFraming.None || relayed.BodyDone);
     }
+
+    /// <summary>
+    /// Whether this connection's previous request was admitted with the same <c>Proxy-Authorization</c> under an epoch
+    /// that still holds (read before that admission ran): then its verdict is remembered and this admission hashes nothing.
+    /// </summary>
+    private bool AdmittedBefore(string authorization, CredentialEpoch epoch) =>
+        _admittedAuthorization is { } admitted && string.Equals(admitted, authorization, StringComparison.Ordinal) && _admittedEpoch.Matches(epoch);
 
     /// <summary>The pipeline's answer, as <c>GatewayForwardingMiddleware</c> renders it on the Kestrel path.</summary>
     private async Task<bool> WriteAnswerAsync(GatewayAnswer answer, bool close)

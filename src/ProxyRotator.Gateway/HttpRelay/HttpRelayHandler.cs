@@ -5,6 +5,8 @@ using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Pipeline;
 
+using ProxyRotator.Gateway.Security;
+
 namespace ProxyRotator.Gateway.HttpRelay;
 
 /// <summary>
@@ -20,7 +22,8 @@ internal sealed class HttpRelayHandler(
     GatewayConnectionLimiter limiter,
     ProxyRotatorConfig config,
     TimeProvider timeProvider,
-    ILogger<HttpRelayHandler> logger)
+    ILogger<HttpRelayHandler> logger,
+    ProxyAccountAuthenticator? authenticator = null)
 {
     /// <summary>How long a closing connection's late bytes are read and dropped before the socket closes.</summary>
     private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(1);
@@ -46,7 +49,7 @@ internal sealed class HttpRelayHandler(
             return null;
         }
 
-        var connection = new HttpRelayConnection(socket, connectionId, pipeline, config.Gateway, timeProvider, logger, stopping);
+        var connection = new HttpRelayConnection(socket, connectionId, pipeline, config.Gateway, timeProvider, logger, stopping, authenticator);
         HttpRelayConnection.Ending ending = HttpRelayConnection.Ending.Closed;
         try
         {

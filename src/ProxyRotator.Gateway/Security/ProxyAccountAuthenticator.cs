@@ -88,6 +88,13 @@ public sealed class ProxyAccountAuthenticator
         return definitions;
     }
 
+    /// <summary>
+    /// Changes whenever checking a credential admitted before could need its slow hash again: the accounts were
+    /// published anew, or remembered verdicts went. A caller that saw a credential admitted under an epoch equal to
+    /// the current one (<see cref="CredentialEpoch.Matches"/>) knows admitting it again pays no PBKDF2.
+    /// </summary>
+    public CredentialEpoch Epoch => new(_directory.Current, _verdicts.Generation);
+
     /// <summary>The pools <paramref name="account"/> may use, or null for an unknown account.</summary>
     public PoolAccess? GetPoolAccess(string account) => _directory.Current.Find(account)?.Pools;
 

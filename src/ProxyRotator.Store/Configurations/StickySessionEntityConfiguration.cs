@@ -16,9 +16,10 @@ internal sealed class StickySessionEntityConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.ExitIp).HasMaxLength(StoreLimits.IpLength);
         builder.HasIndex(s => new { s.Account, s.SessionId }).IsUnique();
         builder.HasIndex(s => s.ExpiresAt);
-        builder.HasIndex(s => s.UpstreamId);
 
-        // Upstreams are retired, never deleted, so a session's upstream row always exists.
-        builder.HasOne<UpstreamEntity>().WithMany().HasForeignKey(s => s.UpstreamId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign key to Upstreams and no index on UpstreamId: a new session per request writes thousands of rows a
+        // second, and each row paid a look-up of its upstream and one more index entry for constraints nothing reads.
+        // Sessions are looked up in memory only; a session whose upstream left the pool is rebound (flex) or ends
+        // (strict) by the router, as with a retired upstream.
     }
 }

@@ -28,16 +28,26 @@ public sealed class StoreSessionStore(
     /// <summary>Rows written per database transaction.</summary>
     public const int FlushBatchSize = 500;
 
+    /// <summary>Capacity of the pending list kept for reuse after a flush (a second of a busy gateway's new sessions).</summary>
+    private const int RetainedPendingCapacity = 1 << 16;
+
     // Keyed by (account, session id) rather than the "account:id" string: a new session per request would otherwise
     // build that string on every look-up and keep one more per session in memory (twice, with the pending write).
-    private readonly ConcurrentDictionary<(string Account, string SessionId), StickySession> _sessions = new();
+    private readonly SessionTable _sessions = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _perAccount = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Account, string SessionId), PendingSessionWrite> _pending = new();
+
+    // Changes noted since the last flush, in order, as structs in a list that is swapped out and reused by each flush:
+    // a new session per request notes its write without one more long-lived object (a dictionary node lived about a
+    // second, long enough to be promoted and collected in gen1). Repeated changes of one session are collapsed by the
+    // flush, which writes each session's state as memory holds it then.
+    private readonly Lock _pendingLock = new();
+    private List<PendingSessionWrite> _pending = [];
+    private List<PendingSessionWrite> _spare = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly Lock _loadLock = new();
     private Task? _load;
     private long _deleteExpiredBeforeTicks;
-    private int _count; // ConcurrentDictionary.Count takes every lock of the table: the session cap reads this instead
+    private int _count; // counting the table would take every shard's lock: the session cap reads this instead
     private long _flushedRows;
     private StickySessionWrites? _writes;
 
@@ -47,7 +57,16 @@ public sealed class StoreSessionStore(
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Changes noted in memory that the database has not stored yet.</summary>
-    public int PendingWrites => _pending.Count;
+    public int PendingWrites
+    {
+        get
+        {
+            lock (_pendingLock)
+            {
+                return _pending.Count;
+            }
+        }
+    }
 
     /// <summary>Session rows written to the database since start (inserted, updated or deleted).</summary>
     public long FlushedRows => Interlocked.Read(ref _flushedRows);
@@ -55,19 +74,7 @@ public sealed class StoreSessionStore(
     public int CountFor(string account) =>
         _perAccount.TryGetValue(account, out StrongBox<int>? count) ? Volatile.Read(ref count.Value) : 0;
 
-    public int CountActive(DateTimeOffset now)
-    {
-        int active = 0;
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (!entry.Value.IsExpired(now))
-            {
-                active++;
-            }
-        }
-
-        return active;
-    }
+    public int CountActive(DateTimeOffset now) => _sessions.Count(now, static (session, now) => !session.IsExpired(now));
 
     /// <summary>Fills the table from the database (once; later calls return the same task, a failed load is retried).</summary>
     public Task LoadAsync(CancellationToken cancellationToken)
@@ -104,9 +111,8 @@ public sealed class StoreSessionStore(
     public ValueTask SaveAsync(StickySession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        (string, string) key = (session.Account, session.SessionId);
-        Put(key, session);
-        _pending[key] = new PendingSessionWrite(session.Account, session.SessionId, session);
+        Put(session);
+        Note(new PendingSessionWrite(session.Account, session.SessionId, session));
         return ValueTask.CompletedTask;
     }
 
@@ -116,17 +122,15 @@ public sealed class StoreSessionStore(
     /// </summary>
     internal void Adopt(StickySession session)
     {
-        (string, string) key = (session.Account, session.SessionId);
-        Put(key, session);
-
-        // A change of this session noted before (a local fallback bind) is superseded by what the store holds.
-        _pending.TryRemove(key, out _);
+        // A change of this session noted before (a local fallback bind) is superseded by what the store holds: the
+        // flush writes a noted session only while memory still holds that very one.
+        Put(session);
     }
 
     /// <summary>Forgets a session another instance ended (nothing is written: the database no longer has it).</summary>
     internal void Evict(string account, string sessionId)
     {
-        if (_sessions.TryRemove((account, sessionId), out _))
+        if (_sessions.TryRemove(account, sessionId))
         {
             Uncount(account);
         }
@@ -134,18 +138,17 @@ public sealed class StoreSessionStore(
 
     /// <summary>The session held in memory under a key, expired or not.</summary>
     internal StickySession? Peek(string account, string sessionId) =>
-        _sessions.TryGetValue((account, sessionId), out StickySession? session) ? session : null;
+        _sessions.TryGet(account, sessionId, out StickySession? session) ? session : null;
 
     public ValueTask<bool> RemoveAsync(string account, string sessionId, CancellationToken cancellationToken)
     {
-        (string, string) key = (account, sessionId);
-        if (!_sessions.TryRemove(key, out _))
+        if (!_sessions.TryRemove(account, sessionId))
         {
             return ValueTask.FromResult(false);
         }
 
         Uncount(account);
-        _pending[key] = new PendingSessionWrite(account, sessionId, null);
+        Note(new PendingSessionWrite(account, sessionId, null));
         clusterFeed?.Publish(ClusterChange.SessionEnded(StickySessionKey.Of(account, sessionId)));
         return ValueTask.FromResult(true);
     }
@@ -171,13 +174,7 @@ public sealed class StoreSessionStore(
     {
         DateTimeOffset now = timeProvider.GetUtcNow();
         var live = new List<StickySession>(Count);
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (!entry.Value.IsExpired(now))
-            {
-                live.Add(entry.Value);
-            }
-        }
+        _sessions.CopyTo(live, now, static (session, now) => !session.IsExpired(now));
 
         live.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
         return live;
@@ -185,15 +182,7 @@ public sealed class StoreSessionStore(
 
     public ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int removed = 0;
-        foreach (KeyValuePair<(string Account, string SessionId), StickySession> entry in _sessions)
-        {
-            if (entry.Value.IsExpired(now) && _sessions.TryRemove(entry))
-            {
-                Uncount(entry.Value.Account);
-                removed++;
-            }
-        }
+        int removed = _sessions.RemoveWhere(now, static (session, now) => session.IsExpired(now), session => Uncount(session.Account));
 
         // One DELETE in the next flush covers every expired row, including rows this process never loaded.
         long ticks = now.UtcTicks;
@@ -222,41 +211,50 @@ public sealed class StoreSessionStore(
         try
         {
             int written = await DeleteExpiredAsync(cancellationToken).ConfigureAwait(false);
-            if (_pending.IsEmpty)
+            List<PendingSessionWrite> noted;
+            lock (_pendingLock)
             {
-                Interlocked.Add(ref _flushedRows, written);
-                return written;
+                if (_pending.Count == 0)
+                {
+                    Interlocked.Add(ref _flushedRows, written);
+                    return written;
+                }
+
+                noted = _pending;
+                _pending = _spare;
             }
 
-            // One context and one open connection for the whole flush, a transaction per batch.
-            ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            await using (db.ConfigureAwait(false))
+            int done = 0;
+            try
             {
-                await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
-                using SqliteSessionUpsert? sqlite = SqliteSessionUpsert.TryPrepare(db.Database.GetDbConnection(), writes);
-                var batch = new List<PendingSessionWrite>(FlushBatchSize);
-
-                // Enumerated, not through Keys: Keys takes every lock of the table (stalling each request that notes a
-                // change) to copy thousands of keys.
-                foreach (KeyValuePair<(string Account, string SessionId), PendingSessionWrite> entry in _pending)
+                // One context and one open connection for the whole flush, a transaction per batch.
+                ProxyRotatorDbContext db = await contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                await using (db.ConfigureAwait(false))
                 {
-                    if (_pending.TryRemove(entry.Key, out PendingSessionWrite write))
+                    await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    StickySessionWrites writes = _writes ??= StickySessionWrites.Create(db);
+                    using SqliteSessionUpsert? sqlite = SqliteSessionUpsert.TryPrepare(db.Database.GetDbConnection(), writes);
+                    for (; done < noted.Count; done += FlushBatchSize)
                     {
-                        batch.Add(write);
-                    }
-
-                    if (batch.Count == FlushBatchSize)
-                    {
-                        written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
-                        batch.Clear();
+                        int count = Math.Min(FlushBatchSize, noted.Count - done);
+                        written += await WriteBatchAsync(db, writes, sqlite, noted.GetRange(done, count), cancellationToken).ConfigureAwait(false);
                     }
                 }
-
-                if (batch.Count > 0)
+            }
+            catch
+            {
+                // Keep what was not stored for the next flush. The flush writes memory's state as it is then, so a
+                // session changed again meanwhile is written in its newer state.
+                lock (_pendingLock)
                 {
-                    written += await WriteBatchAsync(db, writes, sqlite, batch, cancellationToken).ConfigureAwait(false);
+                    _pending.InsertRange(0, noted.GetRange(done, noted.Count - done));
                 }
+
+                throw;
+            }
+            finally
+            {
+                Recycle(noted);
             }
 
             Interlocked.Add(ref _flushedRows, written);
@@ -270,8 +268,41 @@ public sealed class StoreSessionStore(
 
     public void Dispose() => _flushGate.Dispose();
 
+    /// <summary>A list the flush is done with becomes the next spare (emptied; one that grew past a burst is dropped).</summary>
+    private void Recycle(List<PendingSessionWrite> list)
+    {
+        list.Clear();
+        if (list.Capacity > RetainedPendingCapacity)
+        {
+            list = [];
+        }
+
+        lock (_pendingLock)
+        {
+            _spare = list;
+        }
+    }
+
+    private void Note(PendingSessionWrite write)
+    {
+        lock (_pendingLock)
+        {
+            _pending.Add(write);
+        }
+    }
+
+    /// <summary>
+    /// Whether a noted change is still memory's state: a noted session while memory holds that very instance (not one
+    /// rebound, ended, swept or adopted from another instance since), a noted end while memory holds none.
+    /// </summary>
+    private bool IsCurrent(PendingSessionWrite write)
+    {
+        StickySession? held = Peek(write.Account, write.SessionId);
+        return write.Session is { } session ? ReferenceEquals(held, session) : held is null;
+    }
+
     private StickySession? Find(string account, string sessionId) =>
-        _sessions.TryGetValue((account, sessionId), out StickySession? session) && !session.IsExpired(timeProvider.GetUtcNow())
+        _sessions.TryGet(account, sessionId, out StickySession? session) && !session!.IsExpired(timeProvider.GetUtcNow())
             ? session
             : null;
 
@@ -283,35 +314,27 @@ public sealed class StoreSessionStore(
     }
 
     /// <summary>Adds or replaces a session in memory; a new one is counted (in total and for its account).</summary>
-    private void Put((string Account, string SessionId) key, StickySession session)
+    private void Put(StickySession session)
     {
-        while (true)
+        if (_sessions.Set(session))
         {
-            if (_sessions.TryGetValue(key, out StickySession? existing))
-            {
-                if (_sessions.TryUpdate(key, session, existing))
-                {
-                    return;
-                }
-            }
-            else if (TryAdd(key, session))
-            {
-                return;
-            }
+            CountIn(session.Account);
         }
     }
 
     /// <summary>Adds a session unless one is held under its key, and counts it when added.</summary>
-    private bool TryAdd((string Account, string SessionId) key, StickySession session)
+    private void TryAdd(StickySession session)
     {
-        if (!_sessions.TryAdd(key, session))
+        if (_sessions.TryAdd(session))
         {
-            return false;
+            CountIn(session.Account);
         }
+    }
 
+    private void CountIn(string account)
+    {
         Interlocked.Increment(ref _count);
-        Interlocked.Increment(ref AccountCount(key.Account).Value);
-        return true;
+        Interlocked.Increment(ref AccountCount(account).Value);
     }
 
     /// <summary>Uncounts a session just removed from memory (in total and for its account).</summary>
@@ -351,55 +374,63 @@ public sealed class StoreSessionStore(
     private async Task<int> WriteBatchAsync(
         ProxyRotatorDbContext db, StickySessionWrites writes, SqliteSessionUpsert? sqlite, List<PendingSessionWrite> batch, CancellationToken cancellationToken)
     {
-        try
+        var saved = new List<StickySession>(batch.Count);
+        var deleted = new List<PendingSessionWrite>();
+        HashSet<StickySession>? once = sqlite is null ? new(ReferenceEqualityComparer.Instance) : null;
+        foreach (PendingSessionWrite write in batch)
         {
-            IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            if (!IsCurrent(write))
             {
-                var saved = new List<StickySession>(batch.Count);
+                continue;
+            }
+
+            if (write.Session is not { } session)
+            {
+                deleted.Add(write);
+            }
+            else if (once is null || once.Add(session))
+            {
+                // PostgreSQL's multi-row upsert may not touch one row twice: each session once per batch.
+                saved.Add(session);
+            }
+        }
+
+        if (saved.Count == 0 && deleted.Count == 0)
+        {
+            return 0;
+        }
+
+        IDbContextTransaction transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            if (deleted.Count > 0)
+            {
                 DbCommand delete = writes.CreateDelete(db);
                 await using (delete.ConfigureAwait(false))
                 {
-                    foreach (PendingSessionWrite write in batch)
+                    foreach (PendingSessionWrite write in deleted)
                     {
-                        if (write.Session is { } session)
-                        {
-                            saved.Add(session);
-                        }
-                        else
-                        {
-                            await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
-                        }
+                        await writes.DeleteAsync(delete, write.Account, write.SessionId, cancellationToken).ConfigureAwait(false);
                     }
                 }
-
-                if (sqlite is not null)
-                {
-                    foreach (StickySession session in saved)
-                    {
-                        sqlite.Write(session);
-                    }
-                }
-                else
-                {
-                    await UpsertAsync(db, writes, [.. saved], cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return batch.Count;
-        }
-        catch
-        {
-            // Keep what failed for the next flush, unless the session changed again meanwhile (the newer state wins).
-            foreach (PendingSessionWrite write in batch)
+            if (sqlite is not null)
             {
-                _pending.TryAdd((write.Account, write.SessionId), write);
+                foreach (StickySession session in saved)
+                {
+                    sqlite.Write(session);
+                }
+            }
+            else
+            {
+                await UpsertAsync(db, writes, [.. saved], cancellationToken).ConfigureAwait(false);
             }
 
-            throw;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        return saved.Count + deleted.Count;
     }
 
     /// <summary>Other providers (PostgreSQL): multi-row upserts of <see cref="StickySessionWrites.RowsPerUpsert"/>, then one row at a time.</summary>
@@ -442,7 +473,7 @@ public sealed class StoreSessionStore(
             foreach (StickySessionEntity row in rows)
             {
                 // TryAdd: a session saved while loading is newer than what was read.
-                TryAdd((row.Account, row.SessionId), row.ToSession());
+                TryAdd(row.ToSession());
             }
         }
     }

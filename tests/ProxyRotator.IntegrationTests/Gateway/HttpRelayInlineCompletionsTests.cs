@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using ProxyRotator.Core.Accounts;
 using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Upstreams;
@@ -14,7 +15,8 @@ namespace ProxyRotator.IntegrationTests.Gateway;
 
 /// <summary>
 /// The HTTP relay's upstream sockets run their completions inline on the socket event threads (no thread-pool hop per
-/// read or write), and admission, which may hash a password on a credential-cache miss, still never runs on one.
+/// read or write), and admission, which may hash a password on a credential-cache miss, never runs on one unless the
+/// connection had the same credential admitted before under an unchanged account table and verdict cache.
 /// </summary>
 public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposable
 {
@@ -76,20 +78,60 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
-    public async Task Relay_PipelinedHeadsAfterInlineExchanges_AdmissionNeverRunsOnAnEventThread()
+    public async Task Relay_PipelinedHeadsWithCredentialsNotAdmittedBefore_AdmissionNeverRunsOnAnEventThread()
     {
         using var client = new TcpClient();
         await client.ConnectAsync(_product.GatewayEndpoint);
         NetworkStream stream = client.GetStream();
 
         // The later heads wait in the relay's buffer: each is served right where the previous exchange ended, which
-        // (the upstream's answer read inline) is a socket event thread.
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one") + Get("/two") + Get("/three") + Get("/four")));
+        // (the upstream's answer read inline) is a socket event thread. Each carries other credentials than the one
+        // before it ("Basic" and "basic" are the same credential, but not the same header), so each may need PBKDF2.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one") + Get("/two", "basic") + Get("/three") + Get("/four", "basic")));
         string answers = await ReadAnswersAsync(stream, 4);
 
         Assert.Equal(4, answers.Split("HTTP/1.1 200").Length - 1);
         Assert.Equal(4, _stage.Seen.Count);
         Assert.All(_stage.Seen, onPool => Assert.True(onPool, "admission ran on a socket event thread"));
+    }
+
+    [Fact]
+    public async Task Relay_PipelinedHeadsWithTheCredentialAdmittedBefore_AdmittedWhereTheyArriveWithoutAPoolHop()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_product.GatewayEndpoint);
+        NetworkStream stream = client.GetStream();
+
+        // As above, with the same credentials each time: the first head's admission (a possible PBKDF2) on the pool,
+        // the later ones' (a remembered verdict) on the event thread that read the previous answer.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}")))));
+        string answers = await ReadAnswersAsync(stream, 6);
+
+        Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
+        bool[] seen = [.. _stage.Seen];
+        Assert.Equal(6, seen.Length);
+        Assert.True(seen[0], "the first admission ran on a socket event thread");
+        Assert.Contains(false, seen.Skip(1));
+    }
+
+    [Fact]
+    public async Task Relay_AccountsPublishedBetweenRequests_NextAdmissionOnThePoolAgain()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_product.GatewayEndpoint);
+        NetworkStream stream = client.GetStream();
+        AccountDirectory directory = _product.Services.GetRequiredService<AccountDirectory>();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one") + Get("/two")));
+        await ReadAnswersAsync(stream, 2);
+        // A new account table (a password could have changed): the verdict behind the credential may be gone.
+        directory.Publish([.. directory.Current.Entries.Select(entry => entry.Definition)]);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/three")));
+        await ReadAnswersAsync(stream, 1);
+
+        bool[] seen = [.. _stage.Seen];
+        Assert.Equal(3, seen.Length);
+        Assert.True(seen[2], "admission after a publish ran on a socket event thread");
     }
 
     [Fact]
@@ -118,8 +160,8 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         Assert.False(InlineSocketCompletions.IsEnabled(gatewaySide)); // Kestrel's continuations may block
     }
 
-    private static string Get(string path) =>
-        $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password)}\r\n\r\n";
+    private static string Get(string path, string scheme = "Basic") =>
+        $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {scheme}{GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password)["Basic".Length..]}\r\n\r\n";
 
     // Answers are "...Content-Length: 2\r\n\r\nok": read until the body of the last one.
     private static async Task<string> ReadAnswersAsync(NetworkStream stream, int count)

@@ -227,6 +227,88 @@ public class StoreSessionStoreTests
         Assert.Equal((0, 0), (store.Count, store.CountFor("scraper")));
     }
 
+    [StoreFact]
+    public async Task FlushAsync_SessionEndedByAnotherInstanceBeforeFlush_NotStored()
+    {
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        await store.SaveAsync(NewSession(database, "scraper", "ended", upstreams[0], TimeSpan.FromMinutes(10)), None);
+        await store.SaveAsync(NewSession(database, "scraper", "kept", upstreams[1], TimeSpan.FromMinutes(10)), None);
+
+        // Another instance ended it (the shared row is gone): the change noted before must not bring the row back.
+        store.Evict("scraper", "ended");
+
+        Assert.Equal(1, await store.FlushAsync(None));
+        Assert.Equal("kept", Assert.Single(await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).SessionId);
+    }
+
+    [StoreFact]
+    public async Task FlushAsync_SessionChangedSeveralTimesBeforeFlush_StoresOnlyItsLatestState()
+    {
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        StickySession first = NewSession(database, "scraper", "s", upstreams[0], TimeSpan.FromMinutes(10));
+        StickySession rebound = first with { UpstreamId = upstreams[1] };
+        await store.SaveAsync(first, None);
+        await store.SaveAsync(rebound, None);
+        await store.SaveAsync(rebound, None);
+        await store.RemoveAsync("scraper", "gone", None);
+
+        await store.FlushAsync(None);
+        Assert.Equal(0, store.PendingWrites);
+        Assert.Equal([rebound], await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
+    }
+
+    [StoreFact]
+    public async Task FlushAsync_SessionOfUpstreamNotStored_StoredAndLoaded()
+    {
+        // The sessions table keeps no foreign key to Upstreams (SessionsLeanRow): a row names its upstream by id only.
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        StickySession session = NewSession(database, "scraper", "orphan", upstreams.Max() + 1000, TimeSpan.FromMinutes(10));
+        await store.SaveAsync(session, None);
+
+        Assert.Equal(1, await store.FlushAsync(None));
+
+        var restarted = database.OpenInstance().GetRequiredService<StoreSessionStore>();
+        await restarted.LoadAsync(None);
+        Assert.Equal(session, await restarted.GetAsync("scraper", "orphan", None));
+    }
+
+    [StoreFact]
+    public async Task SessionWriteBehind_AfterIntervalAndOnStop_StoresNotedSessions()
+    {
+        await using StoreTestDatabase database = await CreateAsync(Provider);
+        long[] upstreams = await SeedUpstreamsAsync(database);
+        var store = database.Get<StoreSessionStore>();
+        using var writeBehind = new SessionWriteBehind(
+            store, database.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionWriteBehind>.Instance, TimeSpan.FromSeconds(1));
+        await writeBehind.StartAsync(None);
+        StickySession ticked = NewSession(database, "scraper", "ticked", upstreams[0], TimeSpan.FromMinutes(10));
+        await store.SaveAsync(ticked, None);
+
+        // A tick of the timer flushes. The service starts its timer on a pool thread, so the clock moves on one interval
+        // at a time until that flush has stored the row (bounded).
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (store.FlushedRows == 0)
+        {
+            database.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10, timeout.Token);
+        }
+
+        Assert.Equal([ticked], await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None));
+
+        StickySession atStop = NewSession(database, "scraper", "at-stop", upstreams[1], TimeSpan.FromMinutes(10));
+        await store.SaveAsync(atStop, None);
+        await writeBehind.StopAsync(None);
+
+        Assert.Equal(0, store.PendingWrites);
+        Assert.Equal(2, (await database.OpenInstance().GetRequiredService<ISessionStore>().ListAsync(None)).Count);
+    }
+
     private static StickySession NewSession(StoreTestDatabase database, string account, string sessionId, long upstreamId, TimeSpan ttl)
     {
         DateTimeOffset now = database.Time.GetUtcNow();

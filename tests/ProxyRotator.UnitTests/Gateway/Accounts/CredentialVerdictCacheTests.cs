@@ -54,4 +54,31 @@ public sealed class CredentialVerdictCacheTests
         Assert.Equal(1, cache.Count);
         Assert.True(cache.TryGet(cache.Digest("b", "pw"), "same", out _));
     }
+
+    [Fact]
+    public void Generation_RememberWithinCapacity_Unchanged()
+    {
+        var cache = new CredentialVerdictCache(capacity: 10);
+        int before = cache.Generation;
+
+        cache.Remember(cache.Digest("a", "pw"), "a", "h", passwordOk: true);
+
+        Assert.Equal(before, cache.Generation);
+    }
+
+    [Fact]
+    public void Generation_CacheStartsOverOrDropsStale_Changes()
+    {
+        var cache = new CredentialVerdictCache(capacity: 2);
+        cache.Remember(cache.Digest("a", "pw"), "a", "h", passwordOk: true);
+        int first = cache.Generation;
+
+        cache.DropStale(_ => "h");
+        int afterDrop = cache.Generation;
+        cache.Remember(cache.Digest("a", "pw2"), "a", "h", passwordOk: false);
+        cache.Remember(cache.Digest("a", "pw3"), "a", "h", passwordOk: false); // over capacity: starts again empty
+
+        Assert.NotEqual(first, afterDrop);
+        Assert.NotEqual(afterDrop, cache.Generation);
+    }
 }

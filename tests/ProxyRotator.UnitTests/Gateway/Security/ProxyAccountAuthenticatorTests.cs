@@ -290,4 +290,33 @@ public sealed class ProxyAccountAuthenticatorTests
         Assert.False(result);
         return failure.Kind;
     }
+
+    [Fact]
+    public void Epoch_NothingChanged_Matches()
+    {
+        var directory = new ProxyRotator.Core.Accounts.AccountDirectory(new ProxyRotator.Core.Accounts.UsageLedger(TimeProvider.System));
+        directory.Publish(ProxyAccountAuthenticator.DefinitionsOf([new UserOptions { Name = "u", Password = "pw", Pools = ["*"] }]));
+        var sut = new ProxyAccountAuthenticator(directory, new SessionOptions());
+        CredentialEpoch before = sut.Epoch;
+
+        Assert.True(sut.TryAuthenticate("u", "pw", out _, out _));
+
+        Assert.True(sut.Epoch.Matches(before));
+        Assert.False(default(CredentialEpoch).Matches(default));
+    }
+
+    [Fact]
+    public void Epoch_AccountsPublishedAgain_NoLongerMatches()
+    {
+        var directory = new ProxyRotator.Core.Accounts.AccountDirectory(new ProxyRotator.Core.Accounts.UsageLedger(TimeProvider.System));
+        UserOptions[] users = [new UserOptions { Name = "u", Password = "pw", Pools = ["*"] }];
+        directory.Publish(ProxyAccountAuthenticator.DefinitionsOf(users));
+        var sut = new ProxyAccountAuthenticator(directory, new SessionOptions());
+        Assert.True(sut.TryAuthenticate("u", "pw", out _, out _));
+        CredentialEpoch before = sut.Epoch;
+
+        directory.Publish(ProxyAccountAuthenticator.DefinitionsOf([new UserOptions { Name = "u", Password = "changed", Pools = ["*"] }]));
+
+        Assert.False(sut.Epoch.Matches(before));
+    }
 }
