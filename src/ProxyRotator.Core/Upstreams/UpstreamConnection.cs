@@ -37,7 +37,19 @@ public sealed class UpstreamConnection : IAsyncDisposable, IDisposable
 
     public TimeSpan TotalTime => ConnectTime + HandshakeTime;
 
-    public void Dispose() => Stream.Dispose();
+    /// <summary>
+    /// Closes the socket, then the stream. Closing first sends the same FIN (or, with unread bytes, the same reset) as
+    /// the stream's own shutdown-then-close, which it then skips: one system call less per connection.
+    /// </summary>
+    public void Dispose()
+    {
+        Socket.Dispose();
+        Stream.Dispose();
+    }
 
-    public ValueTask DisposeAsync() => Stream.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Socket.Dispose();
+        return Stream.DisposeAsync();
+    }
 }

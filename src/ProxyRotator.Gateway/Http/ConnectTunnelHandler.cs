@@ -49,7 +49,7 @@ public sealed class ConnectTunnelHandler(
                 try
                 {
                     bool expose = config.Gateway.ExposeUpstreamHeaders;
-                    await RawHttpAnswers.WriteConnectEstablishedAsync(output, expose ? request.Upstream!.Id : null, expose ? request.Route!.SessionHeaderValue : null, cancellationToken).ConfigureAwait(false);
+                    await RawHttpAnswers.WriteConnectEstablishedAsync(connection.Transport, expose ? request.Upstream!.Id : null, expose ? request.Route!.SessionHeaderValue : null, cancellationToken).ConfigureAwait(false);
                     result = await relay.RunAsync(connection.Transport, tunnel.Stream, tunnel.Socket, config.Gateway.IdleTimeout, cancellationToken, request.TunnelMeter).ConfigureAwait(false);
                 }
                 finally

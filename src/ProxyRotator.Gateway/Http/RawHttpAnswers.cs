@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
@@ -30,20 +32,62 @@ internal static class RawHttpAnswers
         await WriteAsync(output, head.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
-    public static async ValueTask WriteConnectEstablishedAsync(PipeWriter output, long? upstreamId, string? sessionId, CancellationToken cancellationToken)
+    public static async ValueTask WriteConnectEstablishedAsync(IDuplexPipe transport, long? upstreamId, string? sessionId, CancellationToken cancellationToken)
     {
-        var head = new StringBuilder(128).Append("HTTP/1.1 200 Connection established\r\n");
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ConnectEstablishedMaxLength(sessionId));
+        try
+        {
+            int length = FormatConnectEstablished(buffer, upstreamId, sessionId);
+            if (transport is Listening.SocketDuplexPipe raw)
+            {
+                // The gateway's own connection: nothing else was written before the 200, so it goes straight to the
+                // socket, without the pipe's buffer and flush.
+                await raw.SendAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await transport.Output.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The longest answer <see cref="FormatConnectEstablished"/> writes for <paramref name="sessionId"/>.</summary>
+    internal static int ConnectEstablishedMaxLength(string? sessionId) =>
+        128 + GatewayHeaders.Upstream.Length + GatewayHeaders.Session.Length + (sessionId is null ? 0 : Encoding.UTF8.GetMaxByteCount(sessionId.Length));
+
+    /// <summary>
+    /// <c>HTTP/1.1 200 Connection established</c>, with the upstream and session headers when given, into
+    /// <paramref name="destination"/> (at least <see cref="ConnectEstablishedMaxLength"/> bytes); returns the length.
+    /// </summary>
+    internal static int FormatConnectEstablished(Span<byte> destination, long? upstreamId, string? sessionId)
+    {
+        int length = Append(destination, 0, "HTTP/1.1 200 Connection established\r\n"u8);
         if (upstreamId is { } id)
         {
-            head.Append(GatewayHeaders.Upstream).Append(": ").Append(id).Append("\r\n");
+            length += Encoding.ASCII.GetBytes(GatewayHeaders.Upstream, destination[length..]);
+            length = Append(destination, length, ": "u8);
+            id.TryFormat(destination[length..], out int written, default, CultureInfo.InvariantCulture);
+            length = Append(destination, length + written, "\r\n"u8);
             if (sessionId is not null)
             {
-                head.Append(GatewayHeaders.Session).Append(": ").Append(sessionId).Append("\r\n");
+                length += Encoding.ASCII.GetBytes(GatewayHeaders.Session, destination[length..]);
+                length = Append(destination, length, ": "u8);
+                length += Encoding.UTF8.GetBytes(sessionId, destination[length..]);
+                length = Append(destination, length, "\r\n"u8);
             }
         }
 
-        head.Append("\r\n");
-        await WriteAsync(output, head.ToString(), cancellationToken).ConfigureAwait(false);
+        return Append(destination, length, "\r\n"u8);
+    }
+
+    private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[at..]);
+        return at + bytes.Length;
     }
 
     private static async ValueTask WriteAsync(PipeWriter output, string text, CancellationToken cancellationToken)

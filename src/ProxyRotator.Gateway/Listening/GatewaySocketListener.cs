@@ -37,6 +37,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private int _servedTasks;
     private readonly TaskCompletionSource _allServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HttpRelay.HttpRelayHandler? _relay;
+    private readonly bool _setNoDelayPerSocket;
 
     public GatewaySocketListener(Socket listenSocket, SocketConnectionContextFactory kestrelConnections, GatewayConnectionMiddleware middleware,
         TimeSpan headTimeout, TimeProvider timeProvider, ILogger logger, Action servedDirectly, HttpRelay.HttpRelayHandler? relay = null)
@@ -51,6 +52,11 @@ internal sealed class GatewaySocketListener : IConnectionListener
         _logger = logger;
         EndPoint = listenSocket.LocalEndPoint!;
         _servedTasks = 1; // the accept loop's own reference, dropped when it ends
+
+        // Linux copies TCP_NODELAY from the listener to each accepted socket: one setsockopt per listener, not per
+        // connection. Elsewhere each accepted socket sets it.
+        listenSocket.NoDelay = true;
+        _setNoDelayPerSocket = !OperatingSystem.IsLinux();
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -119,7 +125,11 @@ internal sealed class GatewaySocketListener : IConnectionListener
                     continue;
                 }
 
-                socket.NoDelay = true;
+                if (_setNoDelayPerSocket)
+                {
+                    socket.NoDelay = true;
+                }
+
                 _ = RouteAsync(socket);
             }
         }
@@ -196,8 +206,10 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private async ValueTask<(bool Tunnel, byte First)> PeekIsTunnelAsync(Socket socket)
     {
         byte[] first = new byte[8];
-        using var headTimeout = new CancellationTokenSource(_headTimeout, _timeProvider);
-        using var timeoutOrStop = CancellationTokenSource.CreateLinkedTokenSource(headTimeout.Token, _stopping.Token);
+        // One source for the head timeout and the listener's stop: the stop cancels it through a registration, which
+        // costs less than a second, linked source.
+        using var timeoutOrStop = new CancellationTokenSource(_headTimeout, _timeProvider);
+        using CancellationTokenRegistration stop = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeoutOrStop);
         int peeked = await socket.ReceiveAsync(first, SocketFlags.Peek, timeoutOrStop.Token).ConfigureAwait(false);
         if (peeked == 0)
         {

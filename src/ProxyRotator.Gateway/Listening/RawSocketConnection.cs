@@ -103,14 +103,18 @@ internal sealed class RawSocketConnection : ConnectionContext
         }
 
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
-        try
+        if (!_transport.IsShutDown)
         {
-            // A FIN, not a reset: an answer written just before must reach the client.
-            _socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Gone already.
+            try
+            {
+                // A FIN, not a reset: an answer written just before must reach the client. (A relayed tunnel's end
+                // shut the socket down already; a second shutdown would only fail.)
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Gone already.
+            }
         }
 
         _socket.Dispose();

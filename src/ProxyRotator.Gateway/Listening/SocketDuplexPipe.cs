@@ -10,6 +10,8 @@ namespace ProxyRotator.Gateway.Listening;
 /// </summary>
 public sealed class SocketDuplexPipe : IDuplexPipe
 {
+    private int _shutDown;
+
     internal SocketDuplexPipe(Socket socket)
     {
         Socket = socket;
@@ -23,4 +25,38 @@ public sealed class SocketDuplexPipe : IDuplexPipe
     public PipeReader Input { get; }
 
     public PipeWriter Output { get; }
+
+    /// <summary>Whether <see cref="ShutDown"/> ended both directions already (the connection's close then needs no FIN of its own).</summary>
+    internal bool IsShutDown => Volatile.Read(ref _shutDown) != 0;
+
+    /// <summary>Sends all of <paramref name="data"/> on the socket itself, past <see cref="Output"/> (which must hold nothing unflushed).</summary>
+    internal async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent = await Socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    /// <summary>
+    /// Ends both directions (a FIN to the client; a pending receive wakes with 0 bytes), once: the relay's end of a
+    /// tunnel, which the connection's close then does not repeat.
+    /// </summary>
+    internal void ShutDown()
+    {
+        if (Interlocked.Exchange(ref _shutDown, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Gone already.
+        }
+    }
 }

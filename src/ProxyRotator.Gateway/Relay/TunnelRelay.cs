@@ -20,8 +20,9 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
     public async Task<RelayResult> RunAsync(IDuplexPipe client, Stream upstream, Socket? upstreamSocket, TimeSpan idleTimeout, CancellationToken cancellationToken, IRelayByteMeter? meter = null)
     {
-        using var idle = new IdleWatch(idleTimeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        // One source ends the tunnel: the idle timer, the caller's token, or either direction (which records why first).
+        using var idle = new IdleWatch(idleTimeout, timeProvider, cancellationToken);
+        CancellationTokenSource linked = idle.Source;
         var state = new RelayState(meter, linked);
 
         if (client is SocketDuplexPipe raw && await SendBufferedAsync(raw.Input, upstream, state, linked.Token).ConfigureAwait(false))
@@ -29,7 +30,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
             // From here on nothing on this connection blocks: its completions need no thread-pool hop each.
             InlineSocketCompletions.TryEnable(raw.Socket);
             Task toUpstream = PumpSocketToUpstreamAsync(raw.Socket, upstream, upstreamSocket, idle, state, linked);
-            Task toClient = PumpUpstreamToSocketAsync(upstream, raw.Socket, idle, state, linked);
+            Task toClient = PumpUpstreamToSocketAsync(upstream, raw, idle, state, linked);
             await Task.WhenAll(toUpstream, toClient).ConfigureAwait(false);
         }
         else if (client is not SocketDuplexPipe)
@@ -42,11 +43,8 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         RelayEnd end = state.End ?? RelayEnd.UpstreamClosed;
         if (idle.Token.IsCancellationRequested && state.End is null or RelayEnd.Cancelled)
         {
-            end = RelayEnd.IdleTimeout;
-        }
-        else if (cancellationToken.IsCancellationRequested && state.End is null)
-        {
-            end = RelayEnd.Cancelled;
+            // Nobody recorded a reason before cancelling: the caller's token, else the idle timer.
+            end = cancellationToken.IsCancellationRequested ? RelayEnd.Cancelled : RelayEnd.IdleTimeout;
         }
 
         return new RelayResult(state.BytesFromClient, state.BytesToClient, end);
@@ -273,7 +271,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         }
     }
 
-    private static async Task PumpUpstreamToSocketAsync(Stream upstream, Socket client, IdleWatch idle, RelayState state, CancellationTokenSource linked)
+    private static async Task PumpUpstreamToSocketAsync(Stream upstream, SocketDuplexPipe client, IdleWatch idle, RelayState state, CancellationTokenSource linked)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(UpstreamReadSize);
         try
@@ -301,7 +299,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
                 {
                     for (int sent = 0; sent < read;)
                     {
-                        sent += await client.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, linked.Token).ConfigureAwait(false);
+                        sent += await client.Socket.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, linked.Token).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -326,14 +324,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
         // Whatever ended this direction ends the tunnel. Shutting the client socket down wakes the other direction's
         // pending receive with 0 bytes, without an exception; only an upstream failure also cancels the token, to stop
         // a write that may still be waiting on the upstream.
-        try
-        {
-            client.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Gone already.
-        }
+        client.ShutDown();
 
         if (state.End == RelayEnd.UpstreamFailed)
         {

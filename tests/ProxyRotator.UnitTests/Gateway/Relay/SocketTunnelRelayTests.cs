@@ -111,6 +111,57 @@ public sealed class SocketTunnelRelayTests : IAsyncLifetime, IDisposable
         await relay.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task RunAsync_UpstreamEnds_ShutsTheClientSocketDownOnceAndTheConnectionCloseSkipsItsOwnShutdown()
+    {
+        var connection = new RawSocketConnection(_gatewayClientSide, 1);
+        var pipe = (SocketDuplexPipe)connection.Transport;
+        Task<RelayResult> relay = StartRelay(pipe);
+        _upstream.Shutdown(SocketShutdown.Both);
+        await relay.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(pipe.IsShutDown); // so the close below does not call shutdown(2) a second time
+        await connection.DisposeAsync();
+        Assert.Equal(0, await _client.ReceiveAsync(new byte[1].AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(10))); // a FIN, not a reset
+    }
+
+    [Fact]
+    public async Task DisposeAsync_NotShutDownByARelay_StillSendsAFin()
+    {
+        var connection = new RawSocketConnection(_gatewayClientSide, 1);
+
+        await connection.DisposeAsync();
+
+        Assert.False(((SocketDuplexPipe)connection.Transport).IsShutDown);
+        Assert.Equal(0, await _client.ReceiveAsync(new byte[1].AsMemory()).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task RunAsync_SocketClientIdle_EndsWithIdleTimeout()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        Task<RelayResult> relay = new TunnelRelay(time).RunAsync(new SocketDuplexPipe(_gatewayClientSide),
+            new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        RelayResult result = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RelayEnd.IdleTimeout, result.End); // the idle source also carries the caller's token: told apart
+    }
+
+    [Fact]
+    public async Task RunAsync_SocketClientCallerCancels_EndsCancelledNotIdle()
+    {
+        using var caller = new CancellationTokenSource();
+        Task<RelayResult> relay = new TunnelRelay(TimeProvider.System).RunAsync(new SocketDuplexPipe(_gatewayClientSide),
+            new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), caller.Token);
+
+        await caller.CancelAsync();
+        RelayResult result = await relay.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RelayEnd.Cancelled, result.End);
+    }
+
     private Task<RelayResult> StartRelay(SocketDuplexPipe client) =>
         new TunnelRelay(TimeProvider.System).RunAsync(client, new NetworkStream(_gatewayUpstreamSide, ownsSocket: false), _gatewayUpstreamSide, TimeSpan.FromSeconds(30), CancellationToken.None);
 
