@@ -209,7 +209,7 @@ internal sealed class HttpRelayConnection : IDisposable
             {
                 // A socket event thread (the head, or the previous exchange, completed inline): admission may hash a
                 // password on a credential-cache miss (PBKDF2, tens of ms), which must never stall every socket it serves.
-                // A credential this connection had admitted, under an unchanged epoch, is a cache hit: no hop for it.
+                // An account and password this connection had admitted, under an unchanged epoch, is a cache hit: no hop.
                 await Task.Yield();
             }
 
@@ -250,11 +250,13 @@ internal sealed class HttpRelayConnection : IDisposable
     }
 
     /// <summary>
-    /// Whether this connection's previous request was admitted with the same <c>Proxy-Authorization</c> under an epoch
-    /// that still holds (read before that admission ran): then its verdict is remembered and this admission hashes nothing.
+    /// Whether this connection's previous request was admitted with the same account and password under an epoch that
+    /// still holds (read before that admission ran): then its verdict is remembered and this admission hashes nothing.
+    /// The rest of the username may differ: a client that sends a new session id on every request is a cache hit too.
     /// </summary>
     private bool AdmittedBefore(string authorization, CredentialEpoch epoch) =>
-        _admittedAuthorization is { } admitted && string.Equals(admitted, authorization, StringComparison.Ordinal) && _admittedEpoch.Matches(epoch);
+        _admittedAuthorization is { } admitted && _admittedEpoch.Matches(epoch)
+        && (string.Equals(admitted, authorization, StringComparison.Ordinal) || BasicCredentialIdentity.SameAccountAndPassword(admitted, authorization));
 
     /// <summary>The pipeline's answer, as <c>GatewayForwardingMiddleware</c> renders it on the Kestrel path.</summary>
     private async Task<bool> WriteAnswerAsync(GatewayAnswer answer, bool close)

@@ -21,6 +21,8 @@ namespace ProxyRotator.IntegrationTests.Gateway;
 public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposable
 {
     private const string Origin = "127.0.98.200";
+    private const string OtherUser = "second";
+    private const string OtherPassword = "an0ther-pass";
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _directory = new();
@@ -33,6 +35,7 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         Assert.True(UpstreamEndpoint.TryParse(_upstream.Url, out UpstreamEndpoint? endpoint, out string? error), error);
         ProxyRotatorConfig config = TestConfigs.Create(_directory.File("proxyrotator.db"),
             [new PoolOptions { Name = "scripted", Proxies = [new ProxyEntryOptions { Endpoint = endpoint! }] }]);
+        config.Users.Add(new UserOptions { Name = OtherUser, Password = OtherPassword, Pools = ["*"] });
         _product = await ProductHost.StartAsync(config, services => services.AddSingleton<IRequestStage>(_stage));
         _upstream.Answer = async (request, stream) =>
         {
@@ -85,9 +88,9 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         NetworkStream stream = client.GetStream();
 
         // The later heads wait in the relay's buffer: each is served right where the previous exchange ended, which
-        // (the upstream's answer read inline) is a socket event thread. Each carries other credentials than the one
-        // before it ("Basic" and "basic" are the same credential, but not the same header), so each may need PBKDF2.
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one") + Get("/two", "basic") + Get("/three") + Get("/four", "basic")));
+        // (the upstream's answer read inline) is a socket event thread. Each carries another account than the one
+        // before it, whose verdict this connection has not seen, so each may need PBKDF2.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Get("/one") + Get("/two", user: OtherUser) + Get("/three") + Get("/four", user: OtherUser)));
         string answers = await ReadAnswersAsync(stream, 4);
 
         Assert.Equal(4, answers.Split("HTTP/1.1 200").Length - 1);
@@ -105,6 +108,25 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         // As above, with the same credentials each time: the first head's admission (a possible PBKDF2) on the pool,
         // the later ones' (a remembered verdict) on the event thread that read the previous answer.
         await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}")))));
+        string answers = await ReadAnswersAsync(stream, 6);
+
+        Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
+        bool[] seen = [.. _stage.Seen];
+        Assert.Equal(6, seen.Length);
+        Assert.True(seen[0], "the first admission ran on a socket event thread");
+        Assert.Contains(false, seen.Skip(1));
+    }
+
+    [Fact]
+    public async Task Relay_PipelinedHeadsWithTheSameAccountAndANewSessionEach_AdmittedWithoutAPoolHop()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_product.GatewayEndpoint);
+        NetworkStream stream = client.GetStream();
+
+        // A new sticky session per request: the username changes every time, the account and password do not, and
+        // the remembered verdict is keyed on those two. Without this, every such request paid a pool hop.
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}", user: $"{TestConfigs.User}-session-n{i}")))));
         string answers = await ReadAnswersAsync(stream, 6);
 
         Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
@@ -160,8 +182,8 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         Assert.False(InlineSocketCompletions.IsEnabled(gatewaySide)); // Kestrel's continuations may block
     }
 
-    private static string Get(string path, string scheme = "Basic") =>
-        $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {scheme}{GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password)["Basic".Length..]}\r\n\r\n";
+    private static string Get(string path, string user = TestConfigs.User) =>
+        $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {GatewayRawClient.Basic(user, user == OtherUser ? OtherPassword : TestConfigs.Password)}\r\n\r\n";
 
     // Answers are "...Content-Length: 2\r\n\r\nok": read until the body of the last one.
     private static async Task<string> ReadAnswersAsync(NetworkStream stream, int count)
