@@ -21,7 +21,10 @@ public sealed class TargetingCache
     public const int DefaultCapacity = 16_384;
 
     /// <summary>Copies with other ids remembered per shape (made when a shape first sees a second id).</summary>
-    public const int RecentIdSlots = 128;
+    public const int RecentIdSlots = 128; // a power of two
+
+    /// <summary>Slots looked at per id, from the slot of its hash on.</summary>
+    private const int RecentIdProbe = 8;
 
     private readonly ConcurrentDictionary<string, Shape> _byShape = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Shape>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
@@ -133,19 +136,30 @@ public sealed class TargetingCache
                 return Parameters;
             }
 
-            // A slot per id hash; a race only costs a copy (reference writes are atomic, entries are immutable).
+            // Up to RecentIdProbe slots from the id's hash: a set of reused ids sits side by side instead of pushing each
+            // other out (one slot per hash kept only ~60% of 64 ids). A race only costs a copy (reference writes are
+            // atomic, entries are immutable).
             TargetingParameters?[] recent = Volatile.Read(ref _recent)
                 ?? Interlocked.CompareExchange(ref _recent, new TargetingParameters?[RecentIdSlots], null)
                 ?? _recent!;
-            ref TargetingParameters? slot = ref recent[(uint)string.GetHashCode(id) % RecentIdSlots];
-            TargetingParameters? seen = Volatile.Read(ref slot);
-            if (seen is not null && id.SequenceEqual(seen.SessionId))
+            int home = (int)((uint)string.GetHashCode(id) % RecentIdSlots);
+            int free = -1;
+            for (int probe = 0; probe < RecentIdProbe; probe++)
             {
-                return seen;
+                int index = (home + probe) & (RecentIdSlots - 1);
+                TargetingParameters? seen = Volatile.Read(ref recent[index]);
+                if (seen is null)
+                {
+                    free = free < 0 ? index : free;
+                }
+                else if (id.SequenceEqual(seen.SessionId))
+                {
+                    return seen;
+                }
             }
 
             TargetingParameters copy = Parameters with { SessionId = id.ToString() };
-            Volatile.Write(ref slot, copy);
+            Volatile.Write(ref recent[free < 0 ? home : free], copy);
             return copy;
         }
     }

@@ -44,8 +44,9 @@ public sealed class TargetingCacheTests
             reused += ReferenceEquals(first[i], again) ? 1 : 0;
         }
 
-        // Ids whose hashes share a slot may push each other out; most must come back as the same instance.
-        Assert.True(reused >= 40, $"only {reused} of 64 reused");
+        // Ids whose hashes crowd one stretch of slots may push each other out (hashes are random per process; 57 was the
+        // least in 5,000 simulated runs); nearly all must come back as the same instance, none did before.
+        Assert.True(reused >= 48, $"only {reused} of 64 reused");
     }
 
     [Fact]
