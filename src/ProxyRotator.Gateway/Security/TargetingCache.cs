@@ -12,13 +12,22 @@ namespace ProxyRotator.Gateway.Security;
 /// every few seconds, and its adds (string, node, resizes under every lock of the table) cost a new session more than
 /// the parse. Filled only after the password (or address) was accepted, so unauthenticated clients cannot fill it;
 /// bounded by <see cref="Capacity"/>: when full it starts over, which costs one parse per username shape.
+/// A shape also remembers the copies it made for its last few ids (<see cref="RecentIdSlots"/> slots, by the id's
+/// hash), so a client that reuses a set of sessions gets the same copy back instead of a new copy and id string on
+/// every request.
 /// </summary>
 public sealed class TargetingCache
 {
     public const int DefaultCapacity = 16_384;
 
-    private readonly ConcurrentDictionary<string, TargetingParameters> _byShape = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TargetingParameters>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    /// <summary>Copies with other ids remembered per shape (made when a shape first sees a second id).</summary>
+    public const int RecentIdSlots = 128; // a power of two
+
+    /// <summary>Slots looked at per id, from the slot of its hash on.</summary>
+    private const int RecentIdProbe = 8;
+
+    private readonly ConcurrentDictionary<string, Shape> _byShape = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Shape>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private int _count; // ConcurrentDictionary.Count takes every lock of the table
 
     public TargetingCache()
@@ -41,7 +50,9 @@ public sealed class TargetingCache
     {
         if (!ProxyUsernameParser.TryFindSessionId(username, out Range idRange))
         {
-            return _bySpan.TryGetValue(username, out parameters);
+            bool found = _bySpan.TryGetValue(username, out Shape? plain);
+            parameters = plain?.Parameters;
+            return found;
         }
 
         // Everything but the id is the cached username's (the shape matched, and the id cannot contain '-'), so the
@@ -54,12 +65,12 @@ public sealed class TargetingCache
         }
 
         Span<char> shape = stackalloc char[ProxyUsernameParser.MaxLength];
-        if (!_bySpan.TryGetValue(ShapeOf(username, idRange, shape), out TargetingParameters? cached))
+        if (!_bySpan.TryGetValue(ShapeOf(username, idRange, shape), out Shape? cached))
         {
             return false;
         }
 
-        parameters = id.SequenceEqual(cached.SessionId) ? cached : cached with { SessionId = id.ToString() };
+        parameters = cached.WithId(id);
         return true;
     }
 
@@ -95,7 +106,7 @@ public sealed class TargetingCache
             Volatile.Write(ref _count, 1);
         }
 
-        if (!_byShape.TryAdd(key, parameters))
+        if (!_byShape.TryAdd(key, new Shape(parameters)))
         {
             Interlocked.Decrement(ref _count);
         }
@@ -109,5 +120,47 @@ public sealed class TargetingCache
         ReadOnlySpan<char> after = username[(start + length)..];
         after.CopyTo(destination[start..]);
         return destination[..(start + after.Length)];
+    }
+
+    /// <summary>One username shape: what it parsed to, and the copies last made for other session ids.</summary>
+    private sealed class Shape(TargetingParameters parameters)
+    {
+        private TargetingParameters?[]? _recent;
+
+        public TargetingParameters Parameters { get; } = parameters;
+
+        public TargetingParameters WithId(ReadOnlySpan<char> id)
+        {
+            if (id.SequenceEqual(Parameters.SessionId))
+            {
+                return Parameters;
+            }
+
+            // Up to RecentIdProbe slots from the id's hash: a set of reused ids sits side by side instead of pushing each
+            // other out (one slot per hash kept only ~60% of 64 ids). A race only costs a copy (reference writes are
+            // atomic, entries are immutable).
+            TargetingParameters?[] recent = Volatile.Read(ref _recent)
+                ?? Interlocked.CompareExchange(ref _recent, new TargetingParameters?[RecentIdSlots], null)
+                ?? _recent!;
+            int home = (int)((uint)string.GetHashCode(id) % RecentIdSlots);
+            int free = -1;
+            for (int probe = 0; probe < RecentIdProbe; probe++)
+            {
+                int index = (home + probe) & (RecentIdSlots - 1);
+                TargetingParameters? seen = Volatile.Read(ref recent[index]);
+                if (seen is null)
+                {
+                    free = free < 0 ? index : free;
+                }
+                else if (id.SequenceEqual(seen.SessionId))
+                {
+                    return seen;
+                }
+            }
+
+            TargetingParameters copy = Parameters with { SessionId = id.ToString() };
+            Volatile.Write(ref recent[free < 0 ? home : free], copy);
+            return copy;
+        }
     }
 }

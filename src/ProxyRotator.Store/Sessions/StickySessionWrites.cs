@@ -192,6 +192,9 @@ internal sealed class StickySessionWrites
         return value is null ? null : _columns[column].Mapping.Converter?.ConvertToProvider(value) ?? value;
     }
 
+    /// <summary>The mapping's converter of <paramref name="column"/> (order of <see cref="ProviderValue"/>), or null.</summary>
+    public ValueConverter? ConverterOf(int column) => _columns[column].Mapping.Converter;
+
     private void SetRow(DbCommand command, int row, StickySession session)
     {
         int first = row * _columns.Length;
