@@ -25,22 +25,11 @@ public static class BasicCredentialIdentity
             && a[(aColon + 1)..aLength].SequenceEqual(b[(bColon + 1)..bLength]);
     }
 
-    /// <summary>
-    /// Decodes the value as <see cref="ProxyAccountAuthenticator.TryParseBasic(ReadOnlySpan{char}, out TargetingParameters?, out AuthenticationFailure)"/>
-    /// reads it: <c>Basic</c> in any case, one or more spaces, base64 of <c>username:password</c>. The account and the
-    /// separators are ASCII, so they are found in the UTF-8 bytes as in the text.
-    /// </summary>
+    /// <summary>Decodes the value (<see cref="BasicProxyAuthorization.TryDecode"/>) and finds its account and its colon.</summary>
     private static bool TryDecode(ReadOnlySpan<char> headerValue, Span<byte> decoded, out int length, out int accountLength, out int colon)
     {
-        length = accountLength = colon = 0;
-        ReadOnlySpan<char> value = headerValue.Trim(' ');
-        if (value.Length < 6 || !value[..5].Equals("Basic", StringComparison.OrdinalIgnoreCase) || value[5] != ' ')
-        {
-            return false;
-        }
-
-        ReadOnlySpan<char> encoded = value[6..].TrimStart(' ');
-        if (encoded.IsEmpty || encoded.ContainsAny(' ', '\t') || !Convert.TryFromBase64Chars(encoded, decoded, out length))
+        accountLength = colon = 0;
+        if (!BasicProxyAuthorization.TryDecode(headerValue, decoded, out length))
         {
             return false;
         }

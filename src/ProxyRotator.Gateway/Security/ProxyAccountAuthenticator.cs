@@ -266,20 +266,9 @@ public sealed class ProxyAccountAuthenticator
         account = null;
         failure = AuthenticationFailure.BadCredentials;
 
-        ReadOnlySpan<char> value = proxyAuthorizationHeaderValue.Trim(' ');
-        if (value.Length < 6 || !value[..5].Equals("Basic", StringComparison.OrdinalIgnoreCase) || value[5] != ' ')
-        {
-            return false;
-        }
-
-        ReadOnlySpan<char> encoded = value[6..].TrimStart(' ');
-        if (encoded.IsEmpty || encoded.Length > MaxBasicCredentialsLength || encoded.ContainsAny(' ', '\t'))
-        {
-            return false;
-        }
-
+        // Room for MaxBasicCredentialsLength characters of base64, and no more.
         Span<byte> decoded = stackalloc byte[MaxBasicCredentialsLength / 4 * 3];
-        if (!Convert.TryFromBase64Chars(encoded, decoded, out int decodedLength))
+        if (!BasicProxyAuthorization.TryDecode(proxyAuthorizationHeaderValue, decoded, out int decodedLength))
         {
             return false;
         }
