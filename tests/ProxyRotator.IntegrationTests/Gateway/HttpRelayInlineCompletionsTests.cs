@@ -98,43 +98,17 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
         Assert.All(_stage.Seen, onPool => Assert.True(onPool, "admission ran on a socket event thread"));
     }
 
+    // As above, with the same credentials each time: the first head's admission (a possible PBKDF2) on the pool,
+    // the later ones' (a remembered verdict) on the event thread that read the previous answer.
     [Fact]
-    public async Task Relay_PipelinedHeadsWithTheCredentialAdmittedBefore_AdmittedWhereTheyArriveWithoutAPoolHop()
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(_product.GatewayEndpoint);
-        NetworkStream stream = client.GetStream();
+    public Task Relay_PipelinedHeadsWithTheCredentialAdmittedBefore_AdmittedWhereTheyArriveWithoutAPoolHop() =>
+        AssertLaterAdmissionsWithoutAPoolHopAsync(_ => TestConfigs.User);
 
-        // As above, with the same credentials each time: the first head's admission (a possible PBKDF2) on the pool,
-        // the later ones' (a remembered verdict) on the event thread that read the previous answer.
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}")))));
-        string answers = await ReadAnswersAsync(stream, 6);
-
-        Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
-        bool[] seen = [.. _stage.Seen];
-        Assert.Equal(6, seen.Length);
-        Assert.True(seen[0], "the first admission ran on a socket event thread");
-        Assert.Contains(false, seen.Skip(1));
-    }
-
+    // A new sticky session per request: the username changes every time, the account and password do not, and the
+    // remembered verdict is keyed on those two. Without this, every such request paid a pool hop.
     [Fact]
-    public async Task Relay_PipelinedHeadsWithTheSameAccountAndANewSessionEach_AdmittedWithoutAPoolHop()
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync(_product.GatewayEndpoint);
-        NetworkStream stream = client.GetStream();
-
-        // A new sticky session per request: the username changes every time, the account and password do not, and
-        // the remembered verdict is keyed on those two. Without this, every such request paid a pool hop.
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}", user: $"{TestConfigs.User}-session-n{i}")))));
-        string answers = await ReadAnswersAsync(stream, 6);
-
-        Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
-        bool[] seen = [.. _stage.Seen];
-        Assert.Equal(6, seen.Length);
-        Assert.True(seen[0], "the first admission ran on a socket event thread");
-        Assert.Contains(false, seen.Skip(1));
-    }
+    public Task Relay_PipelinedHeadsWithTheSameAccountAndANewSessionEach_AdmittedWithoutAPoolHop() =>
+        AssertLaterAdmissionsWithoutAPoolHopAsync(i => $"{TestConfigs.User}-session-n{i}");
 
     [Fact]
     public async Task Relay_AccountsPublishedBetweenRequests_NextAdmissionOnThePoolAgain()
@@ -184,6 +158,23 @@ public sealed class HttpRelayInlineCompletionsTests : IAsyncLifetime, IDisposabl
 
     private static string Get(string path, string user = TestConfigs.User) =>
         $"GET http://{Origin}{path} HTTP/1.1\r\nHost: {Origin}\r\nProxy-Authorization: {GatewayRawClient.Basic(user, user == OtherUser ? OtherPassword : TestConfigs.Password)}\r\n\r\n";
+
+    /// <summary>Six pipelined heads, the i-th as <paramref name="userOf"/>(i): the first admitted on the pool, a later one where it arrived.</summary>
+    private async Task AssertLaterAdmissionsWithoutAPoolHopAsync(Func<int, string> userOf)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_product.GatewayEndpoint);
+        NetworkStream stream = client.GetStream();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 6).Select(i => Get($"/{i}", userOf(i))))));
+        string answers = await ReadAnswersAsync(stream, 6);
+
+        Assert.Equal(6, answers.Split("HTTP/1.1 200").Length - 1);
+        bool[] seen = [.. _stage.Seen];
+        Assert.Equal(6, seen.Length);
+        Assert.True(seen[0], "the first admission ran on a socket event thread");
+        Assert.Contains(false, seen.Skip(1));
+    }
 
     // Answers are "...Content-Length: 2\r\n\r\nok": read until the body of the last one.
     private static async Task<string> ReadAnswersAsync(NetworkStream stream, int count)
