@@ -8,6 +8,7 @@ using ProxyRotator.Core.Configuration;
 using ProxyRotator.Core.Pool;
 using ProxyRotator.Core.Upstreams;
 using ProxyRotator.Gateway.Diagnostics;
+using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.Gateway.Protocols;
 using ProxyRotator.Gateway.Security;
@@ -165,7 +166,7 @@ internal sealed class HttpRelayConnection : IDisposable
 
         _gather[0] = a;
         _gather[1] = b;
-        using CancellationTokenRegistration abort = cancellationToken.UnsafeRegister(static state => ShutDown((Socket)state!), _socket);
+        using CancellationTokenRegistration abort = cancellationToken.UnsafeRegister(static state => SocketShutdowns.Quietly((Socket)state!, SocketShutdown.Both), _socket);
         try
         {
             await _socket.SendAsync(_gather, SocketFlags.None).ConfigureAwait(false);
@@ -181,18 +182,6 @@ internal sealed class HttpRelayConnection : IDisposable
         Deadline.Dispose();
         Reader.Dispose();
         Stream.Dispose();
-    }
-
-    private static void ShutDown(Socket socket)
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Gone already.
-        }
     }
 
     /// <summary>Serves one request; false when the connection must close after it.</summary>

@@ -71,14 +71,7 @@ internal sealed class RawSocketConnection : ConnectionContext
     public override void Abort(ConnectionAbortedException abortReason)
     {
         CancelQuietly();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Gone already.
-        }
+        SocketShutdowns.Quietly(_socket, SocketShutdown.Both);
     }
 
     public override async ValueTask DisposeAsync()
@@ -105,16 +98,9 @@ internal sealed class RawSocketConnection : ConnectionContext
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         if (!_transport.IsShutDown)
         {
-            try
-            {
-                // A FIN, not a reset: an answer written just before must reach the client. (A relayed tunnel's end
-                // shut the socket down already; a second shutdown would only fail.)
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Gone already.
-            }
+            // A FIN, not a reset: an answer written just before must reach the client. (A relayed tunnel's end shut
+            // the socket down already; a second shutdown would only fail.)
+            SocketShutdowns.Quietly(_socket, SocketShutdown.Send);
         }
 
         _socket.Dispose();

@@ -50,13 +50,6 @@ public sealed class SocketDuplexPipe : IDuplexPipe
             return;
         }
 
-        try
-        {
-            Socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Gone already.
-        }
+        SocketShutdowns.Quietly(Socket, SocketShutdown.Both);
     }
 }

@@ -255,14 +255,8 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
     /// </summary>
     private static async Task PassClientFinAsync(Socket? upstreamSocket, RelayState state, CancellationTokenSource linked)
     {
-        try
-        {
-            upstreamSocket?.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // The upstream is gone already; the other direction notices.
-        }
+        // An upstream gone already: the other direction notices.
+        SocketShutdowns.Quietly(upstreamSocket, SocketShutdown.Send);
 
         if (upstreamSocket is null)
         {
