@@ -313,7 +313,7 @@ public sealed class UpstreamConnector
         Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
         int length = WriteConnectRequest(buffer, credentials, host, port);
-        await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        await SocketSend.AllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
 
         int filled = 0;
         int headLength;
@@ -550,7 +550,7 @@ public sealed class UpstreamConnector
 
         // Greeting: offer username/password only when we have credentials, and no-auth in any case.
         int length = credentials is not null ? WriteBytes(buffer, 0x05, 0x02, 0x00, 0x02) : WriteBytes(buffer, 0x05, 0x01, 0x00);
-        await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
+        await SocketSend.AllAsync(socket, memory[..length], ct).ConfigureAwait(false);
         await ReceiveExactlyAsync(socket, memory[..2], ct).ConfigureAwait(false);
         if (buffer[0] != 0x05)
         {
@@ -573,7 +573,7 @@ public sealed class UpstreamConnector
 
         length = WriteSocks5Connect(buffer, host, port);
         buffer[1] = command;
-        await SendAllAsync(socket, memory[..length], ct).ConfigureAwait(false);
+        await SocketSend.AllAsync(socket, memory[..length], ct).ConfigureAwait(false);
 
         // Reply: VER REP RSV ATYP, then BND.ADDR and BND.PORT of the announced type.
         await ReceiveExactlyAsync(socket, memory[..4], ct).ConfigureAwait(false);
@@ -627,7 +627,7 @@ public sealed class UpstreamConnector
         int length = 3 + userLength + passwordLength;
         try
         {
-            await SendAllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+            await SocketSend.AllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -710,16 +710,6 @@ public sealed class UpstreamConnector
     };
 
     // ---- I/O helpers --------------------------------------------------------------------------------------------
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        while (!data.IsEmpty)
-        {
-            int sent = await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
-            data = data[sent..];
-        }
-    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> destination, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using ProxyRotator.Core.Upstreams;
 
 namespace ProxyRotator.Gateway.Listening;
 
@@ -30,14 +31,8 @@ public sealed class SocketDuplexPipe : IDuplexPipe
     internal bool IsShutDown => Volatile.Read(ref _shutDown) != 0;
 
     /// <summary>Sends all of <paramref name="data"/> on the socket itself, past <see cref="Output"/> (which must hold nothing unflushed).</summary>
-    internal async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        while (!data.IsEmpty)
-        {
-            int sent = await Socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            data = data[sent..];
-        }
-    }
+    internal ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        SocketSend.AllAsync(Socket, data, cancellationToken);
 
     /// <summary>
     /// Ends both directions (a FIN to the client; a pending receive wakes with 0 bytes), once: the relay's end of a
