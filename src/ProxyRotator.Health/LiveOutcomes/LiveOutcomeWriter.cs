@@ -58,15 +58,23 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Writes everything queued so far; returns how many upstreams were written.</summary>
-    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes everything queued so far (not what queues meanwhile); returns how many upstreams were written.</summary>
+    public Task<int> FlushAsync(CancellationToken cancellationToken) => WriteQueuedAsync(_recorder.Pending.Count, cancellationToken);
+
+    /// <summary>
+    /// Writes at most <paramref name="limit"/> queued upstreams, in batches of <see cref="MaxBatch"/>. The background
+    /// loop passes the count queued when its round starts: under steady traffic every upstream is queued again while
+    /// a batch is written, so draining "until empty" never ended and wrote one-row transactions back to back (about
+    /// 500 a second at 1,300 requests a second over 20 upstreams), without the rest in between.
+    /// </summary>
+    private async Task<int> WriteQueuedAsync(int limit, CancellationToken cancellationToken)
     {
         int total = 0;
-        var batch = new List<long>(MaxBatch);
-        while (true)
+        var batch = new List<long>(Math.Min(limit, MaxBatch));
+        while (total < limit)
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _recorder.Pending.TryRead(out long id))
+            while (batch.Count < MaxBatch && total + batch.Count < limit && _recorder.Pending.TryRead(out long id))
             {
                 batch.Add(id);
             }
@@ -82,6 +90,8 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             total += batch.Count;
         }
+
+        return total;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -92,6 +102,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
             {
                 try
                 {
+                    // What is queued now; what queues while it is written waits for the next round, after the rest.
                     await FlushAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

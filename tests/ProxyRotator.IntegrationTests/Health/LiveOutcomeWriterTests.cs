@@ -125,6 +125,76 @@ public sealed class LiveOutcomeWriterTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_ReportsArriveWhileItWrites_RestsBeforeWritingThem()
+    {
+        await using HealthTestWorld world = await CreateAsync();
+        await world.BuildAsync();
+        // Enough upstreams that a batch takes a while to write, so the reporter queues them again during each write;
+        // no more than one batch, so that each round is one transaction.
+        await world.AddUpstreamsAsync("many", UpstreamType.Datacenter,
+            Enumerable.Range(1, LiveOutcomeWriter.MaxBatch).Select(i => new UpstreamEndpoint(UpstreamScheme.Http, "10.9." + (i / 250) + "." + (i % 250), 8080, null, null)));
+        long[] ids;
+        await using (ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync())
+        {
+            ids = await db.Upstreams.Select(u => u.Id).ToArrayAsync();
+        }
+
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        await writer.StartAsync(None);
+        using var stopReporting = new CancellationTokenSource();
+        long reported = 0;
+        // Reports keep coming for every upstream, as under traffic (a thread of its own, so that no pool scheduling
+        // spaces them out).
+        var reporter = new Thread(() =>
+        {
+            while (!stopReporting.IsCancellationRequested)
+            {
+                foreach (long id in ids)
+                {
+                    sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 0, 0));
+                }
+
+                Interlocked.Add(ref reported, ids.Length);
+            }
+        });
+        reporter.Start();
+        try
+        {
+            long afterFirstRound = 0;
+            for (int i = 0; i < 500 && afterFirstRound == 0; i++)
+            {
+                await Task.Delay(10);
+                afterFirstRound = await TotalRequestsAsync(world);
+            }
+
+            Assert.True(afterFirstRound > 0, "the first reports after a quiet spell are written at once");
+
+            // The writer's clock only moves when the test advances it, so another write now would be one without the
+            // rest: the writer used to drain until the queue was empty, which under traffic it never was.
+            await Task.Delay(TimeSpan.FromMilliseconds(150));
+            Assert.Equal(afterFirstRound, await TotalRequestsAsync(world));
+
+            await stopReporting.CancelAsync();
+            reporter.Join();
+            long expected = Interlocked.Read(ref reported);
+            for (int i = 0; i < 500 && await TotalRequestsAsync(world) < expected; i++)
+            {
+                world.Time.Advance(LiveOutcomeWriter.WriteInterval);
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(expected, await TotalRequestsAsync(world));
+        }
+        finally
+        {
+            await stopReporting.CancelAsync();
+            reporter.Join();
+            await writer.StopAsync(None);
+        }
+    }
+
+    [Fact]
     public async Task FlushAsync_AnotherWriterAddsToTotalsBetweenFlushes_CountsAreAddedNotOverwritten()
     {
         (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
@@ -364,6 +434,12 @@ public sealed class LiveOutcomeWriterTests
     {
         UpstreamEntity row = await RowAsync(world, id);
         return (row.TotalRequests, row.TotalFailures);
+    }
+
+    private static async Task<long> TotalRequestsAsync(HealthTestWorld world)
+    {
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        return await db.Upstreams.SumAsync(u => u.TotalRequests);
     }
 
     private static async Task<bool> TotalRequestsReachAsync(HealthTestWorld world, SimulatedUpstreamProxy proxy, long expected, TimeSpan? advance)
