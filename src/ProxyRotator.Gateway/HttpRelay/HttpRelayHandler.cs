@@ -38,9 +38,10 @@ internal sealed class HttpRelayHandler(
 
     /// <summary>
     /// Serves the connection until it closes (the socket is closed then), or returns the bytes to replay when the
-    /// connection goes on to Kestrel (the socket stays open).
+    /// connection goes on to Kestrel (the socket stays open). <paramref name="first"/> holds the bytes the listener
+    /// already read from the socket.
     /// </summary>
-    public async Task<byte[]?> ServeAsync(Socket socket, string connectionId, CancellationToken stopping)
+    public async Task<byte[]?> ServeAsync(Socket socket, ReadOnlyMemory<byte> first, string connectionId, CancellationToken stopping)
     {
         if (!limiter.TryAcquire())
         {
@@ -50,6 +51,7 @@ internal sealed class HttpRelayHandler(
         }
 
         var connection = new HttpRelayConnection(socket, connectionId, pipeline, config.Gateway, timeProvider, logger, stopping, authenticator);
+        connection.Reader.Append(first.Span);
         HttpRelayConnection.Ending ending = HttpRelayConnection.Ending.Closed;
         try
         {

@@ -66,6 +66,23 @@ internal sealed class RelayReadBuffer : IDisposable
         return read;
     }
 
+    /// <summary>Buffers bytes read from the stream before this buffer took it over (at most the buffer's size).</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_size);
+        }
+
+        if (bytes.Length > _buffer.Length - _end)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), "more than the buffer holds");
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_end));
+        _end += bytes.Length;
+    }
+
     /// <summary>A copy of the unconsumed bytes (handed on with the connection when the relay does not serve it).</summary>
     public byte[] CopyBuffered() => Span.ToArray();
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Socks;
@@ -12,18 +11,17 @@ namespace ProxyRotator.Gateway.Listening;
 
 /// <summary>
 /// A gateway listener's own accept loop (Kestrel's transport for gateway endpoints, see
-/// <see cref="GatewaySocketTransportFactory"/>). It peeks at each connection's first bytes without consuming them:
-/// a plaintext CONNECT or SOCKS5 client is served here by the <see cref="GatewayConnectionMiddleware"/> over a
-/// <see cref="RawSocketConnection"/>, so its tunnel is relayed socket to socket without Kestrel's two pipes and their
-/// send and receive loops; everything else (absolute-form HTTP, TLS, anything unrecognised) is handed to Kestrel as an
-/// ordinary socket connection, where the same middleware runs again and decides as before.
+/// <see cref="GatewaySocketTransportFactory"/>). It reads each connection's first bytes: a plaintext CONNECT or SOCKS5
+/// client is served here by the <see cref="GatewayConnectionMiddleware"/> over a <see cref="RawSocketConnection"/>, so
+/// its tunnel is relayed socket to socket without Kestrel's two pipes and their send and receive loops; a plaintext
+/// HTTP method goes to the HTTP relay; everything else (TLS, anything unrecognised, and what the relay does not serve)
+/// is handed to Kestrel with the bytes read so far replayed first, where the same middleware runs again and decides.
 /// </summary>
 internal sealed class GatewaySocketListener : IConnectionListener
 {
     private static ReadOnlySpan<byte> ConnectPrefix => "CONNECT "u8;
 
     private readonly Socket _listenSocket;
-    private readonly SocketConnectionContextFactory _kestrelConnections;
     private readonly GatewayConnectionMiddleware _middleware;
     private readonly TimeSpan _headTimeout;
     private readonly TimeProvider _timeProvider;
@@ -39,13 +37,12 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private readonly HttpRelay.HttpRelayHandler? _relay;
     private readonly bool _setNoDelayPerSocket;
 
-    public GatewaySocketListener(Socket listenSocket, SocketConnectionContextFactory kestrelConnections, GatewayConnectionMiddleware middleware,
+    public GatewaySocketListener(Socket listenSocket, GatewayConnectionMiddleware middleware,
         TimeSpan headTimeout, TimeProvider timeProvider, ILogger logger, Action servedDirectly, HttpRelay.HttpRelayHandler? relay = null)
     {
         _relay = relay;
         _servedDirectly = servedDirectly;
         _listenSocket = listenSocket;
-        _kestrelConnections = kestrelConnections;
         _middleware = middleware;
         _headTimeout = headTimeout;
         _timeProvider = timeProvider;
@@ -104,7 +101,6 @@ internal sealed class GatewaySocketListener : IConnectionListener
         }
 
         await _allServed.Task.WaitAsync(TimeSpan.FromSeconds(5), _timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _kestrelConnections.Dispose();
         _stopping.Dispose();
     }
 
@@ -146,11 +142,10 @@ internal sealed class GatewaySocketListener : IConnectionListener
 
     private async Task RouteAsync(Socket socket)
     {
-        bool ours;
-        byte first;
+        byte[] first;
         try
         {
-            (ours, first) = await PeekIsTunnelAsync(socket).ConfigureAwait(false);
+            first = await ReadFirstBytesAsync(socket).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -159,27 +154,24 @@ internal sealed class GatewaySocketListener : IConnectionListener
             return;
         }
 
-        if (!ours && _relay is not null && first is >= (byte)'A' and <= (byte)'Z')
+        bool tunnel = first[0] == Socks5Constants.Version || first.AsSpan().StartsWith(ConnectPrefix);
+        if (!tunnel && _relay is not null && first[0] is >= (byte)'A' and <= (byte)'Z')
         {
             // A plaintext HTTP method: the HTTP relay serves absolute-form http:// requests itself.
-            await RelayAsync(_relay, socket).ConfigureAwait(false);
+            await RelayAsync(_relay, socket, first).ConfigureAwait(false);
             return;
         }
 
-        if (!ours)
+        if (!tunnel)
         {
-            if (!_handedOff.Writer.TryWrite(_kestrelConnections.Create(socket)))
-            {
-                socket.Dispose(); // stopping
-            }
-
+            await HandToKestrelAsync(socket, Interlocked.Increment(ref _nextId), first, relayedFirst: false).ConfigureAwait(false);
             return;
         }
 
         Interlocked.Increment(ref _servedTasks);
         _servedDirectly();
         long id = Interlocked.Increment(ref _nextId);
-        var connection = new RawSocketConnection(socket, id);
+        var connection = new RawSocketConnection(socket, id, first);
         _served[id] = connection;
         try
         {
@@ -200,45 +192,67 @@ internal sealed class GatewaySocketListener : IConnectionListener
     }
 
     /// <summary>
-    /// True for a SOCKS5 greeting (0x05) or <c>CONNECT </c>. Anything else, and a prefix too short to tell, goes to
-    /// Kestrel, whose middleware sniffs again with all the bytes it needs.
+    /// The connection's first bytes, read (not peeked: one receive instead of a peek and then the same bytes again),
+    /// at most <see cref="SocketDuplexPipe.MaxPrefixBytes"/>. <c>0x05</c> (SOCKS5) or <c>CONNECT </c> makes a tunnel;
+    /// anything else, and a prefix too short to tell, goes to the relay or to Kestrel with these bytes replayed first.
     /// </summary>
-    private async ValueTask<(bool Tunnel, byte First)> PeekIsTunnelAsync(Socket socket)
+    private async ValueTask<byte[]> ReadFirstBytesAsync(Socket socket)
     {
-        byte[] first = new byte[8];
-        // One source for the head timeout and the listener's stop: the stop cancels it through a registration, which
-        // costs less than a second, linked source.
-        using var timeoutOrStop = new CancellationTokenSource(_headTimeout, _timeProvider);
-        using CancellationTokenRegistration stop = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeoutOrStop);
-        int peeked = await socket.ReceiveAsync(first, SocketFlags.Peek, timeoutOrStop.Token).ConfigureAwait(false);
-        if (peeked == 0)
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(SocketDuplexPipe.MaxPrefixBytes);
+        try
         {
-            throw new SocketException((int)SocketError.ConnectionReset);
+            // One source for the head timeout and the listener's stop: the stop cancels it through a registration,
+            // which costs less than a second, linked source.
+            using var timeoutOrStop = new CancellationTokenSource(_headTimeout, _timeProvider);
+            using CancellationTokenRegistration stop = _stopping.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeoutOrStop);
+            int read = await socket.ReceiveAsync(buffer.AsMemory(0, SocketDuplexPipe.MaxPrefixBytes), SocketFlags.None, timeoutOrStop.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new SocketException((int)SocketError.ConnectionReset);
+            }
+
+            return buffer.AsSpan(0, read).ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Hands the connection to Kestrel with <paramref name="replay"/> (bytes already read from it) ahead of the
+    /// socket's; the same middleware runs there. <paramref name="relayedFirst"/>: the relay took it first and
+    /// counted it as accepted already.
+    /// </summary>
+    private async ValueTask HandToKestrelAsync(Socket socket, long id, byte[] replay, bool relayedFirst)
+    {
+        var connection = new RawSocketConnection(socket, id);
+        var input = System.IO.Pipelines.PipeReader.Create(new Core.Upstreams.PrefixedStream(replay, new NetworkStream(socket, ownsSocket: false)));
+        connection.Transport = new HttpRelay.ReplayingTransport(input, connection.Transport.Output);
+        if (relayedFirst)
+        {
+            connection.Features.Set(RelayHandOffFeature.Instance);
         }
 
-        return (first[0] == Socks5Constants.Version || (peeked == ConnectPrefix.Length && ConnectPrefix.SequenceEqual(first)), first[0]);
+        if (!_handedOff.Writer.TryWrite(connection))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // stopping
+        }
     }
 
     /// <summary>
     /// Lets the HTTP relay serve the connection; one whose head the relay does not serve goes on to Kestrel with the
     /// bytes the relay read, replayed ahead of the socket's.
     /// </summary>
-    private async Task RelayAsync(HttpRelay.HttpRelayHandler relay, Socket socket)
+    private async Task RelayAsync(HttpRelay.HttpRelayHandler relay, Socket socket, byte[] first)
     {
         Interlocked.Increment(ref _servedTasks);
         long id = Interlocked.Increment(ref _nextId);
         try
         {
-            if (await relay.ServeAsync(socket, "gw-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false) is { } replay)
+            if (await relay.ServeAsync(socket, first, "gw-" + id.ToString(System.Globalization.CultureInfo.InvariantCulture), _stopping.Token).ConfigureAwait(false) is { } replay)
             {
-                var connection = new RawSocketConnection(socket, id);
-                var input = System.IO.Pipelines.PipeReader.Create(new Core.Upstreams.PrefixedStream(replay, new NetworkStream(socket, ownsSocket: false)));
-                connection.Transport = new HttpRelay.ReplayingTransport(input, connection.Transport.Output);
-                connection.Features.Set(RelayHandOffFeature.Instance);
-                if (!_handedOff.Writer.TryWrite(connection))
-                {
-                    await connection.DisposeAsync().ConfigureAwait(false); // stopping
-                }
+                await HandToKestrelAsync(socket, id, replay, relayedFirst: true).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

@@ -9,8 +9,8 @@ namespace ProxyRotator.Gateway.Listening;
 
 /// <summary>
 /// Kestrel's transport for the gateway's own endpoints (those <see cref="GatewayListenerRegistry"/> knows): binds a
-/// <see cref="GatewaySocketListener"/>, which serves CONNECT and SOCKS5 connections itself and hands the rest to Kestrel
-/// with Kestrel's socket settings. Every other endpoint (the admin port) is bound by Kestrel's own socket transport;
+/// <see cref="GatewaySocketListener"/>, which serves CONNECT, SOCKS5 and plaintext HTTP connections itself and hands the
+/// rest to Kestrel. Every other endpoint (the admin port) is bound by Kestrel's own socket transport;
 /// so is an endpoint Kestrel binds as a copy of the configured one (<c>localhost</c>'s two loopbacks, the IPv4
 /// fallback of <c>*</c>), which Kestrel and the same middleware then serve entirely, only without the raw-socket relay.
 /// Registered after Kestrel's transport, so Kestrel (which tries the last registered first) asks this one first.
@@ -43,18 +43,8 @@ internal sealed class GatewaySocketTransportFactory(
         try
         {
             socket.Listen(options.Backlog);
-            var kestrelConnections = new SocketConnectionContextFactory(
-                new SocketConnectionFactoryOptions
-                {
-                    IOQueueCount = options.IOQueueCount,
-                    WaitForDataBeforeAllocatingBuffer = options.WaitForDataBeforeAllocatingBuffer,
-                    MaxReadBufferSize = options.MaxReadBufferSize,
-                    MaxWriteBufferSize = options.MaxWriteBufferSize,
-                    UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
-                },
-                loggerFactory.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
             var middleware = new GatewayConnectionMiddleware(static _ => Task.CompletedTask, services);
-            return ValueTask.FromResult<IConnectionListener>(new GatewaySocketListener(socket, kestrelConnections, middleware,
+            return ValueTask.FromResult<IConnectionListener>(new GatewaySocketListener(socket, middleware,
                 config.Gateway.HeaderTimeout, timeProvider, loggerFactory.CreateLogger<GatewaySocketListener>(), () => Interlocked.Increment(ref _servedDirectly),
                 services.GetService(typeof(HttpRelay.HttpRelayHandler)) is HttpRelay.HttpRelayHandler { Enabled: true } relay ? relay : null));
         }

@@ -26,10 +26,10 @@ internal sealed class RawSocketConnection : ConnectionContext
     private EndPoint? _remote;
     private int _disposed;
 
-    public RawSocketConnection(Socket socket, long id)
+    public RawSocketConnection(Socket socket, long id, byte[]? prefix = null)
     {
         _socket = socket;
-        _transport = new SocketDuplexPipe(socket);
+        _transport = new SocketDuplexPipe(socket, prefix);
         _id = id;
         Transport = _transport;
     }

@@ -13,12 +13,26 @@ public sealed class SocketDuplexPipe : IDuplexPipe
 {
     private int _shutDown;
 
-    internal SocketDuplexPipe(Socket socket)
+    /// <summary>The most bytes a connection may have read before its pipe takes over (<c>prefix</c> below).</summary>
+    internal const int MaxPrefixBytes = 1024;
+
+    /// <param name="socket">The connection's socket.</param>
+    /// <param name="prefix">
+    /// Bytes the listener already read from the socket, read first (at most <see cref="MaxPrefixBytes"/>, so that the
+    /// pipe's first read takes them all: the tunnel relay then finds every byte read so far buffered in the pipe).
+    /// </param>
+    internal SocketDuplexPipe(Socket socket, byte[]? prefix = null)
     {
+        if (prefix is { Length: > MaxPrefixBytes })
+        {
+            throw new ArgumentOutOfRangeException(nameof(prefix), "longer than the pipe's first read");
+        }
+
         Socket = socket;
-        var stream = new NetworkStream(socket, ownsSocket: false);
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var network = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = prefix is { Length: > 0 } ? new PrefixedStream(prefix, network) : network;
+        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: MaxPrefixBytes, leaveOpen: true));
+        Output = PipeWriter.Create(network, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
     public Socket Socket { get; }

@@ -45,6 +45,25 @@ public sealed class GatewayTransportTests(GatewayTransportTests.Fixture fixture)
         Assert.Equal(before + 1, Transport.ConnectionsServedDirectly);
     }
 
+    [Theory]
+    [InlineData(0)] // the head and the tunnel's first request in one read of the listener's
+    [InlineData(3000)] // past that read: the rest of the request still in the socket
+    public async Task ConnectTunnel_RequestSentWithTheHeadInOneWrite_ReachesTheTarget(int padding)
+    {
+        long before = Transport.ConnectionsServedDirectly;
+        Uri origin = fixture.World.Origin.HttpUrl;
+        string target = $"{origin.Host}:{origin.Port}";
+
+        string response = await GatewayRawClient.ExchangeAsync(fixture.Product.GatewayEndpoint,
+            $"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\nProxy-Authorization: {GatewayRawClient.Basic(TestConfigs.User, TestConfigs.Password)}\r\n\r\n"
+            + $"GET /ip HTTP/1.1\r\nHost: {target}\r\nX-Padding: {new string('p', padding)}\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200", response);
+        int tunnelled = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+        Assert.StartsWith("HTTP/1.1 200", response[tunnelled..]);
+        Assert.Equal(before + 1, Transport.ConnectionsServedDirectly);
+    }
+
     [Fact]
     public async Task Socks5Tunnel_IsServedOutsideKestrel()
     {
