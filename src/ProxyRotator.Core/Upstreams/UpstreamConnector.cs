@@ -284,6 +284,8 @@ public sealed class UpstreamConnector
             InlineSocketCompletions.TryEnable(socket);
         }
 
+        // The gateway writes first on every connection made here: the handshake's last ACK rides on that write.
+        TcpQuickAck.TurnOffBeforeFirstWrite(socket);
         return socket;
     }
 

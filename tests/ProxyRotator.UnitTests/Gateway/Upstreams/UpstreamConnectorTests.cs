@@ -76,6 +76,26 @@ public sealed class UpstreamConnectorTests
     }
 
     [Fact]
+    public async Task ConnectAsync_HttpUpstream_HandshakeAckRidesOnTheConnectRequest()
+    {
+        await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+        await using FakeUpstreamServer plainServer = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
+
+        await using UpstreamConnection connection = await CreateSut().ConnectAsync(Upstream(UpstreamScheme.Http, server.Port), "example.com", 443, CancellationToken.None);
+        // The same exchange on a socket as the runtime makes it: SYN, the handshake's ACK, the request, the ACK of the answer.
+        using var plain = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await plain.ConnectAsync(new IPEndPoint(IPAddress.Loopback, plainServer.Port));
+        await plain.SendAsync("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"u8.ToArray());
+        var answer = new byte[39];
+        await plain.ReceiveAsync(answer.AsMemory()).AsTask().WaitAsync(_answerTimeout);
+
+        Assert.Equal(4u, TcpQuickAck.SegmentsSent(plain));
+        // SYN, then the request carrying the handshake's ACK; the answer's ACK waits for the tunnel's first write, or
+        // goes alone if the delayed-ACK timer (40 ms) fires first on a slow machine.
+        Assert.InRange(TcpQuickAck.SegmentsSent(connection.Socket)!.Value, 2u, 3u);
+    }
+
+    [Fact]
     public async Task ConnectAsync_WithInlineCompletions_TunnelSocketRunsCompletionsInline()
     {
         await using FakeUpstreamServer server = HttpUpstream("HTTP/1.1 200 Connection established\r\n\r\n");
