@@ -49,7 +49,13 @@ public sealed class LiveOutcomeRecorder : IUpstreamOutcomeSink
 
         UpstreamHealthEntry entry = _book.Get(outcome.UpstreamId);
         entry.RecordLive(_scorer, outcome, _time.GetUtcNow(), _quarantineAfter);
-        if (entry.TryMarkQueued() && !_queue.Writer.TryWrite(outcome.UpstreamId))
+        Queue(outcome.UpstreamId, entry);
+    }
+
+    /// <summary>Queues the upstream for the writer unless it is queued already (the writer's retry after a failed write).</summary>
+    internal void Queue(long upstreamId, UpstreamHealthEntry entry)
+    {
+        if (entry.TryMarkQueued() && !_queue.Writer.TryWrite(upstreamId))
         {
             entry.ClearQueued();
         }

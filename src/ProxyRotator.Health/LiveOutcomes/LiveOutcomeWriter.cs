@@ -107,7 +107,7 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The figures of that batch are lost, the in-memory score is not; the next report queues again.
+                    // The batch's counts went back to their entries and are queued for the next round.
                     LogWriteFailed(_logger, ex);
                 }
 
@@ -147,6 +147,26 @@ public sealed partial class LiveOutcomeWriter : BackgroundService
         }
 
         PublishRuntimeState(writes);
+        try
+        {
+            await StoreAsync(writes, unseeded, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The batch is one transaction, so none of it was stored: its counts go back to their entries, queued
+            // again for the next round, instead of being lost.
+            foreach (LiveWrite write in writes)
+            {
+                write.Entry.ReturnLiveTally(write.Tally);
+                _recorder.Queue(write.Id, write.Entry);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StoreAsync(List<LiveWrite> writes, List<LiveWrite>? unseeded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         ProxyRotatorDbContext db = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         await using (db.ConfigureAwait(false))
         {

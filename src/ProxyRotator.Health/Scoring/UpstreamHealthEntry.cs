@@ -143,6 +143,29 @@ public sealed class UpstreamHealthEntry
         }
     }
 
+    /// <summary>
+    /// Puts back a tally whose write failed, so that the next write carries its counts, its last use and its
+    /// quarantine request together with whatever came since.
+    /// </summary>
+    public void ReturnLiveTally(in LiveTally tally)
+    {
+        lock (_lock)
+        {
+            _requests += tally.Requests;
+            _failures += tally.Failures;
+            if (tally.LastUsedAt is { } used && (_lastUsedAt is not { } last || used > last))
+            {
+                _lastUsedAt = used;
+            }
+
+            if (tally.QuarantineRequested && !_quarantineRequested)
+            {
+                _quarantineRequested = true;
+                _liveFaults = Math.Max(_liveFaults, tally.ConsecutiveLiveFaults);
+            }
+        }
+    }
+
     public ScoreFigures Figures(UpstreamScorer scorer)
     {
         lock (_lock)

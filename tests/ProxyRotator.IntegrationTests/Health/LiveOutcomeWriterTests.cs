@@ -195,6 +195,29 @@ public sealed class LiveOutcomeWriterTests
     }
 
     [Fact]
+    public async Task FlushAsync_WriteFails_CountsWrittenByTheNextFlush()
+    {
+        (HealthTestWorld world, SimulatedUpstreamProxy proxy, long id) = await ActiveUpstreamAsync("127.0.4.65");
+        await using HealthTestWorld _ = world;
+        IUpstreamOutcomeSink sink = world.Get<IUpstreamOutcomeSink>();
+        var writer = world.Get<LiveOutcomeWriter>();
+        for (int i = 0; i < 3; i++)
+        {
+            sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 0, 0));
+        }
+
+        // The table is away for one flush, so its write fails.
+        await RenameUpstreamsTableAsync(world, "Upstreams", "UpstreamsAway");
+        await Assert.ThrowsAnyAsync<Exception>(() => writer.FlushAsync(None));
+        await RenameUpstreamsTableAsync(world, "UpstreamsAway", "Upstreams");
+        sink.Report(new UpstreamOutcome(id, UpstreamOutcomeKind.Success, TimeSpan.FromMilliseconds(5), 0, 0));
+
+        await writer.FlushAsync(None);
+
+        Assert.Equal(4, (await world.UpstreamAsync(proxy)).TotalRequests);
+    }
+
+    [Fact]
     public async Task FlushAsync_AnotherWriterAddsToTotalsBetweenFlushes_CountsAreAddedNotOverwritten()
     {
         (HealthTestWorld world, long[] ids) = await StoredUpstreamsAsync(1);
@@ -434,6 +457,13 @@ public sealed class LiveOutcomeWriterTests
     {
         UpstreamEntity row = await RowAsync(world, id);
         return (row.TotalRequests, row.TotalFailures);
+    }
+
+    private static async Task RenameUpstreamsTableAsync(HealthTestWorld world, string from, string to)
+    {
+        await using ProxyRotatorDbContext db = await world.Get<IDbContextFactory<ProxyRotatorDbContext>>().CreateDbContextAsync();
+        string sql = "ALTER TABLE \"" + from + "\" RENAME TO \"" + to + "\"";
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     private static async Task<long> TotalRequestsAsync(HealthTestWorld world)
