@@ -28,18 +28,4 @@ internal static class TcpQuickAck
             socket.SetRawSocketOption(IpProtocolTcp, TcpQuickAckOption, Off);
         }
     }
-
-    /// <summary>Segments the socket has sent, SYN included (Linux <c>tcp_info.tcpi_segs_out</c>); null where unknown.</summary>
-    public static uint? SegmentsSent(Socket socket)
-    {
-        const int TcpInfoOption = 11, SegsOutOffset = 136;
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        Span<byte> info = stackalloc byte[256];
-        int length = socket.GetRawSocketOption(IpProtocolTcp, TcpInfoOption, info);
-        return length >= SegsOutOffset + 4 ? BitConverter.ToUInt32(info[SegsOutOffset..]) : null;
-    }
 }

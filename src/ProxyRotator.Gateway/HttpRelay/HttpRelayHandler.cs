@@ -4,7 +4,6 @@ using ProxyRotator.Core.Configuration;
 using ProxyRotator.Gateway.Diagnostics;
 using ProxyRotator.Gateway.Listening;
 using ProxyRotator.Gateway.Pipeline;
-
 using ProxyRotator.Gateway.Security;
 
 namespace ProxyRotator.Gateway.HttpRelay;

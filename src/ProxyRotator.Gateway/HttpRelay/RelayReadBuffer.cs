@@ -44,11 +44,7 @@ internal sealed class RelayReadBuffer : IDisposable
     /// </summary>
     public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
-        if (_buffer.Length == 0)
-        {
-            _buffer = ArrayPool<byte>.Shared.Rent(_size);
-        }
-
+        Rent();
         if (_end == _buffer.Length)
         {
             if (_start == 0)
@@ -69,11 +65,7 @@ internal sealed class RelayReadBuffer : IDisposable
     /// <summary>Buffers bytes read from the stream before this buffer took it over (at most the buffer's size).</summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        if (_buffer.Length == 0)
-        {
-            _buffer = ArrayPool<byte>.Shared.Rent(_size);
-        }
-
+        Rent();
         if (bytes.Length > _buffer.Length - _end)
         {
             throw new ArgumentOutOfRangeException(nameof(bytes), "more than the buffer holds");
@@ -81,6 +73,15 @@ internal sealed class RelayReadBuffer : IDisposable
 
         bytes.CopyTo(_buffer.AsSpan(_end));
         _end += bytes.Length;
+    }
+
+    /// <summary>Rents the buffer on first use (an idle pooled connection holds none, see <see cref="Release"/>).</summary>
+    private void Rent()
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_size);
+        }
     }
 
     /// <summary>A copy of the unconsumed bytes (handed on with the connection when the relay does not serve it).</summary>

@@ -291,10 +291,7 @@ public sealed class TunnelRelay(TimeProvider timeProvider)
 
                 try
                 {
-                    for (int sent = 0; sent < read;)
-                    {
-                        sent += await client.Socket.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, linked.Token).ConfigureAwait(false);
-                    }
+                    await client.SendAsync(buffer.AsMemory(0, read), linked.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
                 {
