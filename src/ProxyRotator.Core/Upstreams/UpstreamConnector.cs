@@ -17,7 +17,8 @@ namespace ProxyRotator.Core.Upstreams;
 /// <see cref="GatewayOptions.ConnectTimeout"/>, covers the connect and the handshake.
 /// <para>
 /// Failures are thrown as <see cref="UpstreamConnectException"/> with the <see cref="UpstreamOutcomeKind"/>:
-/// refused/reset/unresolvable upstream → <c>UpstreamConnectFailed</c>; no answer in time → <c>UpstreamTimeout</c>;
+/// refused/reset/unresolvable upstream → <c>UpstreamConnectFailed</c>; no answer in time → <c>UpstreamTimeout</c> (with
+/// <see cref="FailureEvidence.UpstreamUnconfirmed"/> evidence once the request naming the target went out);
 /// garbage, an oversized or malformed answer, an early close → <c>UpstreamProtocolError</c>; HTTP 407 or a SOCKS5
 /// authentication failure → <c>UpstreamAuthRejected</c>; HTTP 502/504 (the upstream could not reach the target) →
 /// <c>TargetError</c>; other refusals → <c>UpstreamError</c>, unless an error header (<see cref="UpstreamErrorHeaders"/>)
@@ -177,6 +178,7 @@ public sealed class UpstreamConnector
         Socket? socket = null;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         bool connected = false;
+        bool targetNamed = false;
         try
         {
             socket = CreateTunnelSocket(endpoint.Host, out EndPoint remote, endpoint.Port);
@@ -185,9 +187,20 @@ public sealed class UpstreamConnector
             connected = true;
             TimeSpan connectTime = _timeProvider.GetElapsedTime(started);
 
-            byte[]? leftover = endpoint.Scheme == UpstreamScheme.Http
-                ? await HttpConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false)
-                : await Socks5ConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
+            byte[]? leftover;
+            if (endpoint.Scheme == UpstreamScheme.Http)
+            {
+                await SendHttpConnectAsync(socket, credentials, host, targetPort, buffer, timeout.Token).ConfigureAwait(false);
+                targetNamed = true;
+                leftover = await ReceiveHttpConnectAnswerAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await Socks5SendRequestAsync(socket, credentials, host, targetPort, Socks5CommandConnect, buffer, timeout.Token).ConfigureAwait(false);
+                targetNamed = true;
+                await Socks5ReceiveReplyAsync(socket, buffer, timeout.Token).ConfigureAwait(false);
+                leftover = null;
+            }
 
             TimeSpan handshakeTime = _timeProvider.GetElapsedTime(started) - connectTime;
             var network = new NetworkStream(socket, ownsSocket: true);
@@ -202,7 +215,7 @@ public sealed class UpstreamConnector
                 throw new OperationCanceledException("The caller cancelled the upstream connect.", ex, ct);
             }
 
-            throw Translate(ex, connected, timeout.IsCancellationRequested);
+            throw Translate(ex, connected, timeout.IsCancellationRequested, targetNamed);
         }
         finally
         {
@@ -241,11 +254,27 @@ public sealed class UpstreamConnector
         }
     }
 
-    private Exception Translate(Exception ex, bool connected, bool timedOut)
+    /// <param name="targetNamed">
+    /// The request naming the target went out: a timeout after it may be the target's (the upstream answers once it
+    /// reached the target, and one that drops connection attempts keeps it waiting), so it is charged only once another
+    /// upstream serves the target (<see cref="FailureEvidence.UpstreamUnconfirmed"/>).
+    /// </param>
+    private Exception Translate(Exception ex, bool connected, bool timedOut, bool targetNamed = false)
     {
         if (ex is UpstreamConnectException)
         {
             return ex;
+        }
+
+        if (timedOut && targetNamed && ex is OperationCanceledException or SocketException or IOException)
+        {
+            return new UpstreamConnectException(
+                UpstreamOutcomeKind.UpstreamTimeout,
+                $"The upstream did not answer the request for the target within {_connectTimeout.TotalMilliseconds:0} ms.",
+                Socks5ReplyCode.HostUnreachable,
+                innerException: ex,
+                evidence: FailureEvidence.UpstreamUnconfirmed,
+                reason: "no answer from the target in time");
         }
 
         if (timedOut && ex is OperationCanceledException or SocketException or IOException)
@@ -309,14 +338,16 @@ public sealed class UpstreamConnector
 
     // ---- HTTP CONNECT -------------------------------------------------------------------------------------------
 
-    /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<byte[]?> HttpConnectAsync(
-        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
+    private static ValueTask SendHttpConnectAsync(Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
     {
         int length = WriteConnectRequest(buffer, credentials, host, port);
-        await SocketSend.AllAsync(socket, buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+        return SocketSend.AllAsync(socket, buffer.AsMemory(0, length), ct);
+    }
 
+    /// <returns>Bytes received after the answer head (tunnel data), or null.</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<byte[]?> ReceiveHttpConnectAnswerAsync(Socket socket, byte[] buffer, CancellationToken ct)
+    {
         int filled = 0;
         int headLength;
         while (true)
@@ -536,16 +567,17 @@ public sealed class UpstreamConnector
 
     // ---- SOCKS5 -------------------------------------------------------------------------------------------------
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<byte[]?> Socks5ConnectAsync(
-        Socket socket, UpstreamCredentials? credentials, string host, int port, byte[] buffer, CancellationToken ct)
-    {
-        await Socks5RequestAsync(socket, credentials, host, port, Socks5CommandConnect, buffer, ct).ConfigureAwait(false);
-        return null;
-    }
-
     /// <summary>The SOCKS5 greeting, authentication and one request; returns BND.ADDR:BND.PORT (null for a domain name).</summary>
     private static async ValueTask<IPEndPoint?> Socks5RequestAsync(
+        Socket socket, UpstreamCredentials? credentials, string host, int port, byte command, byte[] buffer, CancellationToken ct)
+    {
+        await Socks5SendRequestAsync(socket, credentials, host, port, command, buffer, ct).ConfigureAwait(false);
+        return await Socks5ReceiveReplyAsync(socket, buffer, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The SOCKS5 greeting and authentication, then the request (the upstream acts on it before it replies).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private static async ValueTask Socks5SendRequestAsync(
         Socket socket, UpstreamCredentials? credentials, string host, int port, byte command, byte[] buffer, CancellationToken ct)
     {
         Memory<byte> memory = buffer;
@@ -576,6 +608,13 @@ public sealed class UpstreamConnector
         length = WriteSocks5Connect(buffer, host, port);
         buffer[1] = command;
         await SocketSend.AllAsync(socket, memory[..length], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The SOCKS5 reply to a request: BND.ADDR:BND.PORT (null for a domain name), or the failure it reports.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<IPEndPoint?> Socks5ReceiveReplyAsync(Socket socket, byte[] buffer, CancellationToken ct)
+    {
+        Memory<byte> memory = buffer;
 
         // Reply: VER REP RSV ATYP, then BND.ADDR and BND.PORT of the announced type.
         await ReceiveExactlyAsync(socket, memory[..4], ct).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using ProxyRotator.Core.Pool;
@@ -94,8 +93,7 @@ internal sealed class ForwardingTransformer(
         }
         else
         {
-            // Through a tunnel every answer is the origin's own: a 5xx is evidence against the target, never the upstream.
-            PassedSuspect = proxyResponse.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+            PassedSuspect = ForwardExchange.TunnelledAnswerAccusesTarget((int)proxyResponse.StatusCode);
         }
 
         // Before the head goes out: a sticky session must be bound by the time the client can send its next request.

@@ -209,8 +209,10 @@ internal sealed class HttpRelayExchange(
                 throw new OperationCanceledException(cancellationToken);
             }
 
+            // No answer in time: the upstream may be waiting on a target that never answers (a tarpit would otherwise
+            // get every upstream that carries a request to it charged), so it is charged once another one serves.
             return deadline.Expired
-                ? Fail(UpstreamOutcomeKind.UpstreamTimeout, start, relayed, relayed.BodyConsumed == 0, connection)
+                ? Fail(UpstreamOutcomeKind.UpstreamTimeout, start, relayed, relayed.BodyConsumed == 0, connection, FailureEvidence.UpstreamUnconfirmed)
                 : FailedBeforeAnswer(reused, relayed, start, connection);
         }
         finally
@@ -224,7 +226,7 @@ internal sealed class HttpRelayExchange(
         bool suspect;
         if (tunnelled)
         {
-            suspect = head.Status is 502 or 503 or 504;
+            suspect = ForwardExchange.TunnelledAnswerAccusesTarget(head.Status);
         }
         else if (head.Status is 407 or 502 or 503 or 504)
         {
@@ -432,10 +434,11 @@ internal sealed class HttpRelayExchange(
         return Fail(UpstreamOutcomeKind.UpstreamError, start, relayed, relayed.BodyConsumed == 0, connection);
     }
 
-    private Attempt Fail(UpstreamOutcomeKind kind, long start, RelayedHttpRequest relayed, bool repeatable, UpstreamHttpConnection? connection = null)
+    private Attempt Fail(UpstreamOutcomeKind kind, long start, RelayedHttpRequest relayed, bool repeatable, UpstreamHttpConnection? connection = null,
+        FailureEvidence evidence = FailureEvidence.Upstream)
     {
         connection?.Dispose();
-        return new Attempt(new AttemptResult(kind, FailureEvidence.Upstream, timeProvider.GetElapsedTime(start), relayed.BodyConsumed, Repeatable: repeatable));
+        return new Attempt(new AttemptResult(kind, evidence, timeProvider.GetElapsedTime(start), relayed.BodyConsumed, Repeatable: repeatable));
     }
 
     private static Attempt Delivered(UpstreamOutcomeKind kind, TimeSpan latency, long bodySent, BodyScanner responseBody, UpstreamHttpConnection connection)

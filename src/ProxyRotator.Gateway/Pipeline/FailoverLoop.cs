@@ -141,10 +141,27 @@ internal sealed class FailoverLoop(
             }
 
             bool mayRetry = request.MayRetry && result.Repeatable && !result.Delivered;
-            if (result.Evidence == FailureEvidence.Upstream)
+            if (result.Evidence is FailureEvidence.Upstream or FailureEvidence.UpstreamUnconfirmed)
             {
-                upstream.Runtime.Exit(failed: true);
-                Report(upstream.Id, result.Kind, result);
+                if (result.Evidence == FailureEvidence.UpstreamUnconfirmed)
+                {
+                    // Acted on like the upstream's own failure, but the target could be behind it: charged once
+                    // another upstream serves the target (OnServed), never when the next one fails on it the same way.
+                    upstream.Runtime.Exit(failed: false);
+                    bool targetFailing = request.HasPendingFromOther(upstream.Id)
+                        | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
+                    request.AddPending(new PendingFailure(upstream.Id, result.Kind, result.Evidence, result.Latency, result.Reason, result.SocksReply), _maxAttempts);
+                    if (targetFailing)
+                    {
+                        return SettleAsTarget(request, confirmed: true);
+                    }
+                }
+                else
+                {
+                    upstream.Runtime.Exit(failed: true);
+                    Report(upstream.Id, result.Kind, result);
+                }
+
                 if (result.Delivered)
                 {
                     // Response bytes reached the client: nothing left to answer.
@@ -226,7 +243,7 @@ internal sealed class FailoverLoop(
     }
 
     /// <summary>A request on its session's own upstream does not move to another exit for a failure that may be the target's.</summary>
-    private static bool HoldsSession(UpstreamRoute route) => route.Session is not null && !route.SessionAbandoned;
+    public static bool HoldsSession(UpstreamRoute route) => route.Session is not null && !route.SessionAbandoned;
 
     private void OnServed(GatewayRequest request, UpstreamProxy upstream, in AttemptResult result)
     {

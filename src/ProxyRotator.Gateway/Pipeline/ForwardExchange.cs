@@ -85,41 +85,65 @@ internal sealed class ForwardExchange(
 
     /// <summary>
     /// Whose answer this is, for an absolute-form request through an HTTP upstream (a tunnelled request only ever gets
-    /// the origin's answers): a 407 is the upstream refusing our credentials on its own evidence
-    /// (<see cref="ResponseVerdict.ForProxyAuthenticationRequired"/>);
-    /// a 502/503/504 is the upstream's when an error header says so, the target's when one names the target, and
-    /// otherwise held back only while a second upstream should be asked (<see cref="FailoverLoop.WantsSecondOpinion"/>).
+    /// the origin's answers): a 407 challenge the upstream looks to have written itself
+    /// (<see cref="ResponseVerdict.ForProxyAuthenticationRequired"/>) or a 502/503/504 whose error header names the
+    /// upstream is its failure only as claimed (<see cref="FailureEvidence.UpstreamUnconfirmed"/>: the origin could have
+    /// written the same); a 502/503/504 whose header names the target is the target's; an unexplained one is held back
+    /// only while a second upstream should be asked (<see cref="FailoverLoop.WantsSecondOpinion"/>). A claim is held back
+    /// while a second upstream can be asked, or when the request holds a session (a vendor's "exit gone" is news for
+    /// it); otherwise it passes through unchanged, as the origin's answer it may be.
     /// </summary>
     public ResponseVerdict Judge(GatewayRequest request, UpstreamProxy upstream, HttpResponseMessage response, out bool suspect)
     {
         suspect = false;
         int status = (int)response.StatusCode;
+        ResponseVerdict claim;
         if (status == 407)
         {
-            return ResponseVerdict.ForProxyAuthenticationRequired(
+            claim = ResponseVerdict.ForProxyAuthenticationRequired(
                 response.Headers.ProxyAuthenticate.Count > 0, IsForwarded(response), HeaderEvidence(response, out _) == FailureEvidence.Upstream);
+            if (!claim.IsHeldBack)
+            {
+                return default;
+            }
         }
-
-        if (status is not (502 or 503 or 504))
+        else if (status is not (502 or 503 or 504))
         {
             return default;
         }
-
-        if (HeaderEvidence(response, out string? reason) is { } evidence)
+        else if (HeaderEvidence(response, out string? reason) is { } evidence)
         {
-            return evidence == FailureEvidence.Target
-                ? ResponseVerdict.Hold(UpstreamOutcomeKind.TargetError, evidence, reason)
-                : ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, evidence, reason);
-        }
+            if (evidence == FailureEvidence.Target)
+            {
+                return ResponseVerdict.Hold(UpstreamOutcomeKind.TargetError, evidence, reason);
+            }
 
-        if (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!))
+            claim = ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, FailureEvidence.UpstreamUnconfirmed, reason);
+        }
+        else if (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!))
         {
             return ResponseVerdict.Hold(UpstreamOutcomeKind.UpstreamError, FailureEvidence.Unknown, $"the upstream answered {status}");
+        }
+        else
+        {
+            suspect = true;
+            return default;
+        }
+
+        if (FailoverLoop.HoldsSession(request.Route!) || (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!)))
+        {
+            return claim;
         }
 
         suspect = true;
         return default;
     }
+
+    /// <summary>
+    /// Through a tunnel every answer is the origin's own: a 5xx is evidence against the target, never the upstream, and
+    /// so is a 407 (what another upstream's answer only claimed was its refusal of our credentials).
+    /// </summary>
+    public static bool TunnelledAnswerAccusesTarget(int status) => status is 407 or 502 or 503 or 504;
 
     /// <summary>What the first error header that says something known (<see cref="UpstreamErrorHeaders"/>) says; null when none does.</summary>
     private static FailureEvidence? HeaderEvidence(HttpResponseMessage response, out string? reason)
@@ -178,7 +202,8 @@ internal sealed class ForwardExchange(
 
         if (firstByte.IsCancellationRequested && transformer.ResponseTimestamp == 0)
         {
-            return new AttemptResult(UpstreamOutcomeKind.UpstreamTimeout, FailureEvidence.Upstream, latency, bodySent, Repeatable: repeatable);
+            // The upstream may be waiting on a target that never answers: charged once another upstream serves it.
+            return new AttemptResult(UpstreamOutcomeKind.UpstreamTimeout, FailureEvidence.UpstreamUnconfirmed, latency, bodySent, Repeatable: repeatable);
         }
 
         Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;

@@ -15,7 +15,9 @@ namespace ProxyRotator.Simulation.Origin;
 /// <summary>
 /// A target site for tests, over HTTP and HTTPS: any path answers the caller's address as plain text;
 /// <c>/json</c> as <c>{"ip":"..."}</c>; <c>/bytes/{n}</c> sends n bytes (<c>/chunked/{n}</c> the same with chunked
-/// framing); <c>/status/{code}</c> answers that status; an exit <see cref="Ban"/>ned for a host gets a 403 captcha page; <c>/headers</c> echoes the request headers as JSON;
+/// framing); <c>/status/{code}</c> answers that status (<c>/posing/{code}</c> the same, dressed as an upstream proxy's own
+/// error answer: Squid's and RFC 9209's error headers naming the proxy, and a challenge on a 407); <c>/stall/{seconds}</c>
+/// answers only after that long (a tarpit); an exit <see cref="Ban"/>ned for a host gets a 403 captcha page; <c>/headers</c> echoes the request headers as JSON;
 /// <c>/echo</c> sends the request body back.
 /// </summary>
 public sealed class IpEchoOrigin : IAsyncDisposable
@@ -164,6 +166,24 @@ public sealed class IpEchoOrigin : IAsyncDisposable
             return chunkedCount <= _options.MaxBytes ? WriteChunkedAsync(response, chunkedCount, context.RequestAborted) : WriteTextAsync(response, 400, "too many bytes\n");
         }
 
+        if (TryGetNumber(path, "/stall/", out long stall) && stall is > 0 and <= 300)
+        {
+            return StallAsync(response, TimeSpan.FromSeconds(stall), context.RequestAborted);
+        }
+
+        if (TryGetNumber(path, "/posing/", out long posing) && posing is >= 400 and <= 599)
+        {
+            // A hostile or odd target can write anything a proxy writes: evidence a target can forge must not charge an upstream.
+            response.Headers["X-Squid-Error"] = "ERR_ACCESS_DENIED 0";
+            response.Headers["Proxy-Status"] = "squid; error=http_request_denied";
+            if (posing == 407)
+            {
+                response.Headers.ProxyAuthenticate = "Basic realm=\"proxy\"";
+            }
+
+            return WriteTextAsync(response, (int)posing, $"posing {posing}\n");
+        }
+
         if (TryGetNumber(path, "/status/", out long status))
         {
             if (status is 204 or 304)
@@ -183,6 +203,12 @@ public sealed class IpEchoOrigin : IAsyncDisposable
         }
 
         return WriteTextAsync(response, 200, CallerAddress(context));
+    }
+
+    private static async Task StallAsync(HttpResponse response, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(response, 200, "stalled\n").ConfigureAwait(false);
     }
 
     private async Task WriteBytesAsync(HttpResponse response, long count, CancellationToken cancellationToken)

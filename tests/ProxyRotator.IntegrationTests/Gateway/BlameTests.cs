@@ -122,6 +122,49 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         Assert.Equal(faultsBefore, fixture.UpstreamFaults());
     }
 
+    [Theory]
+    [InlineData(407)]
+    [InlineData(502)]
+    [InlineData(503)]
+    public async Task OriginPosingAsTheUpstreamsOwnError_SixTimes_PassesThroughAndChargesNoUpstream(int status)
+    {
+        // The origin writes what a proxy writes on its own errors (X-Squid-Error, Proxy-Status error=, a challenge on a
+        // 407): charged on that alone, any site could get every upstream that carries a request to it quarantined.
+        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(new Uri(fixture.OriginUrl()).Host, new Uri(fixture.OriginUrl()).Port);
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 6; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl($"posing/{status}")]);
+
+            Assert.True(result.Output.StartsWith($"HTTP/1.1 {status}", StringComparison.Ordinal), result.Output);
+            Assert.DoesNotContain("X-ProxyRotator-Error", result.Output);
+            Assert.EndsWith($"posing {status}", result.Output.TrimEnd());
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task OriginNeverAnswering_TwoRequests_AnswersTargetUnreachableAndChargesNoUpstream()
+    {
+        // A tarpit: every upstream carrying a request to it times out waiting. Charged for that, each one would be
+        // quarantined by any site that holds its connections open.
+        var origin = new Uri(fixture.OriginUrl());
+        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 2; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl("stall/60")], TimeSpan.FromSeconds(30));
+
+            Assert.True(result.Output.StartsWith("HTTP/1.1 502", StringComparison.Ordinal), result.Output);
+            Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Output);
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
     [Fact]
     public async Task Origin503_OverHttps_PassesThroughUnchanged()
     {
@@ -164,5 +207,40 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         {
             broken.Proxy.Fault = SimulatedFault.None;
         }
+    }
+
+    [Fact]
+    public async Task UpstreamRefusingOurCredentials_IsChargedOnceAnotherServesTheTarget()
+    {
+        // Its own 407 (a challenge, no Via) is only a claim until another upstream serves the same target: then it is charged as auth-rejected.
+        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == UpstreamScheme.Http);
+        UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
+            .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        long rejectedBefore = AuthRejected(metrics);
+        long usesBefore = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
+        var origin = new Uri(fixture.OriginUrl());
+        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
+        broken.Proxy.Fault = SimulatedFault.Answer407;
+        try
+        {
+            var args = new List<string> { "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
+            args.AddRange(Enumerable.Repeat(fixture.OriginUrl("ip"), 24));
+            CurlResult result = await Curl.RunAsync(args);
+
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Equal(24, result.Lines.Count);
+            Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
+            long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests) - usesBefore;
+            Assert.True(tried > 0, "the broken upstream was never picked");
+            Assert.Equal(rejectedBefore + tried, AuthRejected(metrics));
+        }
+        finally
+        {
+            broken.Proxy.Fault = SimulatedFault.None;
+        }
+
+        static long AuthRejected(GatewayMetrics metrics) =>
+            metrics.FailuresByKind.Where(p => p.Key == "upstream-auth-rejected").Sum(p => p.Value);
     }
 }

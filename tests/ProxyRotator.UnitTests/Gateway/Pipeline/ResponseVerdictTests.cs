@@ -8,13 +8,14 @@ namespace ProxyRotator.UnitTests.Gateway.Pipeline;
 public sealed class ResponseVerdictTests
 {
     [Fact]
-    public void ForProxyAuthenticationRequired_ChallengeNotForwarded_IsTheUpstreamRefusingOurCredentials()
+    public void ForProxyAuthenticationRequired_ChallengeNotForwarded_ClaimsTheUpstreamRefusedOurCredentials()
     {
         ResponseVerdict verdict = ResponseVerdict.ForProxyAuthenticationRequired(challenged: true, forwarded: false, upstreamErrorHeader: false);
 
         Assert.True(verdict.IsHeldBack);
         Assert.Equal(UpstreamOutcomeKind.UpstreamAuthRejected, verdict.Kind);
-        Assert.Equal(FailureEvidence.Upstream, verdict.Evidence);
+        // Only claimed: an origin can answer 407 with a challenge and no Via just as well.
+        Assert.Equal(FailureEvidence.UpstreamUnconfirmed, verdict.Evidence);
     }
 
     [Fact]
@@ -33,6 +34,7 @@ public sealed class ResponseVerdictTests
 
         Assert.True(verdict.IsHeldBack);
         Assert.Equal(UpstreamOutcomeKind.UpstreamAuthRejected, verdict.Kind);
+        Assert.Equal(FailureEvidence.UpstreamUnconfirmed, verdict.Evidence);
     }
 
     [Fact]

@@ -271,6 +271,22 @@ public sealed class UpstreamConnectorTests
         Assert.Equal(UpstreamOutcomeKind.UpstreamTimeout, ex.Kind);
         Assert.Equal(Socks5ReplyCode.HostUnreachable, ex.SocksReply);
         Assert.InRange(watch.Elapsed, _connectTimeout - TimeSpan.FromMilliseconds(50), _connectTimeout + TimeSpan.FromSeconds(2));
+        // An HTTP upstream had our CONNECT naming the target, and answers only once it reached it: the wait may be the
+        // target's. A SOCKS5 upstream that never answered the greeting is alone at fault.
+        Assert.Equal(scheme == UpstreamScheme.Http ? FailureEvidence.UpstreamUnconfirmed : FailureEvidence.Upstream, ex.Evidence);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_Socks5NoReplyToTheTargetRequest_TimeoutChargedOnlyOnceConfirmed()
+    {
+        // Greeting and authentication answered, then nothing: the upstream may be waiting on a target that drops connection attempts.
+        await using FakeUpstreamServer server = Socks5Upstream(stallAfterRequest: true);
+
+        UpstreamConnectException ex = await AssertFailsAsync(Upstream(UpstreamScheme.Socks5, server.Port), connectTimeout: _connectTimeout);
+
+        Assert.Equal(UpstreamOutcomeKind.UpstreamTimeout, ex.Kind);
+        Assert.Equal(FailureEvidence.UpstreamUnconfirmed, ex.Evidence);
+        Assert.Equal(Socks5ReplyCode.HostUnreachable, ex.SocksReply);
     }
 
     [Fact]
@@ -320,7 +336,8 @@ public sealed class UpstreamConnectorTests
         byte boundAddressType = 0x01,
         bool acceptCredentials = true,
         bool requireAuth = true,
-        Action<byte, byte[]>? onConnectRequest = null) => new(async (stream, s) =>
+        Action<byte, byte[]>? onConnectRequest = null,
+        bool stallAfterRequest = false) => new(async (stream, s) =>
     {
         byte[] greeting = await s.ReadExactlyAsync(stream, 2);
         byte[] methods = await s.ReadExactlyAsync(stream, greeting[1]);
@@ -354,6 +371,10 @@ public sealed class UpstreamConnectorTests
         };
         byte[] port = await s.ReadExactlyAsync(stream, 2);
         onConnectRequest?.Invoke(request[3], [.. address, .. port]);
+        if (stallAfterRequest)
+        {
+            await Task.Delay(Timeout.Infinite, s.Stopping);
+        }
 
         byte[] bound = boundAddressType switch
         {
