@@ -180,52 +180,45 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
     public async Task UpstreamFailingWhereOthersServe_IsChargedAfterTheOtherServes()
     {
         // A SOCKS5 general failure (0x01) could be either side's: the next upstream serving the target settles it.
-        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == UpstreamScheme.Socks5);
-        UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
-            .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
-        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
-        long faultsBefore = fixture.UpstreamFaults();
-        long usesBefore = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
-        // Other tests here made the origin answer 503 within the last 30 s: start from a target with no failures on record.
-        var origin = new Uri(fixture.OriginHttpsUrl());
-        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
-        broken.Proxy.Fault = SimulatedFault.Answer502;
-        try
-        {
-            var args = new List<string> { "-f", "-k", "--http1.1", "-H", "Connection: close", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
-            args.AddRange(Enumerable.Repeat(fixture.OriginHttpsUrl("ip"), 24));
-            CurlResult result = await Curl.RunAsync(args);
+        (long tried, long charged) = await OneBrokenAmongServingAsync(
+            UpstreamScheme.Socks5, SimulatedFault.Answer502, ["-k", "--http1.1", "-H", "Connection: close"], fixture.OriginHttpsUrl("ip"), fixture.UpstreamFaults);
 
-            Assert.True(result.ExitCode == 0, result.Error);
-            Assert.Equal(24, result.Lines.Count);
-            Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
-            long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests) - usesBefore;
-            Assert.True(tried > 0, "the broken upstream was never picked");
-            Assert.Equal(faultsBefore + tried, fixture.UpstreamFaults());
-        }
-        finally
-        {
-            broken.Proxy.Fault = SimulatedFault.None;
-        }
+        Assert.Equal(tried, charged);
     }
 
     [Fact]
     public async Task UpstreamRefusingOurCredentials_IsChargedOnceAnotherServesTheTarget()
     {
         // Its own 407 (a challenge, no Via) is only a claim until another upstream serves the same target: then it is charged as auth-rejected.
-        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == UpstreamScheme.Http);
+        GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        (long tried, long charged) = await OneBrokenAmongServingAsync(
+            UpstreamScheme.Http, SimulatedFault.Answer407, [], fixture.OriginUrl("ip"),
+            () => metrics.FailuresByKind.Where(p => p.Key == "upstream-auth-rejected").Sum(p => p.Value));
+
+        Assert.Equal(tried, charged);
+    }
+
+    /// <summary>
+    /// One German upstream of the scheme answers with the fault while 24 requests pinned to Germany go to the target
+    /// (the others serve them): how many attempts the broken one got, and how far <paramref name="charges"/> moved.
+    /// </summary>
+    private async Task<(long Tried, long Charged)> OneBrokenAmongServingAsync(
+        UpstreamScheme scheme, SimulatedFault fault, string[] curlOptions, string url, Func<long> charges)
+    {
+        SimulatedUpstream broken = fixture.World.Upstreams.First(u => u.Country == "DE" && u.Scheme == scheme);
         UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
             .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
         GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
-        long rejectedBefore = AuthRejected(metrics);
+        long chargesBefore = charges();
         long usesBefore = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
-        var origin = new Uri(fixture.OriginUrl());
+        // Other tests here made the origin fail within the last 30 s: start from a target with no failures on record.
+        var origin = new Uri(url);
         fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
-        broken.Proxy.Fault = SimulatedFault.Answer407;
+        broken.Proxy.Fault = fault;
         try
         {
-            var args = new List<string> { "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
-            args.AddRange(Enumerable.Repeat(fixture.OriginUrl("ip"), 24));
+            var args = new List<string>(curlOptions) { "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
+            args.AddRange(Enumerable.Repeat(url, 24));
             CurlResult result = await Curl.RunAsync(args);
 
             Assert.True(result.ExitCode == 0, result.Error);
@@ -233,14 +226,11 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
             Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
             long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests) - usesBefore;
             Assert.True(tried > 0, "the broken upstream was never picked");
-            Assert.Equal(rejectedBefore + tried, AuthRejected(metrics));
+            return (tried, charges() - chargesBefore);
         }
         finally
         {
             broken.Proxy.Fault = SimulatedFault.None;
         }
-
-        static long AuthRejected(GatewayMetrics metrics) =>
-            metrics.FailuresByKind.Where(p => p.Key == "upstream-auth-rejected").Sum(p => p.Value);
     }
 }
