@@ -209,10 +209,8 @@ internal sealed class HttpRelayExchange(
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            // No answer in time: the upstream may be waiting on a target that never answers (a tarpit would otherwise
-            // get every upstream that carries a request to it charged), so it is charged once another one serves.
             return deadline.Expired
-                ? Fail(UpstreamOutcomeKind.UpstreamTimeout, start, relayed, relayed.BodyConsumed == 0, connection, FailureEvidence.UpstreamUnconfirmed)
+                ? Fail(UpstreamOutcomeKind.UpstreamTimeout, start, relayed, relayed.BodyConsumed == 0, connection)
                 : FailedBeforeAnswer(reused, relayed, start, connection);
         }
         finally
@@ -434,18 +432,27 @@ internal sealed class HttpRelayExchange(
         return Fail(UpstreamOutcomeKind.UpstreamError, start, relayed, relayed.BodyConsumed == 0, connection);
     }
 
-    private Attempt Fail(UpstreamOutcomeKind kind, long start, RelayedHttpRequest relayed, bool repeatable, UpstreamHttpConnection? connection = null,
-        FailureEvidence evidence = FailureEvidence.Upstream)
+    private Attempt Fail(UpstreamOutcomeKind kind, long start, RelayedHttpRequest relayed, bool repeatable, UpstreamHttpConnection? connection = null)
     {
         connection?.Dispose();
-        return new Attempt(new AttemptResult(kind, evidence, timeProvider.GetElapsedTime(start), relayed.BodyConsumed, Repeatable: repeatable));
+        return new Attempt(new AttemptResult(kind, AfterTheRequestWentOut(kind), timeProvider.GetElapsedTime(start), relayed.BodyConsumed, Repeatable: repeatable));
     }
 
     private static Attempt Delivered(UpstreamOutcomeKind kind, TimeSpan latency, long bodySent, BodyScanner responseBody, UpstreamHttpConnection connection)
     {
         connection.Dispose();
-        return new Attempt(new AttemptResult(kind, FailureEvidence.Upstream, latency, bodySent, responseBody.PayloadBytes, Delivered: true, Repeatable: false));
+        return new Attempt(new AttemptResult(kind, AfterTheRequestWentOut(kind), latency, bodySent, responseBody.PayloadBytes, Delivered: true, Repeatable: false));
     }
+
+    /// <summary>
+    /// Whose fault a failure of the exchange is, once the request was on its way through a connected upstream: no answer
+    /// in time, a close before or in the middle of the answer, a broken answer or body. A target can cause every one of
+    /// them through an upstream that relays what it gets (never answering, resetting, sending garbage), and a hostile
+    /// one would, to get every upstream that carries a request to it quarantined: charged once another upstream serves
+    /// the target (<see cref="FailureEvidence.UpstreamUnconfirmed"/>).
+    /// </summary>
+    private static FailureEvidence AfterTheRequestWentOut(UpstreamOutcomeKind kind) =>
+        kind == UpstreamOutcomeKind.ClientAborted ? FailureEvidence.Upstream : FailureEvidence.UpstreamUnconfirmed;
 
     /// <summary>An attempt's result, or "stale": the pooled connection was closed under it, try a fresh one.</summary>
     private readonly record struct Attempt(AttemptResult Result, bool Stale = false);

@@ -148,6 +148,18 @@ internal sealed class FailoverLoop(
                     // Acted on like the upstream's own failure, but the target could be behind it: charged once
                     // another upstream serves the target (OnServed), never when the next one fails on it the same way.
                     upstream.Runtime.Exit(failed: false);
+                    if (result.Delivered)
+                    {
+                        // Part of the answer reached the client, so no second upstream can be asked: nobody is charged
+                        // (an upstream that cuts every answer short fails its health checks).
+                        bool failing = request.HasPendingFromOther(upstream.Id)
+                            | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
+                        Report(upstream.Id, UpstreamOutcomeKind.TargetError, result);
+                        SettleAsTarget(request, failing);
+                        request.ErrorCode = GatewayErrorCode.UpstreamFailed;
+                        return null;
+                    }
+
                     bool targetFailing = request.HasPendingFromOther(upstream.Id)
                         | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
                     request.AddPending(new PendingFailure(upstream.Id, result.Kind, result.Evidence, result.Latency, result.Reason, result.SocksReply), _maxAttempts);
@@ -305,10 +317,14 @@ internal sealed class FailoverLoop(
 
         if (answer is null)
         {
+            // What the client is told is what happened (a timeout stays a 504), with no one blamed for it.
             PendingFailure last = request.Pending[request.PendingCount - 1];
-            answer = GatewayAnswer.For(GatewayFailure.UpstreamFailed, last.SocksReply) with
+            bool timedOut = last.Kind == UpstreamOutcomeKind.UpstreamTimeout;
+            answer = GatewayAnswer.For(timedOut ? GatewayFailure.UpstreamTimeout : GatewayFailure.UpstreamFailed, last.SocksReply) with
             {
-                Message = "the upstream failed, and no other upstream could tell whether the target or the upstream was at fault",
+                Message = timedOut
+                    ? "the upstream did not answer in time, and no other upstream could tell whether the target or the upstream was at fault"
+                    : "the upstream failed, and no other upstream could tell whether the target or the upstream was at fault",
             };
         }
 

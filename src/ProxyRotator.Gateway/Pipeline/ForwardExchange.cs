@@ -224,7 +224,12 @@ internal sealed class ForwardExchange(
             _ when exception is HttpRequestException { InnerException: System.Net.Sockets.SocketException } => UpstreamOutcomeKind.UpstreamConnectFailed,
             _ => UpstreamOutcomeKind.UpstreamError,
         };
-        return new AttemptResult(kind, FailureEvidence.Upstream, latency, bodySent, Delivered: delivered, Repeatable: repeatable);
+        // Only a failed connect is the upstream's alone; whatever broke once the request was on its way (a close, a
+        // broken or cut answer) a target can cause through an upstream that relays what it gets.
+        FailureEvidence evidence = kind is UpstreamOutcomeKind.ClientAborted or UpstreamOutcomeKind.UpstreamConnectFailed
+            ? FailureEvidence.Upstream
+            : FailureEvidence.UpstreamUnconfirmed;
+        return new AttemptResult(kind, evidence, latency, bodySent, Delivered: delivered, Repeatable: repeatable);
     }
 
     private static T? Find<T>(Exception? exception)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ProxyRotator.Core.Metrics;
 using ProxyRotator.Core.Pool;
+using ProxyRotator.Gateway;
 using ProxyRotator.Gateway.Pipeline;
 using ProxyRotator.IntegrationTests.Support;
 using ProxyRotator.Simulation.Upstreams;
@@ -24,9 +25,24 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         protected override void ConfigureServices(IServiceCollection services) =>
             services.AddSingleton<IRequestCompletionSink>(Completed);
 
-        /// <summary>Upstream faults (every <c>upstream_*</c> failure kind) counted so far.</summary>
+        /// <summary>
+        /// Forgets the target's recent failures (other tests here made the same origin fail within the memory's
+        /// window), so a test starts from a target with none on record; returns <see cref="UpstreamFaults"/>.
+        /// </summary>
+        public long ForgetTargetFailures(string url)
+        {
+            var target = new Uri(url);
+            Product.Services.GetRequiredService<TargetFailureMemory>().Forget(target.Host, target.Port);
+            return UpstreamFaults();
+        }
+
+        /// <summary>
+        /// Upstream faults (every <c>upstream-*</c> failure kind) counted so far; <c>upstream-failed</c>, a request's
+        /// error code (the connection to its upstream broke), charges nobody by itself.
+        /// </summary>
         public long UpstreamFaults() =>
-            Product.Services.GetRequiredService<GatewayMetrics>().FailuresByKind.Where(p => p.Key.StartsWith("upstream-", StringComparison.Ordinal)).Sum(p => p.Value);
+            Product.Services.GetRequiredService<GatewayMetrics>().FailuresByKind
+                .Where(p => p.Key.StartsWith("upstream-", StringComparison.Ordinal) && p.Key != GatewayErrorCode.UpstreamFailed).Sum(p => p.Value);
     }
 
     [Fact]
@@ -130,8 +146,7 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
     {
         // The origin writes what a proxy writes on its own errors (X-Squid-Error, Proxy-Status error=, a challenge on a
         // 407): charged on that alone, any site could get every upstream that carries a request to it quarantined.
-        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(new Uri(fixture.OriginUrl()).Host, new Uri(fixture.OriginUrl()).Port);
-        long faultsBefore = fixture.UpstreamFaults();
+        long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
 
         for (int i = 0; i < 6; i++)
         {
@@ -150,9 +165,7 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
     {
         // A tarpit: every upstream carrying a request to it times out waiting. Charged for that, each one would be
         // quarantined by any site that holds its connections open.
-        var origin = new Uri(fixture.OriginUrl());
-        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
-        long faultsBefore = fixture.UpstreamFaults();
+        long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
 
         for (int i = 0; i < 2; i++)
         {
@@ -160,6 +173,54 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
 
             Assert.True(result.Output.StartsWith("HTTP/1.1 502", StringComparison.Ordinal), result.Output);
             Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Output);
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task PostToAnOriginNeverAnswering_Answers504AndChargesNoUpstream()
+    {
+        // A body larger than the relay keeps for a resend (16 KB) cannot be sent again, so no second upstream can be
+        // asked: the client hears what happened, and nobody is blamed for it.
+        long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
+
+        CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", "--data", "a=" + new string('x', 64 * 1024), fixture.OriginUrl("stall/60")], TimeSpan.FromSeconds(30));
+
+        Assert.True(result.Output.StartsWith("HTTP/1.1 504", StringComparison.Ordinal), result.Output);
+        Assert.Contains("X-ProxyRotator-Error: upstream-timeout", result.Output);
+        // FailuresByKind counts the request's own error code (upstream-timeout) beside its attempts' kinds: that one, and no attempt.
+        Assert.Equal(faultsBefore + 1, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task OriginCuttingItsAnswerShort_SixTimes_ChargesNoUpstream()
+    {
+        // Half the announced body, then a reset: through a proxy that relays what it gets, it looks like the upstream
+        // dropped mid-body, and a site doing it to every request would otherwise get every upstream charged.
+        long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
+
+        for (int i = 0; i < 6; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", "-o", "/dev/null", fixture.OriginUrl("cut/50000")]);
+
+            Assert.True(result.ExitCode == 18, result.Output + result.Error); // CURLE_PARTIAL_FILE
+        }
+
+        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
+    }
+
+    [Fact]
+    public async Task OriginResettingInsideATunnel_SixTimes_ChargesNoUpstream()
+    {
+        // Inside a CONNECT tunnel the origin's reset reaches the gateway as the upstream side failing mid-tunnel.
+        long faultsBefore = fixture.UpstreamFaults();
+
+        for (int i = 0; i < 6; i++)
+        {
+            CurlResult result = await Curl.RunAsync(["-k", "--http1.1", "-x", fixture.Product.ProxyUrl(TestConfigs.User), "-o", "/dev/null", fixture.OriginHttpsUrl("cut/50000")]);
+
+            Assert.NotEqual(0, result.ExitCode);
         }
 
         Assert.Equal(faultsBefore, fixture.UpstreamFaults());
@@ -209,11 +270,9 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         UpstreamProxy upstream = fixture.Product.Services.GetRequiredService<IPoolSnapshotSource>().Current.All
             .Single(u => u.Endpoint.Host == broken.Endpoint.Host && u.Endpoint.Port == broken.Endpoint.Port);
         GatewayMetrics metrics = fixture.Product.Services.GetRequiredService<GatewayMetrics>();
+        fixture.ForgetTargetFailures(url);
         long chargesBefore = charges();
         long usesBefore = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests);
-        // Other tests here made the origin fail within the last 30 s: start from a target with no failures on record.
-        var origin = new Uri(url);
-        fixture.Product.Services.GetRequiredService<TargetFailureMemory>().Forget(origin.Host, origin.Port);
         broken.Proxy.Fault = fault;
         try
         {
