@@ -63,6 +63,30 @@ public sealed class UpstreamSelector
     }
 
     /// <summary>
+    /// Whether <see cref="Pick"/> would find an upstream, without picking one: a pick counts toward the even shares,
+    /// so asking "is there another?" must not.
+    /// </summary>
+    public bool HasAny(PoolSnapshot snapshot, in UpstreamQuery query, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid = null)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        UpstreamCandidates.StatusPartition partition = snapshot.GetCandidates(query).Current();
+        return AnyLeft(partition.Active, excludedIds, avoid) || AnyLeft(partition.Pending, excludedIds, avoid);
+    }
+
+    private static bool AnyLeft(ReadOnlySpan<UpstreamCandidate> candidates, ReadOnlySpan<long> excludedIds, IUpstreamAvoidance? avoid)
+    {
+        foreach (ref readonly UpstreamCandidate candidate in candidates)
+        {
+            if (!IsPassedOver(candidate, excludedIds, avoid))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A live score below this takes an upstream out of its cost tier: a cheap upstream that keeps failing loses its
     /// place to the next tier and is used only when nothing in good standing is left.
     /// </summary>

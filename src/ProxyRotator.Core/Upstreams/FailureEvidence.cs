@@ -10,12 +10,12 @@ public enum FailureEvidence
     /// <summary>Could be either (SOCKS5 general failure, an unexplained 502/503/504): a second upstream decides.</summary>
     Unknown,
     /// <summary>
-    /// Looks like the upstream's failure, but the target could be behind it: an answer to a forwarded request that says
-    /// the upstream failed (a <c>Proxy-Authenticate</c> challenge, an error header naming the proxy), which the target
-    /// could have written itself, or no answer in time, which a target that never answers causes too. A hostile target
-    /// would use either to get every upstream that carries a request to it quarantined. Acted on as the upstream's
-    /// failure (the request moves on, a vendor session is renewed or lost), charged only once another upstream serves
-    /// the same target.
+    /// Looks like the upstream's failure, but the target could be behind it, and nothing of the answer has reached the
+    /// client yet: an answer to a forwarded request that says the upstream failed (a <c>Proxy-Authenticate</c>
+    /// challenge, an error header naming the proxy), which the target could have written itself; no answer in time,
+    /// which a target that never answers causes too. A hostile or merely slow target would otherwise get every upstream
+    /// that carries a request to it quarantined. Acted on as the upstream's failure (the request fails over, a vendor
+    /// session is renewed or lost), charged only once another upstream serves the same target in that request.
     /// </summary>
     UpstreamUnconfirmed,
 }

@@ -145,28 +145,13 @@ internal sealed class FailoverLoop(
             {
                 if (result.Evidence == FailureEvidence.UpstreamUnconfirmed)
                 {
-                    // Acted on like the upstream's own failure, but the target could be behind it: charged once
-                    // another upstream serves the target (OnServed), never when the next one fails on it the same way.
+                    // Acted on like the upstream's own failure (the request fails over as far as it may: with several
+                    // broken upstreams in a pool, two of them failing on one target says nothing about the target), but
+                    // the target could be behind it: charged once another upstream serves the target (OnServed), never
+                    // when none does. Nothing of the answer has reached the client (see UpstreamUnconfirmed).
                     upstream.Runtime.Exit(failed: false);
-                    if (result.Delivered)
-                    {
-                        // Part of the answer reached the client, so no second upstream can be asked: nobody is charged
-                        // (an upstream that cuts every answer short fails its health checks).
-                        bool failing = request.HasPendingFromOther(upstream.Id)
-                            | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
-                        Report(upstream.Id, UpstreamOutcomeKind.TargetError, result);
-                        SettleAsTarget(request, failing);
-                        request.ErrorCode = GatewayErrorCode.UpstreamFailed;
-                        return null;
-                    }
-
-                    bool targetFailing = request.HasPendingFromOther(upstream.Id)
-                        | targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
+                    targetFailures.RecordFailure(request.TargetHost, request.TargetPort, upstream.Id);
                     request.AddPending(new PendingFailure(upstream.Id, result.Kind, result.Evidence, result.Latency, result.Reason, result.SocksReply), _maxAttempts);
-                    if (targetFailing)
-                    {
-                        return SettleAsTarget(request, confirmed: true);
-                    }
                 }
                 else
                 {

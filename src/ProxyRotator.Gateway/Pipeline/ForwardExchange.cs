@@ -181,8 +181,8 @@ internal sealed class ForwardExchange(
     public ValueTask CommitAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken) =>
         request.Route is { SessionId: not null } route ? router.CommitAsync(route, upstream, cancellationToken) : ValueTask.CompletedTask;
 
-    // Only on the rare unexplained 5xx: a pick that skips the upstreams tried so far.
-    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.Pick(pool.Current, route.Query, route.Tried, route.Avoidance) is not null;
+    // Only on a held-back answer: whether a pick that skips the upstreams tried so far would find one (not a pick itself).
+    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.HasAny(pool.Current, route.Query, route.Tried, route.Avoidance);
 
     private static ByteCounter CountBody(HttpContext context)
     {
@@ -224,12 +224,7 @@ internal sealed class ForwardExchange(
             _ when exception is HttpRequestException { InnerException: System.Net.Sockets.SocketException } => UpstreamOutcomeKind.UpstreamConnectFailed,
             _ => UpstreamOutcomeKind.UpstreamError,
         };
-        // Only a failed connect is the upstream's alone; whatever broke once the request was on its way (a close, a
-        // broken or cut answer) a target can cause through an upstream that relays what it gets.
-        FailureEvidence evidence = kind is UpstreamOutcomeKind.ClientAborted or UpstreamOutcomeKind.UpstreamConnectFailed
-            ? FailureEvidence.Upstream
-            : FailureEvidence.UpstreamUnconfirmed;
-        return new AttemptResult(kind, evidence, latency, bodySent, Delivered: delivered, Repeatable: repeatable);
+        return new AttemptResult(kind, FailureEvidence.Upstream, latency, bodySent, Delivered: delivered, Repeatable: repeatable);
     }
 
     private static T? Find<T>(Exception? exception)

@@ -261,11 +261,9 @@ public sealed class RequestPipeline
         request.Route?.Dispose();
         if (request.Exchange == ExchangeKind.Tunnel && request.Tunnel is not null && request.Upstream is { } upstream)
         {
-            // The upstream side failing mid-tunnel charges nobody: a target's reset reaches us the same way through a
-            // proxy that passes resets on (an upstream that breaks every tunnel fails its health checks instead).
-            bool brokeMidTunnel = request.ErrorCode == GatewayErrorCode.UpstreamFailed;
-            upstream.Runtime.Exit(failed: false);
-            _outcomes.Report(new UpstreamOutcome(upstream.Id, brokeMidTunnel ? UpstreamOutcomeKind.TargetError : UpstreamOutcomeKind.Success,
+            bool upstreamFault = request.ErrorCode == GatewayErrorCode.UpstreamFailed;
+            upstream.Runtime.Exit(upstreamFault);
+            _outcomes.Report(new UpstreamOutcome(upstream.Id, upstreamFault ? UpstreamOutcomeKind.UpstreamError : UpstreamOutcomeKind.Success,
                 _timeProvider.GetElapsedTime(request.StartTimestamp), request.BytesFromClient, request.BytesToClient));
         }
         else if (request.Exchange == ExchangeKind.Forward && request.BodyRead is { } body)

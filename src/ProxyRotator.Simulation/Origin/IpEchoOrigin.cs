@@ -17,7 +17,7 @@ namespace ProxyRotator.Simulation.Origin;
 /// <c>/json</c> as <c>{"ip":"..."}</c>; <c>/bytes/{n}</c> sends n bytes (<c>/chunked/{n}</c> the same with chunked
 /// framing); <c>/status/{code}</c> answers that status (<c>/posing/{code}</c> the same, dressed as an upstream proxy's own
 /// error answer: Squid's and RFC 9209's error headers naming the proxy, and a challenge on a 407); <c>/stall/{seconds}</c>
-/// answers only after that long (a tarpit); <c>/cut/{n}</c> announces 2n bytes, sends n and resets the connection 200 ms later; an exit <see cref="Ban"/>ned for a host gets a 403 captcha page; <c>/headers</c> echoes the request headers as JSON;
+/// answers only after that long (a tarpit); an exit <see cref="Ban"/>ned for a host gets a 403 captcha page; <c>/headers</c> echoes the request headers as JSON;
 /// <c>/echo</c> sends the request body back.
 /// </summary>
 public sealed class IpEchoOrigin : IAsyncDisposable
@@ -166,11 +166,6 @@ public sealed class IpEchoOrigin : IAsyncDisposable
             return chunkedCount <= _options.MaxBytes ? WriteChunkedAsync(response, chunkedCount, context.RequestAborted) : WriteTextAsync(response, 400, "too many bytes\n");
         }
 
-        if (TryGetNumber(path, "/cut/", out long cut) && cut is > 0 and <= 1024 * 1024)
-        {
-            return CutShortAsync(context, cut);
-        }
-
         if (TryGetNumber(path, "/stall/", out long stall) && stall is > 0 and <= 300)
         {
             return StallAsync(response, TimeSpan.FromSeconds(stall), context.RequestAborted);
@@ -208,21 +203,6 @@ public sealed class IpEchoOrigin : IAsyncDisposable
         }
 
         return WriteTextAsync(response, 200, CallerAddress(context));
-    }
-
-    private async Task CutShortAsync(HttpContext context, long count)
-    {
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = count * 2;
-        for (long left = count; left > 0; left -= _filler.Length)
-        {
-            await context.Response.Body.WriteAsync(_filler.AsMemory(0, (int)Math.Min(left, _filler.Length)), context.RequestAborted).ConfigureAwait(false);
-        }
-
-        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        // Time for a proxy in between to relay what was sent: a reset purges what the peer has not read yet.
-        await Task.Delay(TimeSpan.FromMilliseconds(200), context.RequestAborted).ConfigureAwait(false);
-        context.Abort();
     }
 
     private static async Task StallAsync(HttpResponse response, TimeSpan delay, CancellationToken cancellationToken)

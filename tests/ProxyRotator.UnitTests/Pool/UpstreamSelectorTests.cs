@@ -47,6 +47,20 @@ public sealed class UpstreamSelectorTests
     }
 
     [Fact]
+    public void HasAny_AnswersWithoutCountingAPick()
+    {
+        // Asked on every held-back answer ("could another upstream settle this?"): counting those as picks skewed the
+        // even shares, so an upstream could sit out a whole run of requests.
+        UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 3).Select(i => TestUpstreams.Create(i))];
+        PoolSnapshot snapshot = TestUpstreams.Snapshot(upstreams);
+        UpstreamSelector sut = CreateSut();
+
+        Assert.True(sut.HasAny(snapshot, Query(), [1, 2]));
+        Assert.False(sut.HasAny(snapshot, Query(), [1, 2, 3]));
+        Assert.All(upstreams, u => Assert.Equal(0, u.Runtime.Picks));
+    }
+
+    [Fact]
     public void Pick_UpstreamWithRequestsInFlight_LosesToAnIdleOneEvenAfterManyPicks()
     {
         UpstreamProxy[] upstreams = [.. Enumerable.Range(1, 2).Select(i => TestUpstreams.Create(i))];
