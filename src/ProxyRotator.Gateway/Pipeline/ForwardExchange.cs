@@ -120,7 +120,7 @@ internal sealed class ForwardExchange(
 
             claim = ResponseVerdict.Hold(status == 504 ? UpstreamOutcomeKind.UpstreamTimeout : UpstreamOutcomeKind.UpstreamError, FailureEvidence.UpstreamUnconfirmed, reason);
         }
-        else if (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!))
+        else if (AnotherCanSettleIt(request, upstream))
         {
             return ResponseVerdict.Hold(UpstreamOutcomeKind.UpstreamError, FailureEvidence.Unknown, $"the upstream answered {status}");
         }
@@ -130,7 +130,7 @@ internal sealed class ForwardExchange(
             return default;
         }
 
-        if (FailoverLoop.HoldsSession(request.Route!) || (failover.WantsSecondOpinion(request, upstream) && AnotherUpstreamExists(request.Route!)))
+        if (FailoverLoop.HoldsSession(request.Route!) || AnotherCanSettleIt(request, upstream))
         {
             return claim;
         }
@@ -181,8 +181,13 @@ internal sealed class ForwardExchange(
     public ValueTask CommitAsync(GatewayRequest request, UpstreamProxy upstream, CancellationToken cancellationToken) =>
         request.Route is { SessionId: not null } route ? router.CommitAsync(route, upstream, cancellationToken) : ValueTask.CompletedTask;
 
-    // Only on a held-back answer: whether a pick that skips the upstreams tried so far would find one (not a pick itself).
-    private bool AnotherUpstreamExists(UpstreamRoute route) => selector.HasAny(pool.Current, route.Query, route.Tried, route.Avoidance);
+    /// <summary>
+    /// Whether a second upstream should and can be asked about this answer (<see cref="FailoverLoop.WantsSecondOpinion"/>,
+    /// and a pick that skips the upstreams tried so far would find one; asking is not a pick itself).
+    /// </summary>
+    private bool AnotherCanSettleIt(GatewayRequest request, UpstreamProxy upstream) =>
+        failover.WantsSecondOpinion(request, upstream)
+        && selector.HasAny(pool.Current, request.Route!.Query, request.Route.Tried, request.Route.Avoidance);
 
     private static ByteCounter CountBody(HttpContext context)
     {
